@@ -1,0 +1,1 @@
+"""The ``bsscheck`` command: click commands and output formats over the permtable library."""

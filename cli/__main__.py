@@ -1,0 +1,5 @@
+"""``python -m cli`` runs bsscheck."""
+
+from cli.main import run
+
+run()

@@ -1,0 +1,1 @@
+"""One module per command; cli.main imports only the one being run."""

@@ -1,0 +1,36 @@
+"""``bsscheck apis``: browse the permission tables."""
+
+from __future__ import annotations
+
+import click
+
+from cli import exitcodes
+from cli.options import load_tables, resolve_lang, shared_output, type_option
+from cli.output import emit
+from permtable import queries
+from permtable.model import AccountType
+
+
+@click.command(name="apis")
+@type_option
+@click.option("--permission", help="Only APIs needing this code or pattern (bss:order:*, BPC_ITEM_FINANCE_*).")
+@click.option("--search", help="Only APIs whose path, code, scenario, description or menu path contains TEXT.")
+@shared_output
+def command(
+    account_type: str | None,
+    permission: str | None,
+    search: str | None,
+    table_files: tuple[str, ...],
+    output_format: str,
+    lang: str | None,
+) -> int:
+    """List the documented APIs and the permissions they need.
+
+    \b
+    Exit: 0 some API listed, 1 none matched the filters, 2 usage or input error.
+    """
+    tables = load_tables(table_files)
+    kind = AccountType(account_type) if account_type else None
+    report = queries.browse(tables, kind, permission, search)
+    emit("apis", output_format, report.to_dict(resolve_lang(lang)))
+    return exitcodes.OK if report.entries else exitcodes.FINDINGS

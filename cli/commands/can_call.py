@@ -1,0 +1,54 @@
+"""``bsscheck can-call``: can this account call these APIs?"""
+
+from __future__ import annotations
+
+import click
+
+from cli import exitcodes
+from cli.options import (
+    api_input_options,
+    collect_apis,
+    evaluation,
+    evaluation_options,
+    grants_option,
+    load_account,
+    load_tables,
+    require_apis,
+    resolve_lang,
+    shared_output,
+)
+from cli.output import emit
+from permtable import queries
+
+
+@click.command(name="can-call")
+@grants_option(required=True)
+@api_input_options
+@click.option("--strict", is_flag=True, help="Count APIs missing from the table as not callable.")
+@evaluation_options
+@shared_output
+def command(
+    grants_files: tuple[str, ...],
+    apis: tuple[str, ...],
+    apis_file: str | None,
+    strict: bool,
+    assume_conditions: bool,
+    table_files: tuple[str, ...],
+    output_format: str,
+    lang: str | None,
+) -> int:
+    """Decide, per API, whether the account in GRANTS can call it.
+
+    APIs are given as arguments or with --apis, in any of these forms: "GET /v2/x",
+    "get/v2/x", "GET https://bss-intl.myhuaweicloud.com/v2/x?limit=10", a concrete id
+    in place of {order_id}, or the documented template itself.
+
+    \b
+    Exit: 0 every API callable, 1 any is not, 2 usage or input error.
+    """
+    tables = load_tables(table_files)
+    grants = load_account(grants_files)
+    refs = require_apis(collect_apis(apis, apis_file))
+    report = queries.can_call(refs, grants, tables, evaluation(strict, assume_conditions))
+    emit("can_call", output_format, report.to_dict(resolve_lang(lang)), report.notices)
+    return exitcodes.OK if report.all_callable else exitcodes.FINDINGS

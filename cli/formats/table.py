@@ -1,0 +1,270 @@
+"""Human output: rich tables that also read well in plain CI logs.
+
+Every answer ends with what to do next: the permission to grant and where (menu path or
+permission name), or the listed API a suspected typo meant.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TextIO
+
+from rich.console import Console
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+
+from cli.terminal import make_console
+
+Record = dict[str, Any]
+
+DECISION_LABELS = {
+    "allowed": ("allowed", "green"),
+    "implicit_deny": ("DENIED: not granted", "red"),
+    "explicit_deny": ("DENIED: explicit Deny", "bold red"),
+    "conditional": ("CONDITIONAL", "yellow"),
+    "not_checked": ("not listed: no check", "cyan"),
+}
+
+
+def decision_text(result: Record) -> Text:
+    label, style = DECISION_LABELS[result["decision"]]
+    if result["decision"] == "not_checked" and not result["callable"]:
+        label, style = "NOT LISTED (--strict)", "red"
+    return Text(label, style=style)
+
+
+def _how_to_grant(result: Record, code: str) -> str:
+    for item in result["menu_paths"]:
+        if item["permission"] == code:
+            return f"menu: {item['menu_path']}" if item["menu_path"] else "menu path not documented by Huawei"
+    for item in result["permission_names"]:
+        if item["permission"] == code:
+            return f"name: {item['name']}" if item["name"] else "name not documented"
+    return ""
+
+
+def _grant_source(grant: Record) -> str:
+    if grant["source"] == "policy":
+        text = f"policy {grant['name']!r} statement {grant['statement']} ({grant['pattern']})"
+    elif grant["source"] == "account":
+        text = "account-level actions"
+    else:
+        text = f"role {grant['name']!r}"
+    if grant.get("condition"):
+        text += f" if {grant['condition']}"
+    if grant.get("file"):
+        text += f" [{grant['file']}:{grant['line']}]" if grant.get("line") else f" [{grant['file']}]"
+    return text
+
+
+def result_details(result: Record) -> Text:
+    lines = Text(justify="default")
+
+    def line(text: str, style: str = "") -> None:
+        if lines:
+            lines.append("\n")
+        lines.append(text, style=style)
+
+    entry = result["entry"]
+    if entry:
+        if entry["path"] != result["path"]:
+            line(f"matches {entry['api']}", "dim")
+        requires = result["requires"]
+        joiner = " | " if requires["mode"] == "any" else " + "
+        word = "any of" if requires["mode"] == "any" else "all of"
+        line(f"requires {word}: {joiner.join(requires['permissions'])}")
+        for grant in result["granted_by"]:
+            line(f"{grant['permission']} granted by {_grant_source(grant)}", "green")
+        for check in result["checks"]:
+            for grant in check["denied_by"]:
+                line(f"{check['permission']} denied by {_grant_source(grant)}", "red")
+        _advice(result, line)
+    else:
+        line(entry_absent_text(result), "dim")
+    for suggestion in result["suggestions"]:
+        line(f"did you mean {suggestion['api']}? ({suggestion['reason']}; needs "
+             f"{' | '.join(suggestion['permissions'])})", "yellow")
+    for note in result["notes"]:
+        line(note, "dim")
+    return lines
+
+
+def _advice(result: Record, line: Any) -> None:
+    """What to do next, per permission: grant it, lift a Deny, or settle a Condition."""
+    if result["callable"]:
+        return
+    checks = {check["permission"]: check for check in result["checks"]}
+    denied = [code for code in result["missing"] if checks[code]["decision"] == "explicit_deny"]
+    conditional = [code for code in result["missing"] if checks[code]["decision"] == "conditional"]
+    to_grant = [code for code in result["missing"] if code not in denied and code not in conditional]
+    for code in denied:
+        line(f"fix: remove or narrow the Deny on {code}; an Allow cannot override it", "bold")
+    for code in conditional:
+        line(
+            f"fix: {code} is granted only under a Condition that cannot be checked offline; grant it "
+            "without the condition, or rerun with --assume-conditions if the condition holds",
+            "bold",
+        )
+    if to_grant:
+        any_mode = result["requires"]["mode"] == "any" and len(to_grant) > 1
+        line("fix: grant any one of:" if any_mode else "fix: grant", "bold")
+        for code in to_grant:
+            line(f"  {code}: {_how_to_grant(result, code)}")
+
+
+def entry_absent_text(result: Record) -> str:
+    if result["callable"]:
+        return "not in the table: no fine-grained permission is checked"
+    return "not in the table; --strict counts it as not callable"
+
+
+def _header(console: Console, record: Record) -> None:
+    account = record["account"]
+    table = record["table"]
+    updated = table["updated"] or "no date on the page"
+    console.print(
+        Text(f"Account {account['name']} ({account['type']}) from {', '.join(account['files'])}", style="bold")
+    )
+    console.print(Text(f"Table: {table['title']} ({updated})", style="dim"))
+
+
+def _summary(console: Console, summary: Record) -> None:
+    decisions = ", ".join(f"{count} {name}" for name, count in summary["decisions"].items() if count)
+    style = "green" if summary["not_callable"] == 0 else "red"
+    console.print(
+        Text(
+            f"{summary['total']} API(s): {summary['callable']} callable, "
+            f"{summary['not_callable']} not callable ({decisions})",
+            style=style,
+        )
+    )
+    if summary["suspected_typos"]:
+        console.print(
+            Text(f"{summary['suspected_typos']} API(s) look like typos of listed APIs: check them.", style="yellow")
+        )
+
+
+def _results_table(results: list[Record]) -> Table:
+    grid = Table(expand=False)
+    grid.add_column("#", justify="right", style="dim")
+    grid.add_column("API", overflow="fold")
+    grid.add_column("Decision", no_wrap=True)
+    for number, result in enumerate(results, 1):
+        grid.add_row(str(number), Text(f"{result['method']} {result['path']}"), decision_text(result))
+    return grid
+
+
+def _details(console: Console, results: list[Record]) -> None:
+    """One block per API: what it needs, what granted or denied it, and what to do."""
+    for number, result in enumerate(results, 1):
+        heading = Text(f"{number}. {result['method']} {result['path']}  ", style="bold")
+        heading.append_text(decision_text(result))
+        console.print(heading)
+        console.print(Padding(result_details(result), (0, 0, 0, 3), expand=False))
+
+
+def can_call(record: Record, stream: TextIO) -> None:
+    console = make_console(stream)
+    _header(console, record)
+    console.print(_results_table(record["results"]))
+    _details(console, record["results"])
+    _summary(console, record["summary"])
+
+
+def missing_perms(record: Record, stream: TextIO) -> None:
+    console = make_console(stream)
+    _header(console, record)
+    if not record["results"]:
+        console.print(Text("Nothing missing: every API checked is callable.", style="green"))
+        return
+    console.print(_results_table(record["results"]))
+    _details(console, record["results"])
+    if record["to_grant"]:
+        title = "Grant these (smallest set)" if record["minimal"] else "Grant these (may not be minimal)"
+        grid = Table(title=title, title_justify="left", show_lines=True)
+        grid.add_column("Permission", no_wrap=True)
+        grid.add_column("Where to grant it, and what it unlocks", overflow="fold")
+        for item in record["to_grant"]:
+            if "menu_path" in item:
+                where = f"menu: {item['menu_path']}" if item["menu_path"] else "menu path not documented by Huawei"
+            else:
+                where = f"name: {item['name']}" if item["name"] else "name not documented"
+            unlocks = "\n".join(f"unlocks {api}" for api in item["unlocks"])
+            grid.add_row(item["permission"], f"{where}\n{unlocks}")
+        console.print(grid)
+    if record["blocked_by_deny"]:
+        console.print(Text("Blocked by a Deny (an extra Allow cannot fix these; remove or narrow the Deny):",
+                           style="bold red"))
+        for item in record["blocked_by_deny"]:
+            sources = "; ".join(_grant_source(grant) for grant in item["denied_by"])
+            console.print(Text(f"  {item['api']}: {sources}"))
+    if record["unlisted"]:
+        console.print(Text("Not in the table (counted by --strict; no permission to grant):", style="bold"))
+        for text in record["unlisted"]:
+            console.print(Text(f"  {text}"))
+    _summary(console, record["summary"])
+
+
+def _entry_table(entry: Record) -> Table:
+    grid = Table(show_header=False, box=None, padding=(0, 1))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    word = "any one of" if entry["mode"] == "any" else "all of"
+    rows = [
+        ("API", entry["api"]),
+        ("Table", f"{entry['table']} (row {entry['row']})"),
+        ("Scenario", f"{entry['scenario']} / {entry['sub_scenario']}"),
+        ("Description", entry["description"]),
+        ("Requires", f"{word}: {', '.join(entry['permissions'])}"),
+    ]
+    if entry["table"] == "partner":
+        rows.append(("Menu path", entry["menu_path"] or "not documented by Huawei"))
+    else:
+        rows.append(("Permission name", entry["permission_name"] or "not documented"))
+    source = entry["source"]
+    rows.append(("Source", f"{source['title']} ({source['updated'] or 'no date on the page'}) {source['url'] or ''}"))
+    for key, value in rows:
+        grid.add_row(key, value)
+    return grid
+
+
+def explain(record: Record, stream: TextIO) -> None:
+    console = make_console(stream)
+    if record["kind"] == "permission" and record["permissions"]:
+        grid = Table(title=f"What {record['target']} unlocks", show_lines=True)
+        grid.add_column("Permission", no_wrap=True)
+        grid.add_column("Table")
+        grid.add_column("Where / name", overflow="fold")
+        grid.add_column("APIs", overflow="fold")
+        for item in record["permissions"]:
+            where = item.get("menu_path", item.get("name")) or "not documented by Huawei"
+            grid.add_row(item["permission"], item["table"], where, "\n".join(item["unlocks"]))
+        console.print(grid)
+    else:
+        for entry in record["entries"]:
+            console.print(_entry_table(entry))
+            console.print()
+    for suggestion in record["suggestions"]:
+        console.print(Text(f"did you mean {suggestion['api']}? ({suggestion['reason']})", style="yellow"))
+    for note in record["notes"]:
+        console.print(Text(note, style="dim"))
+    if record["decision"]:
+        console.print(Text("Decision for the account:", style="bold"))
+        can_call(record["decision"], stream)
+
+
+def apis(record: Record, stream: TextIO) -> None:
+    console = make_console(stream)
+    grid = Table(show_lines=False)
+    grid.add_column("Table", no_wrap=True)
+    grid.add_column("API", overflow="fold")
+    grid.add_column("Description", overflow="fold")
+    grid.add_column("Requires", overflow="fold")
+    grid.add_column("Menu path / name", overflow="fold")
+    for entry in record["entries"]:
+        joiner = " | " if entry["mode"] == "any" else " + "
+        where = entry["menu_path"] if entry["table"] == "partner" else entry["permission_name"]
+        grid.add_row(entry["table"], entry["api"], entry["description"], joiner.join(entry["permissions"]),
+                     where or "-")
+    console.print(grid)
+    console.print(Text(f"{record['summary']['total']} API(s)", style="dim"))

@@ -1,0 +1,91 @@
+"""The ``bsscheck`` entry point: a click group that imports only the command being run.
+
+This module is also the error boundary: an ``InputError`` from anywhere becomes one line on
+stderr and exit 2; click's usage errors also exit 2. Anything else is a bug and keeps its
+traceback, so it gets reported and fixed rather than hidden.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+import click
+
+from cli import exitcodes
+from permtable import __version__
+from permtable.errors import InputError
+
+# Command name -> module under cli.commands; each module defines ``command``.
+COMMANDS = {
+    "can-call": "can_call",
+    "missing-perms": "missing_perms",
+    "explain": "explain",
+    "apis": "apis",
+}
+
+
+class LazyGroup(click.Group):
+    """Lists every command but imports a command's module only when it runs (fast start-up)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module_name = COMMANDS.get(cmd_name)
+        if module_name is None:
+            return None
+        module = importlib.import_module(f"cli.commands.{module_name}")
+        command: click.Command = module.command
+        return command
+
+
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.version_option(__version__, "-V", "--version", prog_name="bsscheck")
+def main() -> None:
+    """Check offline whether a Huawei Cloud account can call BSS (billing and Partner Center)
+    APIs, and if not, exactly what to grant and where.
+
+    \b
+    Exit codes: 0 ok, 1 findings (not callable, missing, nothing matched),
+                2 usage or input error.
+    """
+
+
+# click >= 8.2 raises this when a command with no_args_is_help gets no arguments.
+_NO_ARGS_IS_HELP: type[Exception] | tuple[()] = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+
+def run(argv: list[str] | None = None) -> None:
+    """Console-script entry point."""
+    try:
+        code = main.main(args=argv, prog_name="bsscheck", standalone_mode=False)
+    except InputError as error:
+        click.echo(f"bsscheck: error: {error}", err=True)
+        code = exitcodes.INPUT_ERROR
+    except _NO_ARGS_IS_HELP as error:
+        # A bare command with nothing to check: show its help, as a usage error.
+        ctx = getattr(error, "ctx", None)
+        click.echo(ctx.get_help() if ctx else str(error), err=True)
+        code = exitcodes.INPUT_ERROR
+    except click.UsageError as error:
+        error.show()
+        code = exitcodes.INPUT_ERROR
+    except click.ClickException as error:
+        error.show()
+        code = exitcodes.INPUT_ERROR
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        code = exitcodes.INPUT_ERROR
+    except click.exceptions.Exit as exit_request:
+        code = exit_request.exit_code
+    except BrokenPipeError:
+        # The reader (head, less) went away; that is not our failure. Silence the final flush.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = exitcodes.OK
+    sys.exit(code if isinstance(code, int) else exitcodes.OK)

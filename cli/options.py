@@ -1,0 +1,142 @@
+"""Options shared by several commands, and turning them into library inputs.
+
+Every command reads grants, tables and API names the same way, so the code doing it lives once
+here; the commands only choose which options they take.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import click
+
+from cli.formats import FORMAT_NAMES
+from permtable.apis import ApiRef, parse_api, read_api_file
+from permtable.errors import InputError, Location
+from permtable.evaluate import Options
+from permtable.grants import Grants, load_grants
+from permtable.model import AccountType
+from permtable.tables import TableSet
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def default_lang() -> str:
+    """Follow the locale (LC_ALL, LC_MESSAGES, LANG) like other CLIs; English otherwise."""
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def grants_option(required: bool) -> Callable[[F], F]:
+    return click.option(
+        "-g",
+        "--grants",
+        "grants_files",
+        multiple=True,
+        required=required,
+        type=click.Path(dir_okay=False),
+        help="Grants file (YAML or JSON; repeatable, merged). A bare IAM policy JSON works too.",
+    )
+
+
+def table_option(function: F) -> F:
+    return click.option(
+        "--table",
+        "table_files",
+        multiple=True,
+        type=click.Path(dir_okay=False),
+        help="Table file in the bundled format; replaces the bundled table of its type.",
+    )(function)
+
+
+def format_option(function: F) -> F:
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(FORMAT_NAMES),
+        default="table",
+        show_default=True,
+        help="Output format.",
+    )(function)
+
+
+def lang_option(function: F) -> F:
+    return click.option(
+        "--lang",
+        type=click.Choice(["en", "zh"]),
+        default=None,
+        help="Language of descriptions and names [default: from LANG, else en].",
+    )(function)
+
+
+def type_option(function: F) -> F:
+    return click.option(
+        "--type",
+        "account_type",
+        type=click.Choice([kind.value for kind in AccountType]),
+        default=None,
+        help="Only this account type's table.",
+    )(function)
+
+
+def evaluation_options(function: F) -> F:
+    function = click.option(
+        "--assume-conditions",
+        is_flag=True,
+        help="Treat IAM statements with a Condition as applying (default: such APIs are 'conditional', not callable).",
+    )(function)
+    return function
+
+
+def api_input_options(function: F) -> F:
+    function = click.option(
+        "--apis",
+        "apis_file",
+        type=click.Path(dir_okay=False, allow_dash=True),
+        help="File with one API per line ('#' comments allowed); '-' reads standard input.",
+    )(function)
+    return click.argument("apis", nargs=-1)(function)
+
+
+def shared_output(function: F) -> F:
+    return table_option(format_option(lang_option(function)))
+
+
+# --------------------------------------------------------------------------- loading inputs
+
+
+def load_tables(table_files: Sequence[str]) -> TableSet:
+    return TableSet(table_files)
+
+
+def load_account(grants_files: Sequence[str]) -> Grants:
+    return load_grants(list(grants_files))
+
+
+def collect_apis(arguments: Sequence[str], apis_file: str | None) -> list[ApiRef]:
+    refs = [parse_api(text, Location(f"<argument {index}>")) for index, text in enumerate(arguments, 1)]
+    if apis_file:
+        refs.extend(read_api_file(apis_file))
+    return refs
+
+
+def require_apis(refs: list[ApiRef]) -> list[ApiRef]:
+    if not refs:
+        raise InputError(
+            "no APIs to check",
+            hint='give them as arguments ("GET /v2/orders/customer-orders") or with --apis FILE',
+        )
+    return refs
+
+
+def evaluation(strict: bool = False, assume_conditions: bool = False) -> Options:
+    return Options(strict=strict, assume_conditions=assume_conditions)
+
+
+def resolve_lang(lang: str | None) -> str:
+    return lang or default_lang()

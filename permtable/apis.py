@@ -1,0 +1,136 @@
+"""Naming an API: the one parser every input goes through.
+
+Users paste APIs in many shapes: ``GET /v2/x``, ``get/v2/x``, a full URL with host and query
+string, a template with ``{order_id}`` or a concrete id. All of them become one ``ApiRef``. A
+line that is not an API is an input error, never something silently skipped: a skipped line
+would read as "nothing to check", which is a silent "allowed".
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from permtable.documents import DEFAULT_MAX_BYTES, decode
+from permtable.errors import InputError, Location
+
+METHODS = frozenset({"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"})
+
+# Documented BSS endpoints; any other host is accepted but reported, since a BSS table cannot
+# say anything about another service's APIs.
+BSS_HOSTS = {
+    "bss.myhuaweicloud.com": "China",
+    "bss-intl.myhuaweicloud.com": "International",
+    "bss.myhuaweicloud.eu": "Europe",
+}
+
+MAX_LINE_LENGTH = 8192
+
+_API_PATTERN = re.compile(r"(?P<method>[A-Za-z]+)(?P<space>\s*)(?P<target>(?:https?://|/)\S*)(?P<rest>.*)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class ApiRef:
+    """An API as the user named it, normalised: upper-case method, path without host or query."""
+
+    method: str
+    path: str
+    segments: tuple[str, ...]
+    text: str  # what the user wrote, for reports
+    host: str | None = None
+    location: Location | None = None
+
+    @property
+    def api(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+def is_placeholder(segment: str) -> bool:
+    return len(segment) > 2 and segment.startswith("{") and segment.endswith("}")
+
+
+def split_path(path: str) -> tuple[str, ...]:
+    return tuple(segment for segment in path.split("/") if segment)
+
+
+def parse_api(text: str, location: Location | None = None) -> ApiRef:
+    """Parse one API name; raise InputError (with a hint) for anything that is not one."""
+    where = location or Location("<argument>")
+    stripped = text.strip()
+    if len(stripped) > MAX_LINE_LENGTH:
+        raise InputError(f"API name is longer than {MAX_LINE_LENGTH} characters", where)
+    if _CONTROL.search(stripped):
+        raise InputError("API name contains control characters", where)
+    if not stripped:
+        raise InputError("empty API name", where, 'write it as "METHOD /path", e.g. "GET /v2/orders/customer-orders"')
+    match = _API_PATTERN.fullmatch(stripped)
+    if match is None:
+        words = stripped.split()
+        if len(words) == 1 and words[0].upper() in METHODS:
+            raise InputError(f"{stripped!r} has no path", where, 'write it as "METHOD /path"')
+        if stripped.startswith(("/", "http://", "https://")):
+            raise InputError(f"{stripped!r} has no HTTP method", where, 'write it as "METHOD /path", e.g. "GET /v2/..."')
+        raise InputError(f"{_shorten(stripped)!r} is not an API", where, 'write it as "METHOD /path", e.g. "GET /v2/orders/customer-orders"')
+    method = match["method"].upper()
+    if method not in METHODS:
+        raise InputError(
+            f"unknown HTTP method {match['method']!r}",
+            where,
+            f"use one of {', '.join(sorted(METHODS))}",
+        )
+    if match["rest"].strip():
+        raise InputError(
+            f"unexpected text after the path: {_shorten(match['rest'].strip())!r}",
+            where,
+            "one API per line; put comments on their own line after #",
+        )
+    target = match["target"]
+    if target.startswith("/") and not match["space"] and target.startswith("//"):
+        raise InputError(f"{stripped!r} is not an API", where, 'write it as "METHOD /path"')
+    host = None
+    if target.startswith(("http://", "https://")):
+        if not match["space"]:
+            raise InputError(f"{_shorten(stripped)!r} needs a space between the method and the URL", where)
+        parts = urlsplit(target)
+        host = (parts.hostname or "").lower() or None
+        if host is None:
+            raise InputError(f"URL {_shorten(target)!r} has no host", where)
+        raw_path = parts.path or "/"
+    else:
+        raw_path = target.split("?", 1)[0].split("#", 1)[0]
+    segments = split_path(unquote(raw_path))
+    if not segments:
+        raise InputError(f"{_shorten(stripped)!r} has an empty path", where, 'write it as "METHOD /path"')
+    path = "/" + "/".join(segments)
+    return ApiRef(method, path, segments, stripped, host, location)
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --------------------------------------------------------------------------- API list files
+
+
+def iter_api_lines(text: str, name: str) -> Iterator[ApiRef]:
+    """APIs of a list file: one per line, ``#`` comments and blank lines ignored."""
+    for number, line in enumerate(text.splitlines(), 1):
+        content = line.split("#", 1)[0].strip() if "#" in line else line.strip()
+        if not content:
+            continue
+        yield parse_api(content, Location(name, number, len(line) - len(line.lstrip()) + 1))
+
+
+def read_api_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> list[ApiRef]:
+    """Read an API list file, or standard input for ``-``."""
+    if path == "-":
+        data = sys.stdin.buffer.read(max_bytes + 1)
+        return list(iter_api_lines(decode(data, "<stdin>", max_bytes), "<stdin>"))
+    from permtable.documents import read_text  # noqa: PLC0415
+
+    return list(iter_api_lines(read_text(Path(path), max_bytes, label=path), path))

@@ -1,0 +1,318 @@
+"""Reading YAML and JSON files into a tree that remembers where every value came from.
+
+Grants and table files are small but hand-written, so mistakes must be reported with file, line
+and column. PyYAML's composer gives positioned nodes without constructing Python objects (so no
+tag is ever executed); we turn them into ``Node`` values ourselves, which lets us reject
+duplicate keys, unknown tags and YAML 1.1 surprises (an unquoted ``no`` is a boolean, not a
+permission) instead of silently accepting them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from permtable.errors import InputError, Location
+from permtable.textdistance import closest
+
+# Hard bounds keep hostile files (alias bombs, absurd nesting, huge files) fast to refuse.
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_NODES = 1_000_000
+
+ScalarKind = Literal["str", "bool", "int", "float", "null", "other"]
+
+_SCALAR_TAGS: dict[str, ScalarKind] = {
+    "tag:yaml.org,2002:str": "str",
+    "tag:yaml.org,2002:bool": "bool",
+    "tag:yaml.org,2002:int": "int",
+    "tag:yaml.org,2002:float": "float",
+    "tag:yaml.org,2002:null": "null",
+    "tag:yaml.org,2002:timestamp": "other",
+}
+_MAPPING_TAG = "tag:yaml.org,2002:map"
+_SEQUENCE_TAG = "tag:yaml.org,2002:seq"
+
+
+@dataclass(frozen=True)
+class Node:
+    """One value of a document with its position; mappings hold Nodes, lists hold Nodes."""
+
+    value: Any
+    kind: str  # "map", "seq", or a ScalarKind
+    location: Location
+
+    @property
+    def is_map(self) -> bool:
+        return self.kind == "map"
+
+    @property
+    def is_seq(self) -> bool:
+        return self.kind == "seq"
+
+    def get(self, key: str) -> Node | None:
+        return self.value.get(key) if self.kind == "map" else None
+
+    def plain(self) -> Any:
+        """The value as plain Python data (for Conditions we keep but never interpret)."""
+        if self.kind == "map":
+            return {key: node.plain() for key, node in self.value.items()}
+        if self.kind == "seq":
+            return [node.plain() for node in self.value]
+        return self.value
+
+
+def describe(node: Node) -> str:
+    """How a value reads in an error message: its YAML type and its text."""
+    names = {"map": "a mapping", "seq": "a list", "null": "an empty value"}
+    if node.kind in names:
+        return names[node.kind]
+    article = "an" if node.kind[0] in "aeiou" else "a"
+    return f"{article} {node.kind} ({node.value!r})"
+
+
+# --------------------------------------------------------------------------- reading files
+
+
+def read_text(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, label: str | None = None) -> str:
+    """A file's text as UTF-8 (a BOM is accepted); every failure is an InputError naming the file."""
+    name = label or str(path)
+    where = Location(name)
+    target = Path(path)
+    try:
+        if target.is_dir():
+            raise InputError("is a directory, not a file", where)
+        with target.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except InputError:
+        raise
+    except FileNotFoundError:
+        raise InputError("no such file", where) from None
+    except PermissionError:
+        raise InputError("permission denied: cannot read the file", where) from None
+    except OSError as error:
+        raise InputError(f"cannot read the file: {error.strerror or error}", where) from None
+    return decode(data, name, max_bytes)
+
+
+def decode(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    where = Location(name)
+    if len(data) > max_bytes:
+        raise InputError(
+            f"file is larger than the {max_bytes:,}-byte limit",
+            where,
+            "split it, or raise the limit with --max-file-size",
+        )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError("file is UTF-16; only UTF-8 is read", where, "save it as UTF-8")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if b"\x00" in data:
+        raise InputError("file contains NUL bytes: it looks binary, not text", where)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise InputError(
+            f"not valid UTF-8 (byte 0x{data[error.start]:02x})",
+            Location(name, line),
+            "save the file as UTF-8",
+        ) from None
+
+
+def load_document(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Node:
+    """Read and parse one YAML or JSON file."""
+    text = read_text(path, max_bytes)
+    return parse_document(text, str(path), json_syntax=looks_like_json(str(path), text))
+
+
+def looks_like_json(name: str, text: str) -> bool:
+    return name.lower().endswith(".json") or text.lstrip()[:1] in ("{", "[")
+
+
+def parse_document(text: str, name: str, json_syntax: bool = False) -> Node:
+    """Parse text into a positioned Node tree; JSON is checked strictly before it is composed."""
+    if not text.strip():
+        raise InputError("file is empty", Location(name))
+    if json_syntax:
+        _check_json(text, name)
+        # JSON strings cannot hold raw tabs, so tabs are only whitespace: spaces keep the
+        # columns and let the YAML composer (which refuses tab indentation) read the file.
+        text = text.replace("\t", " ")
+    import yaml  # noqa: PLC0415  (deferred: only commands that read files pay for it)
+
+    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        root = yaml.compose(text, Loader=loader_class)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name)
+        problem = error.problem or error.context or "invalid YAML"
+        hint = "indent with spaces, not tabs" if mark and _tab_at(text, mark.line) else None
+        raise InputError(f"invalid {'JSON' if json_syntax else 'YAML'}: {problem}", where, hint) from None
+    except yaml.YAMLError as error:
+        raise InputError(f"invalid YAML: {error}", Location(name)) from None
+    except RecursionError:
+        raise InputError(f"nesting deeper than {MAX_DEPTH} levels", Location(name)) from None
+    if root is None:
+        raise InputError("file is empty", Location(name))
+    return _Converter(name, json_syntax).convert(root, 0)
+
+
+def _tab_at(text: str, line_index: int) -> bool:
+    lines = text.splitlines()
+    return line_index < len(lines) and "\t" in lines[line_index][: len(lines[line_index]) - len(lines[line_index].lstrip())]
+
+
+def _check_json(text: str, name: str) -> None:
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as error:
+        hint = "remove the trailing comma" if _trailing_comma(text, error.pos) else None
+        raise InputError(
+            f"invalid JSON: {error.msg}", Location(name, error.lineno, error.colno), hint
+        ) from None
+    except RecursionError:
+        raise InputError(f"nesting deeper than {MAX_DEPTH} levels", Location(name)) from None
+
+
+def _trailing_comma(text: str, position: int) -> bool:
+    before = text[:position].rstrip()
+    return before.endswith(",") and text[position : position + 1] in ("]", "}")
+
+
+class _Converter:
+    """Turns composed YAML nodes into Nodes, enforcing our rules as it goes."""
+
+    def __init__(self, name: str, json_syntax: bool):
+        self.name = name
+        self.json_syntax = json_syntax
+        self.count = 0
+
+    def where(self, yaml_node: Any) -> Location:
+        mark = yaml_node.start_mark
+        return Location(self.name, mark.line + 1, mark.column + 1)
+
+    def convert(self, yaml_node: Any, depth: int) -> Node:
+        self.count += 1
+        if self.count > MAX_NODES:
+            # Aliases share nodes, so a "billion laughs" file is small but expands without end.
+            raise InputError(
+                f"document expands to more than {MAX_NODES:,} values (alias bomb?)",
+                self.where(yaml_node),
+            )
+        if depth > MAX_DEPTH:
+            raise InputError(f"nesting deeper than {MAX_DEPTH} levels", self.where(yaml_node))
+        where = self.where(yaml_node)
+        tag = yaml_node.tag
+        if tag == _MAPPING_TAG:
+            return self._mapping(yaml_node, depth, where)
+        if tag == _SEQUENCE_TAG:
+            return Node([self.convert(item, depth + 1) for item in yaml_node.value], "seq", where)
+        kind = _SCALAR_TAGS.get(tag)
+        if kind is None:
+            raise InputError(
+                f"tag {tag!r} is not allowed",
+                where,
+                "only plain YAML values are read; remove the tag",
+            )
+        if self.json_syntax and kind == "str" and yaml_node.style is None:
+            # In JSON an unquoted value is never a string (YAML 1.1 reads 1e5 as text).
+            kind = "other"
+        return Node(self._scalar_value(kind, yaml_node.value), kind, where)
+
+    @staticmethod
+    def _scalar_value(kind: str, raw: str) -> Any:
+        if kind == "null":
+            return None
+        if kind == "int":
+            try:
+                return int(raw.replace("_", ""), 0)
+            except ValueError:
+                return raw
+        return raw
+
+    def _mapping(self, yaml_node: Any, depth: int, where: Location) -> Node:
+        result: dict[str, Node] = {}
+        for key_node, value_node in yaml_node.value:
+            key_where = self.where(key_node)
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise InputError("merge keys (<<) are not supported", key_where, "write the keys out")
+            if key_node.tag != "tag:yaml.org,2002:str":
+                raise InputError(
+                    f"mapping key {key_node.value!r} must be a string",
+                    key_where,
+                    "quote the key",
+                )
+            key = key_node.value
+            if key in result:
+                first = result[key].location
+                raise InputError(
+                    f"duplicate key {key!r} (first at line {first.line})",
+                    key_where,
+                    "each key may appear once; merge the two values",
+                )
+            result[key] = self.convert(value_node, depth + 1)
+        return Node(result, "map", where)
+
+
+# --------------------------------------------------------------------------- schema helpers
+
+
+def expect_map(node: Node, what: str) -> dict[str, Node]:
+    if not node.is_map:
+        raise InputError(f"{what} must be a mapping, found {describe(node)}", node.location)
+    return node.value  # type: ignore[no-any-return]
+
+
+def expect_str(node: Node, what: str, allow_empty: bool = False) -> str:
+    if node.kind != "str":
+        hint = None
+        if node.kind in ("bool", "int", "float", "null", "other"):
+            hint = f'quote it: "{node.value}"' if node.value is not None else "give a value"
+        raise InputError(f"{what} must be a string, found {describe(node)}", node.location, hint)
+    text: str = node.value
+    if not allow_empty and not text.strip():
+        raise InputError(f"{what} must not be empty", node.location)
+    return text
+
+
+def expect_str_list(node: Node, what: str, allow_single: bool = False) -> list[tuple[str, Node]]:
+    """A list of strings with each item's node (for positions); a lone string if allowed."""
+    if allow_single and node.kind == "str":
+        return [(expect_str(node, what), node)]
+    if not node.is_seq:
+        raise InputError(f"{what} must be a list of strings, found {describe(node)}", node.location)
+    return [(expect_str(item, f"{what} item"), item) for item in node.value]
+
+
+def check_keys(
+    node: Node,
+    what: str,
+    allowed: Iterable[str],
+    required: Iterable[str] = (),
+) -> dict[str, Node]:
+    """Reject unknown keys (with a did-you-mean) and missing required keys."""
+    mapping = expect_map(node, what)
+    allowed = list(allowed)
+    for key, value in mapping.items():
+        if key not in allowed:
+            suggestions = closest(key, allowed)
+            hint = f"did you mean {suggestions[0]!r}?" if suggestions else f"known keys: {', '.join(allowed)}"
+            raise InputError(f"unknown key {key!r} in {what}", _key_location(value), hint)
+    for key in required:
+        if key not in mapping:
+            raise InputError(f"{what} is missing the required key {key!r}", node.location)
+    return mapping
+
+
+def _key_location(value: Node) -> Location:
+    # The value's position is the best we keep for its key; same line in every sane layout.
+    return value.location
+
+
+def iter_items(node: Node) -> Iterator[Node]:
+    yield from node.value

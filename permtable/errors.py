@@ -1,0 +1,65 @@
+"""The one exception family for mistakes in what a user gave us.
+
+Every user error carries where it happened (file, line, column) and, where we can tell, what to
+do about it, so the command line can print exactly one helpful line and exit 2. Anything that
+is not an ``InputError`` is a bug and is allowed to show its traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where something came from: a file (or ``<stdin>``, ``<argument>``) and a 1-based position."""
+
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        parts = [self.file or "<input>"]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"file": self.file, "line": self.line, "column": self.column}
+
+
+class InputError(Exception):
+    """A problem with user input: a file, an API name, an option value."""
+
+    def __init__(self, message: str, location: Location | None = None, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.location = location or Location()
+        self.hint = hint
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message}" if self.location.file else self.message
+        if self.hint:
+            text += f" (hint: {self.hint})"
+        # One line, always: a multi-line message breaks CI log parsers and our own contract.
+        return " ".join(text.split("\n"))
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A warning that does not stop the run: unknown permission codes, ignored system roles."""
+
+    message: str
+    location: Location = Location()
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message}" if self.location.file else self.message
+        if self.hint:
+            text += f" (hint: {self.hint})"
+        return " ".join(text.split("\n"))
+
+    def to_dict(self) -> dict[str, object]:
+        return {"message": self.message, "location": self.location.to_dict(), "hint": self.hint}

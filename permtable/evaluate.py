@@ -1,0 +1,247 @@
+"""Deciding whether an account can call an API, with the reason and its provenance.
+
+IAM semantics for customer accounts: any matching Deny wins; else any matching Allow; else the
+request is denied implicitly. A statement with a Condition (or a Resource restriction) depends on
+the request and cannot be settled offline, so it yields ``conditional``, never a silent allow.
+Partner accounts hold plain action codes through roles; there is no Deny.
+
+Grants are compiled once against the table's permission codes: the tables name a few dozen
+codes, so every code's verdict is computed up front and each API is then a dict lookup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from permtable.apis import ApiRef
+from permtable.errors import Notice
+from permtable.grants import Effect, Grants, Statement
+from permtable.model import AccountType, Entry, Mode, Table
+from permtable.router import Suggestion
+from permtable.tables import IndexedTable
+
+
+class Decision(str, Enum):
+    ALLOWED = "allowed"
+    IMPLICIT_DENY = "implicit_deny"
+    EXPLICIT_DENY = "explicit_deny"
+    CONDITIONAL = "conditional"
+    NOT_CHECKED = "not_checked"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class GrantRef:
+    """One held grant that matched a permission, and where it is written."""
+
+    permission: str
+    source: str  # "role", "account" or "policy"
+    name: str
+    effect: str  # "Allow" or "Deny"
+    statement: int | None = None
+    pattern: str | None = None
+    condition: str | None = None
+    file: str | None = None
+    line: int | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "permission": self.permission,
+            "source": self.source,
+            "name": self.name,
+            "effect": self.effect,
+            "statement": self.statement,
+            "pattern": self.pattern,
+            "condition": self.condition,
+            "file": self.file,
+            "line": self.line,
+        }
+
+
+@dataclass(frozen=True)
+class PermissionCheck:
+    """The verdict on one required permission."""
+
+    permission: str
+    decision: Decision
+    allowed_by: tuple[GrantRef, ...] = ()
+    denied_by: tuple[GrantRef, ...] = ()
+
+    @property
+    def fixable_by_allow(self) -> bool:
+        """An Allow cannot beat a Deny, even a conditional one."""
+        return not self.denied_by
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "permission": self.permission,
+            "decision": self.decision.value,
+            "allowed_by": [grant.to_dict() for grant in self.allowed_by],
+            "denied_by": [grant.to_dict() for grant in self.denied_by],
+        }
+
+
+@dataclass(frozen=True)
+class ApiResult:
+    """The answer for one API the user asked about."""
+
+    ref: ApiRef
+    entry: Entry | None
+    decision: Decision
+    callable: bool
+    checks: tuple[PermissionCheck, ...] = ()
+    suggestions: tuple[Suggestion, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """Permissions to add: for ``all`` rows each non-allowed one; for ``any`` rows, any one."""
+        if self.entry is None or self.decision is Decision.ALLOWED:
+            return ()
+        if self.entry.mode is Mode.ANY:
+            return self.entry.permissions
+        return tuple(check.permission for check in self.checks if check.decision is not Decision.ALLOWED)
+
+    @property
+    def blocked_by_deny(self) -> bool:
+        return not self.callable and any(check.denied_by for check in self.checks)
+
+    @property
+    def granted_by(self) -> tuple[GrantRef, ...]:
+        return tuple(grant for check in self.checks for grant in check.allowed_by)
+
+
+@dataclass(frozen=True)
+class Options:
+    strict: bool = False  # an API missing from the table counts as not callable
+    assume_conditions: bool = False  # treat every Condition as satisfied
+
+
+@dataclass
+class Evaluator:
+    """Answers can-call questions for one account against one table."""
+
+    indexed: IndexedTable
+    grants: Grants
+    options: Options = Options()
+    _checks: dict[str, PermissionCheck] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        table = self.indexed.table
+        if self.grants.account_type is not table.account_type:
+            raise ValueError("grants and table are for different account types")
+        compute = _partner_check if table.account_type is AccountType.PARTNER else _customer_check
+        for code in table.permissions:
+            self._checks[code] = compute(self.grants, code, self.options)
+
+    @property
+    def table(self) -> Table:
+        return self.indexed.table
+
+    def check_permission(self, code: str) -> PermissionCheck:
+        if code not in self._checks:
+            compute = _partner_check if self.table.account_type is AccountType.PARTNER else _customer_check
+            self._checks[code] = compute(self.grants, code, self.options)
+        return self._checks[code]
+
+    def evaluate(self, ref: ApiRef, notes: tuple[str, ...] = ()) -> ApiResult:
+        entry = self.indexed.router.resolve(ref)
+        if entry is None:
+            return ApiResult(
+                ref,
+                None,
+                Decision.NOT_CHECKED,
+                callable=not self.options.strict,
+                suggestions=tuple(self.indexed.router.suggestions(ref)),
+                notes=notes,
+            )
+        return self.evaluate_entry(entry, ref, notes)
+
+    def evaluate_entry(self, entry: Entry, ref: ApiRef, notes: tuple[str, ...] = ()) -> ApiResult:
+        checks = tuple(self.check_permission(code) for code in entry.permissions)
+        decision = combine(entry.mode, [check.decision for check in checks])
+        if self.options.assume_conditions and decision is Decision.ALLOWED and any(
+            grant.condition for check in checks for grant in check.allowed_by
+        ):
+            notes = (*notes, "allowed only if the statements' conditions hold (--assume-conditions)")
+        return ApiResult(ref, entry, decision, decision is Decision.ALLOWED, checks, notes=notes)
+
+
+def combine(mode: Mode, decisions: list[Decision]) -> Decision:
+    """One decision for a row from its permissions' decisions."""
+    if mode is Mode.ANY:
+        for outcome in (Decision.ALLOWED, Decision.CONDITIONAL, Decision.IMPLICIT_DENY):
+            if outcome in decisions:
+                return outcome
+        return Decision.EXPLICIT_DENY
+    for outcome in (Decision.EXPLICIT_DENY, Decision.IMPLICIT_DENY, Decision.CONDITIONAL):
+        if outcome in decisions:
+            return outcome
+    return Decision.ALLOWED
+
+
+def _partner_check(grants: Grants, code: str, options: Options) -> PermissionCheck:
+    holders = tuple(
+        GrantRef(
+            permission=code,
+            source="account" if role.name.startswith("(") else "role",
+            name=role.name,
+            effect="Allow",
+            file=role.location.file,
+            line=role.location.line,
+        )
+        for role in grants.roles
+        if code in role.actions
+    )
+    return PermissionCheck(code, Decision.ALLOWED if holders else Decision.IMPLICIT_DENY, allowed_by=holders)
+
+
+def _customer_check(grants: Grants, code: str, options: Options) -> PermissionCheck:
+    allows: list[GrantRef] = []
+    denies: list[GrantRef] = []
+    for policy in grants.policies:
+        if policy.is_system_role:
+            continue  # BSS authenticates policies only; the loader already warned
+        for statement in policy.statements:
+            pattern = next((p for p in statement.actions if p.matches(code)), None)
+            if pattern is None:
+                continue
+            grant = _statement_ref(code, statement, pattern.text)
+            (denies if statement.effect is Effect.DENY else allows).append(grant)
+    return PermissionCheck(code, _iam_decision(allows, denies, options), tuple(allows), tuple(denies))
+
+
+def _iam_decision(allows: list[GrantRef], denies: list[GrantRef], options: Options) -> Decision:
+    firm_deny = any(d.condition is None or options.assume_conditions for d in denies)
+    if firm_deny:
+        return Decision.EXPLICIT_DENY
+    firm_allow = any(a.condition is None or options.assume_conditions for a in allows)
+    if denies:
+        # Only conditional Denies matched: they may or may not apply to the real request.
+        return Decision.CONDITIONAL if allows else Decision.IMPLICIT_DENY
+    if firm_allow:
+        return Decision.ALLOWED
+    return Decision.CONDITIONAL if allows else Decision.IMPLICIT_DENY
+
+
+def _statement_ref(code: str, statement: Statement, pattern: str) -> GrantRef:
+    return GrantRef(
+        permission=code,
+        source="policy",
+        name=statement.policy,
+        effect=statement.effect.value,
+        statement=statement.index,
+        pattern=pattern,
+        condition=statement.condition,
+        file=statement.location.file,
+        line=statement.location.line,
+    )
+
+
+def account_notices(grants: Grants, table: Table, other: Table) -> list[Notice]:
+    from permtable.grants import review_grants  # noqa: PLC0415
+
+    return review_grants(grants, table.permissions, other.permissions)

@@ -1,0 +1,174 @@
+"""The domain: permission tables as Huawei documents them.
+
+Everything here is a frozen dataclass: tables are loaded once and shared by every evaluation, so
+nothing may change them behind another caller's back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class AccountType(str, Enum):
+    """Which documentation table applies: the account's type picks it, never the API."""
+
+    PARTNER = "partner"
+    CUSTOMER = "customer"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Mode(str, Enum):
+    """How a row's permissions combine.
+
+    Partner rows: "The API can be accessed as long as one of its actions is supported" (any).
+    Customer rows: "只要有其中一条权限项为无权限即不可调用" (all are required).
+    """
+
+    ANY = "any"
+    ALL = "all"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+LANGUAGES = ("en", "zh")
+
+
+@dataclass(frozen=True)
+class LocalText:
+    """A text in both languages; one of them is the documented original."""
+
+    en: str | None = None
+    zh: str | None = None
+
+    def get(self, lang: str) -> str:
+        """The text in ``lang``, falling back to the other language rather than to nothing."""
+        preferred = self.zh if lang == "zh" else self.en
+        fallback = self.en if lang == "zh" else self.zh
+        return preferred if preferred is not None else (fallback or "")
+
+    def __bool__(self) -> bool:
+        return bool(self.en or self.zh)
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"en": self.en, "zh": self.zh}
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a table was transcribed from, so every answer can cite it."""
+
+    title: LocalText
+    site: str
+    url: str | None
+    language: str
+    updated: str | None
+    file: str
+
+    def to_dict(self, lang: str) -> dict[str, object]:
+        return {
+            "title": self.title.get(lang),
+            "site": self.site,
+            "url": self.url,
+            "language": self.language,
+            "updated": self.updated,
+            "file": self.file,
+        }
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One documented row: an API and the permissions it needs."""
+
+    table: AccountType
+    index: int  # 1-based row number in the document, stable for diffs and messages
+    scenario: LocalText
+    sub_scenario: LocalText
+    description: LocalText
+    method: str
+    path: str
+    permissions: tuple[str, ...]
+    mode: Mode
+    menu_path: LocalText | None  # partner rows: where the action is ticked; None = not documented
+    permission_name: LocalText | None  # customer rows: 权限项名称
+
+    @property
+    def api(self) -> str:
+        return f"{self.method} {self.path}"
+
+    def to_dict(self, lang: str) -> dict[str, object]:
+        return {
+            "table": self.table.value,
+            "row": self.index,
+            "method": self.method,
+            "path": self.path,
+            "api": self.api,
+            "scenario": self.scenario.get(lang),
+            "sub_scenario": self.sub_scenario.get(lang),
+            "description": self.description.get(lang),
+            "mode": self.mode.value,
+            "permissions": list(self.permissions),
+            "menu_path": self.menu_path.get(lang) if self.menu_path else None,
+            "permission_name": self.permission_name.get(lang) if self.permission_name else None,
+        }
+
+
+@dataclass(frozen=True)
+class Permission:
+    """A permission code as the table documents it, with where or how it is granted."""
+
+    code: str
+    table: AccountType
+    # Partner: the console menu path documented for this action on a row where it is the only
+    # action (rows with ``A|B`` leave the path blank). None means Huawei does not document one.
+    menu_path: LocalText | None
+    # Customer: the 权限项名称 of the permission.
+    name: LocalText | None
+    apis: tuple[str, ...]  # "METHOD path" of every row listing the code, in document order
+
+    def to_dict(self, lang: str) -> dict[str, object]:
+        record: dict[str, object] = {"permission": self.code, "table": self.table.value}
+        if self.table is AccountType.PARTNER:
+            record["menu_path"] = self.menu_path.get(lang) if self.menu_path else None
+        else:
+            record["name"] = self.name.get(lang) if self.name else None
+        return record
+
+
+@dataclass(frozen=True)
+class Table:
+    """A whole documented table for one account type."""
+
+    account_type: AccountType
+    mode: Mode
+    source: Source
+    entries: tuple[Entry, ...]
+    permissions: dict[str, Permission] = field(hash=False, compare=False)
+
+    def permission(self, code: str) -> Permission | None:
+        return self.permissions.get(code)
+
+
+def build_permissions(account_type: AccountType, entries: tuple[Entry, ...]) -> dict[str, Permission]:
+    """Index the codes a table uses; menu paths and names come only from rows that document them."""
+    apis: dict[str, list[str]] = {}
+    menu_paths: dict[str, LocalText] = {}
+    names: dict[str, LocalText] = {}
+    for entry in entries:
+        for code in entry.permissions:
+            apis.setdefault(code, []).append(entry.api)
+        if len(entry.permissions) == 1:
+            # A documented path or name belongs to the row's single code; on ``A|B`` rows we
+            # could not tell which code it belongs to, and Huawei leaves those blank anyway.
+            (code,) = entry.permissions
+            if entry.menu_path:
+                menu_paths.setdefault(code, entry.menu_path)
+            if entry.permission_name:
+                names.setdefault(code, entry.permission_name)
+    return {
+        code: Permission(code, account_type, menu_paths.get(code), names.get(code), tuple(row_apis))
+        for code, row_apis in apis.items()
+    }

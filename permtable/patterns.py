@@ -1,0 +1,46 @@
+"""IAM action patterns, compiled once.
+
+Huawei IAM actions read ``service:resource-type:action``. ``*`` matches all or part of one
+segment (``bss:*:*``, ``bss:order:*``, ``bss:*:view``, ``bss:bill*:view``) and never crosses a
+colon. Resource type and action compare case-insensitively; the service name is compared as
+written (IAM service names are lower case), and a pattern that matches no documented permission
+is reported by the grants loader rather than guessed at.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ActionPattern:
+    text: str
+    _regex: re.Pattern[str] = field(repr=False, compare=False, hash=False)
+
+    def matches(self, permission: str) -> bool:
+        return self._regex.fullmatch(permission) is not None
+
+    @property
+    def has_wildcard(self) -> bool:
+        return "*" in self.text
+
+
+def _segment(text: str, ignore_case: bool) -> str:
+    body = "[^:]*".join(re.escape(part) for part in text.split("*"))
+    return f"(?i:{body})" if ignore_case else body
+
+
+def compile_action(text: str) -> ActionPattern | None:
+    """Compile ``service:resource:action``; None when the text does not have three segments."""
+    parts = text.split(":")
+    if len(parts) != 3 or not all(parts):
+        return None
+    service, resource, action = parts
+    regex = ":".join((_segment(service, False), _segment(resource, True), _segment(action, True)))
+    return ActionPattern(text, re.compile(regex))
+
+
+def compile_code_glob(text: str) -> re.Pattern[str]:
+    """Partner codes have no IAM wildcards; ``explain``/``apis`` still accept ``*`` for browsing."""
+    return re.compile(".*".join(re.escape(part) for part in text.split("*")), re.IGNORECASE)

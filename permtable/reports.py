@@ -1,0 +1,179 @@
+"""Report records: the results of each question, and their one conversion to plain data.
+
+Every output format renders the dictionaries built here (``schema_version`` 1), so JSON, tables
+and later CI formats can never disagree about a decision.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from permtable.apis import ApiRef
+from permtable.cover import FixPlan
+from permtable.errors import Notice
+from permtable.evaluate import ApiResult, Decision, Options
+from permtable.grants import Grants
+from permtable.model import AccountType, Entry, Permission, Table
+from permtable.router import Suggestion
+
+SCHEMA_VERSION = 1
+
+
+def entry_record(entry: Entry, table: Table, lang: str) -> dict[str, object]:
+    record = entry.to_dict(lang)
+    record["source"] = {
+        "title": table.source.title.get(lang),
+        "url": table.source.url,
+        "updated": table.source.updated,
+    }
+    return record
+
+
+def _ref_record(ref: ApiRef) -> dict[str, object]:
+    return {
+        "input": ref.text,
+        "method": ref.method,
+        "path": ref.path,
+        "host": ref.host,
+        "location": ref.location.to_dict() if ref.location else None,
+    }
+
+
+def result_record(result: ApiResult, table: Table, lang: str) -> dict[str, object]:
+    entry = result.entry
+    record = _ref_record(result.ref)
+    record.update(
+        {
+            "callable": result.callable,
+            "decision": result.decision.value,
+            "entry": entry_record(entry, table, lang) if entry else None,
+            "requires": {"mode": entry.mode.value, "permissions": list(entry.permissions)} if entry else None,
+            "checks": [check.to_dict() for check in result.checks],
+            "granted_by": [grant.to_dict() for grant in result.granted_by],
+            "missing": list(result.missing),
+            "menu_paths": [],
+            "permission_names": [],
+            "suggestions": [suggestion.to_dict(lang) for suggestion in result.suggestions],
+            "notes": list(result.notes),
+        }
+    )
+    if entry:
+        permissions = [table.permissions[code] for code in entry.permissions]
+        if table.account_type is AccountType.PARTNER:
+            record["menu_paths"] = [p.to_dict(lang) for p in permissions]
+        else:
+            record["permission_names"] = [p.to_dict(lang) for p in permissions]
+    return record
+
+
+def summary_record(results: tuple[ApiResult, ...]) -> dict[str, object]:
+    decisions = Counter(result.decision.value for result in results)
+    return {
+        "total": len(results),
+        "callable": sum(1 for result in results if result.callable),
+        "not_callable": sum(1 for result in results if not result.callable),
+        "decisions": {decision.value: decisions.get(decision.value, 0) for decision in Decision},
+        "suspected_typos": sum(1 for result in results if result.suggestions),
+    }
+
+
+@dataclass(frozen=True)
+class CanCallReport:
+    grants: Grants
+    table: Table
+    results: tuple[ApiResult, ...]
+    notices: tuple[Notice, ...]
+    options: Options
+
+    @property
+    def all_callable(self) -> bool:
+        return all(result.callable for result in self.results)
+
+    def to_dict(self, lang: str) -> dict[str, object]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "account": self.grants.to_dict(),
+            "table": self.table.source.to_dict(lang) | {"type": self.table.account_type.value},
+            "options": {"strict": self.options.strict, "assume_conditions": self.options.assume_conditions},
+            "results": [result_record(result, self.table, lang) for result in self.results],
+            "summary": summary_record(self.results),
+            "warnings": [notice.to_dict() for notice in self.notices],
+        }
+
+
+def permission_record(permission: Permission, lang: str, unlocks: tuple[str, ...]) -> dict[str, object]:
+    record = permission.to_dict(lang)
+    record["unlocks"] = list(unlocks)
+    return record
+
+
+@dataclass(frozen=True)
+class MissingPermsReport:
+    checked: CanCallReport
+    plan: FixPlan
+
+    @property
+    def nothing_missing(self) -> bool:
+        return self.checked.all_callable
+
+    def to_dict(self, lang: str) -> dict[str, object]:
+        record = self.checked.to_dict(lang)
+        table = self.checked.table
+        record["results"] = [
+            result_record(result, table, lang) for result in self.checked.results if not result.callable
+        ]
+        record["to_grant"] = [permission_record(fix.permission, lang, fix.unlocks) for fix in self.plan.to_grant]
+        record["minimal"] = self.plan.optimal
+        record["blocked_by_deny"] = [
+            {
+                "api": result.entry.api if result.entry else result.ref.api,
+                "input": result.ref.text,
+                "denied_by": [grant.to_dict() for check in result.checks for grant in check.denied_by],
+            }
+            for result in self.plan.blocked_by_deny
+        ]
+        record["unlisted"] = [result.ref.text for result in self.plan.unlisted]
+        return record
+
+
+@dataclass(frozen=True)
+class ExplainReport:
+    target: str
+    kind: str  # "api" or "permission"
+    entries: tuple[tuple[Entry, Table], ...]
+    permissions: tuple[tuple[Permission, Table], ...]
+    suggestions: tuple[Suggestion, ...]
+    notes: tuple[str, ...]
+    decision: CanCallReport | None  # with grants: the full decision trace for the account
+
+    @property
+    def matched(self) -> bool:
+        return bool(self.entries or self.permissions)
+
+    def to_dict(self, lang: str) -> dict[str, object]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "target": self.target,
+            "kind": self.kind,
+            "matched": self.matched,
+            "entries": [entry_record(entry, table, lang) for entry, table in self.entries],
+            "permissions": [
+                permission_record(permission, lang, permission.apis) for permission, _ in self.permissions
+            ],
+            "suggestions": [suggestion.to_dict(lang) for suggestion in self.suggestions],
+            "notes": list(self.notes),
+            "decision": self.decision.to_dict(lang) if self.decision else None,
+        }
+
+
+@dataclass(frozen=True)
+class ApisReport:
+    entries: tuple[tuple[Entry, Table], ...]
+
+    def to_dict(self, lang: str) -> dict[str, object]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "entries": [entry_record(entry, table, lang) for entry, table in self.entries],
+            "summary": {"total": len(self.entries)},
+        }

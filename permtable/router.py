@@ -1,0 +1,143 @@
+"""Resolving an API to its table row: a compiled trie, not a scan.
+
+Priority follows how servers route: at each segment a literal beats a ``{placeholder}``, which
+beats ``**`` (any remaining segments). The search backtracks, so the first complete match found
+in that order is the most specific row. Misses get near-miss suggestions, because a typo in an
+API path would otherwise read as "not listed, so callable".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from permtable.apis import ApiRef, is_placeholder, split_path
+from permtable.model import Entry, Table
+from permtable.textdistance import edit_distance
+
+GLOB = "**"
+
+
+@dataclass
+class _TrieNode:
+    literals: dict[str, _TrieNode] = field(default_factory=dict)
+    placeholder: _TrieNode | None = None
+    glob_entry: Entry | None = None  # an entry whose template ends in ``**`` here
+    entry: Entry | None = None  # an entry whose template ends exactly here
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A listed API the user probably meant, and why we think so."""
+
+    entry: Entry
+    reason: str
+
+    def to_dict(self, lang: str) -> dict[str, object]:
+        return {
+            "api": self.entry.api,
+            "reason": self.reason,
+            "permissions": list(self.entry.permissions),
+            "mode": self.entry.mode.value,
+            "description": self.entry.description.get(lang),
+        }
+
+
+class Router:
+    """Resolves ApiRefs against one table. Built once per table; lookups are trie walks."""
+
+    def __init__(self, table: Table):
+        self.table = table
+        self._roots: dict[str, _TrieNode] = {}
+        for entry in table.entries:
+            self._insert(entry)
+
+    def _insert(self, entry: Entry) -> None:
+        node = self._roots.setdefault(entry.method, _TrieNode())
+        segments = split_path(entry.path)
+        for position, segment in enumerate(segments):
+            if segment == GLOB and position == len(segments) - 1:
+                node.glob_entry = node.glob_entry or entry
+                return
+            if is_placeholder(segment):
+                node.placeholder = node.placeholder or _TrieNode()
+                node = node.placeholder
+            else:
+                node = node.literals.setdefault(segment, _TrieNode())
+        # Two rows with one template: the first documented wins, as a reader would take it.
+        node.entry = node.entry or entry
+
+    def resolve(self, ref: ApiRef) -> Entry | None:
+        root = self._roots.get(ref.method)
+        return _walk(root, ref.segments, 0) if root else None
+
+    def suggestions(self, ref: ApiRef) -> list[Suggestion]:
+        """Listed APIs near an unmatched one: other method, other case, a small typo."""
+        found: list[Suggestion] = []
+        seen: set[int] = set()
+
+        def add(entry: Entry | None, reason: str) -> None:
+            if entry is not None and entry.index not in seen:
+                seen.add(entry.index)
+                found.append(Suggestion(entry, reason))
+
+        for method, root in self._roots.items():
+            if method != ref.method:
+                add(_walk(root, ref.segments, 0), f"listed for {method}, not {ref.method}")
+        for entry in self.table.entries:
+            if entry.index in seen:
+                continue
+            reason = _near_miss(ref, entry)
+            if reason:
+                add(entry, reason)
+        return found
+
+
+def _walk(node: _TrieNode, segments: tuple[str, ...], position: int) -> Entry | None:
+    if position == len(segments):
+        # ``**`` also matches nothing more: checking a bare ".../autorenew" against the row is
+        # the conservative reading (a stricter answer, never a false "not listed").
+        return node.entry or node.glob_entry
+    segment = segments[position]
+    if not is_placeholder(segment):
+        child = node.literals.get(segment)
+        if child is not None:
+            found = _walk(child, segments, position + 1)
+            if found is not None:
+                return found
+    if node.placeholder is not None:
+        found = _walk(node.placeholder, segments, position + 1)
+        if found is not None:
+            return found
+    return node.glob_entry
+
+
+def _near_miss(ref: ApiRef, entry: Entry) -> str | None:
+    """Why ``ref`` looks like a misspelling of ``entry``, or None."""
+    template = split_path(entry.path)
+    given = ref.segments
+    if template and template[-1] == GLOB:
+        fixed = template[:-1]
+        given = given[: len(fixed)] if len(given) >= len(fixed) else given
+        template = fixed
+    if len(given) == len(template) - 1 and is_placeholder(template[-1]) and given == template[:-1]:
+        return f"missing the {template[-1]} segment"
+    if len(given) != len(template):
+        return None
+    total = 0
+    case_only = True
+    for typed, documented in zip(given, template):
+        if is_placeholder(documented) or typed == documented:
+            continue
+        if typed.lower() == documented.lower():
+            continue
+        case_only = False
+        distance = edit_distance(typed.lower(), documented.lower(), 3)
+        total += distance
+        if total > 2 or distance > max(1, len(documented) // 4):
+            return None
+    method_note = "" if ref.method == entry.method else f", and it is listed for {entry.method}"
+    if case_only:
+        return "differs only in letter case" + method_note
+    if "suscriptions" in template and "subscriptions" in given:
+        return "the documented path is spelt 'suscriptions'" + method_note
+    return f"{total} character{'s' if total > 1 else ''} away from a listed path" + method_note
