@@ -8,8 +8,8 @@ traceback, so it gets reported and fixed rather than hidden.
 from __future__ import annotations
 
 import importlib
-import os
 import sys
+import traceback
 
 import click
 
@@ -62,6 +62,11 @@ _NO_ARGS_IS_HELP: type[Exception] | tuple[()] = getattr(click.exceptions, "NoArg
 
 def run(argv: list[str] | None = None) -> None:
     """Console-script entry point."""
+    for stream in (sys.stdout, sys.stderr):
+        # A terminal or pipe that cannot encode Chinese table text must not crash the report.
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     try:
         code = main.main(args=argv, prog_name="bsscheck", standalone_mode=False)
     except InputError as error:
@@ -83,9 +88,8 @@ def run(argv: list[str] | None = None) -> None:
         code = exitcodes.INPUT_ERROR
     except click.exceptions.Exit as exit_request:
         code = exit_request.exit_code
-    except BrokenPipeError:
-        # The reader (head, less) went away; that is not our failure. Silence the final flush.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        code = exitcodes.OK
+    except Exception:
+        traceback.print_exc()
+        click.echo("bsscheck: internal error: this is a bug in bsscheck; please report it", err=True)
+        code = exitcodes.INTERNAL_ERROR
     sys.exit(code if isinstance(code, int) else exitcodes.OK)

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from cli.formats import FORMAT_NAMES
-from permtable.apis import ApiRef, parse_api, read_api_file
+from permtable.apis import METHODS, ApiRef, parse_api, read_api_file
 from permtable.errors import InputError, Location
 from permtable.evaluate import Options
 from permtable.grants import Grants, load_grants
@@ -88,7 +88,10 @@ def evaluation_options(function: F) -> F:
     function = click.option(
         "--assume-conditions",
         is_flag=True,
-        help="Treat IAM statements with a Condition as applying (default: such APIs are 'conditional', not callable).",
+        help=(
+            "Treat IAM statements with a Condition as applying "
+            "(default: such APIs are 'conditional', not callable)."
+        ),
     )(function)
     return function
 
@@ -118,10 +121,36 @@ def load_account(grants_files: Sequence[str]) -> Grants:
     return load_grants(list(grants_files))
 
 
+def join_split_apis(arguments: Sequence[str]) -> list[tuple[int, str]]:
+    """Rejoin ``GET /v2/x`` typed without quotes (two shell words) into one API name.
+
+    Returns (argument number, text) pairs so errors still name the argument the user typed.
+    """
+    joined: list[tuple[int, str]] = []
+    index = 0
+    while index < len(arguments):
+        text = arguments[index]
+        following = arguments[index + 1] if index + 1 < len(arguments) else ""
+        if text.strip().upper() in METHODS and following.startswith(("/", "http://", "https://")):
+            joined.append((index + 1, f"{text.strip()} {following}"))
+            index += 2
+        else:
+            joined.append((index + 1, text))
+            index += 1
+    return joined
+
+
 def collect_apis(arguments: Sequence[str], apis_file: str | None) -> list[ApiRef]:
-    refs = [parse_api(text, Location(f"<argument {index}>")) for index, text in enumerate(arguments, 1)]
+    refs = [parse_api(text, Location(f"<argument {number}>")) for number, text in join_split_apis(arguments)]
     if apis_file:
-        refs.extend(read_api_file(apis_file))
+        from_file = read_api_file(apis_file)
+        if not from_file:
+            raise InputError(
+                "the API list has no APIs (only blank lines or comments)",
+                Location("<stdin>" if apis_file == "-" else apis_file),
+                "one API per line, e.g. GET /v2/orders/customer-orders",
+            )
+        refs.extend(from_file)
     return refs
 
 

@@ -32,6 +32,7 @@ MAX_LINE_LENGTH = 8192
 
 _API_PATTERN = re.compile(r"(?P<method>[A-Za-z]+)(?P<space>\s*)(?P<target>(?:https?://|/)\S*)(?P<rest>.*)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -67,15 +68,23 @@ def parse_api(text: str, location: Location | None = None) -> ApiRef:
     if _CONTROL.search(stripped):
         raise InputError("API name contains control characters", where)
     if not stripped:
-        raise InputError("empty API name", where, 'write it as "METHOD /path", e.g. "GET /v2/orders/customer-orders"')
+        raise InputError(
+            "empty API name", where, 'write it as "METHOD /path", e.g. "GET /v2/orders/customer-orders"'
+        )
     match = _API_PATTERN.fullmatch(stripped)
     if match is None:
         words = stripped.split()
         if len(words) == 1 and words[0].upper() in METHODS:
             raise InputError(f"{stripped!r} has no path", where, 'write it as "METHOD /path"')
         if stripped.startswith(("/", "http://", "https://")):
-            raise InputError(f"{stripped!r} has no HTTP method", where, 'write it as "METHOD /path", e.g. "GET /v2/..."')
-        raise InputError(f"{_shorten(stripped)!r} is not an API", where, 'write it as "METHOD /path", e.g. "GET /v2/orders/customer-orders"')
+            raise InputError(
+                f"{stripped!r} has no HTTP method", where, 'write it as "METHOD /path", e.g. "GET /v2/..."'
+            )
+        raise InputError(
+            f"{_shorten(stripped)!r} is not an API",
+            where,
+            'write it as "METHOD /path", e.g. "GET /v2/orders/customer-orders"',
+        )
     method = match["method"].upper()
     if method not in METHODS:
         raise InputError(
@@ -96,14 +105,21 @@ def parse_api(text: str, location: Location | None = None) -> ApiRef:
     if target.startswith(("http://", "https://")):
         if not match["space"]:
             raise InputError(f"{_shorten(stripped)!r} needs a space between the method and the URL", where)
-        parts = urlsplit(target)
-        host = (parts.hostname or "").lower() or None
+        try:
+            parts = urlsplit(target)
+            host = (parts.hostname or "").lower() or None
+        except ValueError as error:
+            raise InputError(f"malformed URL {_shorten(target)!r}: {error}", where) from None
         if host is None:
             raise InputError(f"URL {_shorten(target)!r} has no host", where)
         raw_path = parts.path or "/"
     else:
         raw_path = target.split("?", 1)[0].split("#", 1)[0]
-    segments = split_path(unquote(raw_path))
+    decoded = unquote(raw_path)
+    if _ANY_CONTROL.search(decoded):
+        # Checked again after decoding: %0A or %1B would otherwise reach reports and terminals.
+        raise InputError("API path contains encoded control characters", where)
+    segments = split_path(decoded)
     if not segments:
         raise InputError(f"{_shorten(stripped)!r} has an empty path", where, 'write it as "METHOD /path"')
     path = "/" + "/".join(segments)

@@ -130,7 +130,11 @@ def load_document(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Node:
 
 
 def looks_like_json(name: str, text: str) -> bool:
-    return name.lower().endswith(".json") or text.lstrip()[:1] in ("{", "[")
+    """JSON by extension; for other names (stdin, .txt) by the first character."""
+    lowered = name.lower()
+    if lowered.endswith((".yaml", ".yml")):
+        return False
+    return lowered.endswith(".json") or text.lstrip()[:1] in ("{", "[")
 
 
 def parse_document(text: str, name: str, json_syntax: bool = False) -> Node:
@@ -146,15 +150,14 @@ def parse_document(text: str, name: str, json_syntax: bool = False) -> Node:
 
     loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
+        _check_depth(yaml.parse(text, Loader=loader_class), name)
         root = yaml.compose(text, Loader=loader_class)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        where = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name)
-        problem = error.problem or error.context or "invalid YAML"
-        hint = "indent with spaces, not tabs" if mark and _tab_at(text, mark.line) else None
-        raise InputError(f"invalid {'JSON' if json_syntax else 'YAML'}: {problem}", where, hint) from None
     except yaml.YAMLError as error:
-        raise InputError(f"invalid YAML: {error}", Location(name)) from None
+        if json_syntax:
+            # Valid JSON that YAML refuses (surrogate-pair escapes, keys over 1024 characters):
+            # read it with json alone, at the cost of line numbers inside it.
+            return _from_json(text, name)
+        raise _yaml_error(error, text, name) from None
     except RecursionError:
         raise InputError(f"nesting deeper than {MAX_DEPTH} levels", Location(name)) from None
     if root is None:
@@ -162,9 +165,73 @@ def parse_document(text: str, name: str, json_syntax: bool = False) -> Node:
     return _Converter(name, json_syntax).convert(root, 0)
 
 
+def _yaml_error(error: Exception, text: str, name: str) -> InputError:
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    if mark is None:
+        return InputError(f"invalid YAML: {error}", Location(name))
+    problem = getattr(error, "problem", None) or getattr(error, "context", None) or "invalid YAML"
+    hint = "indent with spaces, not tabs" if _tab_at(text, mark.line) else None
+    return InputError(f"invalid YAML: {problem}", Location(name, mark.line + 1, mark.column + 1), hint)
+
+
+def _check_depth(events: Iterable[Any], name: str) -> None:
+    """Refuse deep nesting from the event stream, before any recursive composer sees it.
+
+    libyaml's composer recurses in C: a 200 kB file of nested brackets overflows the stack and
+    kills the interpreter, which no ``except`` can catch. The event parser is iterative.
+    """
+    depth = 0
+    for event in events:
+        kind = type(event).__name__
+        if kind in ("MappingStartEvent", "SequenceStartEvent"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                raise InputError(
+                    f"nesting deeper than {MAX_DEPTH} levels", Location(name, mark.line + 1, mark.column + 1)
+                )
+        elif kind in ("MappingEndEvent", "SequenceEndEvent"):
+            depth -= 1
+
+
+def _from_json(text: str, name: str) -> Node:
+    where = Location(name)
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, value in items:
+            if key in result:
+                raise InputError(f"duplicate key {key!r}", where, "each key may appear once")
+            result[key] = value
+        return result
+
+    def build(value: Any, depth: int = 0) -> Node:
+        if depth > MAX_DEPTH:
+            raise InputError(f"nesting deeper than {MAX_DEPTH} levels", where)
+        if isinstance(value, dict):
+            return Node({key: build(item, depth + 1) for key, item in value.items()}, "map", where)
+        if isinstance(value, list):
+            return Node([build(item, depth + 1) for item in value], "seq", where)
+        if isinstance(value, str):
+            return Node(value, "str", where)
+        if value is None:
+            return Node(None, "null", where)
+        if isinstance(value, bool):
+            return Node(value, "bool", where)
+        return Node(value, "int" if isinstance(value, int) else "float", where)
+
+    try:
+        return build(json.loads(text, object_pairs_hook=pairs))
+    except RecursionError:
+        raise InputError(f"nesting deeper than {MAX_DEPTH} levels", where) from None
+
+
 def _tab_at(text: str, line_index: int) -> bool:
     lines = text.splitlines()
-    return line_index < len(lines) and "\t" in lines[line_index][: len(lines[line_index]) - len(lines[line_index].lstrip())]
+    return (
+        line_index < len(lines)
+        and "\t" in lines[line_index][: len(lines[line_index]) - len(lines[line_index].lstrip())]
+    )
 
 
 def _check_json(text: str, name: str) -> None:
@@ -180,8 +247,10 @@ def _check_json(text: str, name: str) -> None:
 
 
 def _trailing_comma(text: str, position: int) -> bool:
-    before = text[:position].rstrip()
-    return before.endswith(",") and text[position : position + 1] in ("]", "}")
+    """Python <= 3.12 reports the position after the comma, 3.13 the comma itself."""
+    if text[position : position + 1] == ",":
+        return text[position + 1 :].lstrip()[:1] in ("]", "}")
+    return text[:position].rstrip().endswith(",") and text[position : position + 1] in ("]", "}")
 
 
 class _Converter:
@@ -190,20 +259,49 @@ class _Converter:
     def __init__(self, name: str, json_syntax: bool):
         self.name = name
         self.json_syntax = json_syntax
-        self.count = 0
+        self.count = 0  # values in the document as if every alias were written out
+        # Aliases share composed nodes; each is converted once and its expanded size charged at
+        # every use, so a "billion laughs" file is refused after a few thousand steps.
+        self.memo: dict[int, tuple[Node, int, int]] = {}  # id -> (node, expanded size, height)
 
     def where(self, yaml_node: Any) -> Location:
         mark = yaml_node.start_mark
         return Location(self.name, mark.line + 1, mark.column + 1)
 
-    def convert(self, yaml_node: Any, depth: int) -> Node:
-        self.count += 1
+    def charge(self, size: int, yaml_node: Any) -> None:
+        self.count += size
         if self.count > MAX_NODES:
-            # Aliases share nodes, so a "billion laughs" file is small but expands without end.
             raise InputError(
-                f"document expands to more than {MAX_NODES:,} values (alias bomb?)",
+                f"document expands to more than {MAX_NODES:,} values (an alias bomb?)",
                 self.where(yaml_node),
+                "write the values out instead of repeating anchors",
             )
+
+    def convert(self, yaml_node: Any, depth: int) -> Node:
+        key = id(yaml_node)
+        if key in self.memo:
+            node, size, height = self.memo[key]
+            # A shared node reused deeper than its anchor nests deeper there too.
+            if depth + height > MAX_DEPTH:
+                raise InputError(f"nesting deeper than {MAX_DEPTH} levels", self.where(yaml_node))
+            self.charge(size, yaml_node)
+            return node
+        start = self.count
+        self.charge(1, yaml_node)
+        node = self._convert_new(yaml_node, depth)
+        self.memo[key] = (node, self.count - start, self._height(yaml_node))
+        return node
+
+    def _height(self, yaml_node: Any) -> int:
+        if yaml_node.tag == _MAPPING_TAG:
+            children = [value for _, value in yaml_node.value]
+        elif yaml_node.tag == _SEQUENCE_TAG:
+            children = list(yaml_node.value)
+        else:
+            return 0
+        return 1 + max((self.memo[id(child)][2] for child in children), default=0)
+
+    def _convert_new(self, yaml_node: Any, depth: int) -> Node:
         if depth > MAX_DEPTH:
             raise InputError(f"nesting deeper than {MAX_DEPTH} levels", self.where(yaml_node))
         where = self.where(yaml_node)
@@ -219,7 +317,7 @@ class _Converter:
                 where,
                 "only plain YAML values are read; remove the tag",
             )
-        if self.json_syntax and kind == "str" and yaml_node.style is None:
+        if self.json_syntax and kind == "str" and not yaml_node.style:
             # In JSON an unquoted value is never a string (YAML 1.1 reads 1e5 as text).
             kind = "other"
         return Node(self._scalar_value(kind, yaml_node.value), kind, where)

@@ -10,6 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def one_line(text: str) -> str:
+    """Fold every kind of line break (\\r, U+2028, ...): a multi-line message breaks CI log
+    parsers and our one-line-per-message contract, and user text (role names) may hold any."""
+    return " ".join(text.splitlines())
+
+
 @dataclass(frozen=True)
 class Location:
     """Where something came from: a file (or ``<stdin>``, ``<argument>``) and a 1-based position."""
@@ -43,8 +49,7 @@ class InputError(Exception):
         text = f"{self.location}: {self.message}" if self.location.file else self.message
         if self.hint:
             text += f" (hint: {self.hint})"
-        # One line, always: a multi-line message breaks CI log parsers and our own contract.
-        return " ".join(text.split("\n"))
+        return one_line(text)
 
 
 @dataclass(frozen=True)
@@ -59,7 +64,7 @@ class Notice:
         text = f"{self.location}: {self.message}" if self.location.file else self.message
         if self.hint:
             text += f" (hint: {self.hint})"
-        return " ".join(text.split("\n"))
+        return one_line(text)
 
     def to_dict(self) -> dict[str, object]:
         return {"message": self.message, "location": self.location.to_dict(), "hint": self.hint}

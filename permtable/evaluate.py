@@ -16,7 +16,7 @@ from enum import Enum
 
 from permtable.apis import ApiRef
 from permtable.errors import Notice
-from permtable.grants import Effect, Grants, Statement
+from permtable.grants import ACCOUNT_ACTIONS, Effect, Grants, Statement
 from permtable.model import AccountType, Entry, Mode, Table
 from permtable.router import Suggestion
 from permtable.tables import IndexedTable
@@ -163,8 +163,10 @@ class Evaluator:
     def evaluate_entry(self, entry: Entry, ref: ApiRef, notes: tuple[str, ...] = ()) -> ApiResult:
         checks = tuple(self.check_permission(code) for code in entry.permissions)
         decision = combine(entry.mode, [check.decision for check in checks])
-        if self.options.assume_conditions and decision is Decision.ALLOWED and any(
-            grant.condition for check in checks for grant in check.allowed_by
+        if (
+            self.options.assume_conditions
+            and decision is Decision.ALLOWED
+            and any(grant.condition for check in checks for grant in check.allowed_by)
         ):
             notes = (*notes, "allowed only if the statements' conditions hold (--assume-conditions)")
         return ApiResult(ref, entry, decision, decision is Decision.ALLOWED, checks, notes=notes)
@@ -187,7 +189,7 @@ def _partner_check(grants: Grants, code: str, options: Options) -> PermissionChe
     holders = tuple(
         GrantRef(
             permission=code,
-            source="account" if role.name.startswith("(") else "role",
+            source="account" if role.name == ACCOUNT_ACTIONS else "role",
             name=role.name,
             effect="Allow",
             file=role.location.file,

@@ -24,7 +24,7 @@ from permtable.documents import (
 )
 from permtable.errors import InputError, Location, Notice
 from permtable.model import AccountType
-from permtable.patterns import ActionPattern, compile_action
+from permtable.patterns import PARTNER_CODE, ActionPattern, compile_action, never_matching
 from permtable.textdistance import closest
 
 ACCOUNT_ACTIONS = "(account actions)"
@@ -119,7 +119,8 @@ def load_grants(paths: Sequence[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Gra
     for other in loaded[1:]:
         if other.account_type is not first.account_type:
             raise InputError(
-                f"is a {other.account_type.value} grants file, but {first.files[0]} is {first.account_type.value}",
+                f"is a {other.account_type.value} grants file, "
+                f"but {first.files[0]} is {first.account_type.value}",
                 Location(other.files[0]),
                 "grants files given together must describe one account type",
             )
@@ -158,27 +159,26 @@ def load_grants_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Grants:
     try:
         account_type = AccountType(type_text)
     except ValueError:
-        raise InputError(
-            f"type must be partner or customer, not {type_text!r}", type_node.location
-        ) from None
+        raise InputError(f"type must be partner or customer, not {type_text!r}", type_node.location) from None
     account = expect_str(mapping["account"], "account") if "account" in mapping else stem
     if account_type is AccountType.PARTNER:
         fields = check_keys(root, "a partner grants file", _PARTNER_KEYS)
         roles = [_role(node, index) for index, node in enumerate(_list(fields, "roles"), 1)]
         if "actions" in fields:
             actions = expect_str_list(fields["actions"], "actions")
-            roles.append(Role(ACCOUNT_ACTIONS, tuple(a for a, _ in actions), fields["actions"].location))
+            held = tuple(action.strip() for action, _ in actions)
+            roles.append(Role(ACCOUNT_ACTIONS, held, fields["actions"].location))
         if "roles" not in fields and "actions" not in fields:
             raise InputError("a partner grants file needs roles or actions", root.location)
         return Grants(account_type, account, (path,), roles=tuple(roles))
     fields = check_keys(root, "a customer grants file", _CUSTOMER_KEYS, required=("policies",))
     policies: list[Policy] = []
-    notices: list[Notice] = []
+    policy_notices: list[Notice] = []
     for index, node in enumerate(_list(fields, "policies"), 1):
-        policy, policy_notices = _policy_item(node, index, path)
+        policy, notices = _policy_item(node, index, path)
         policies.append(policy)
-        notices.extend(policy_notices)
-    return Grants(account_type, account, (path,), policies=tuple(policies), notices=tuple(notices))
+        policy_notices.extend(notices)
+    return Grants(account_type, account, (path,), policies=tuple(policies), notices=tuple(policy_notices))
 
 
 def _list(fields: dict[str, Node], key: str) -> list[Node]:
@@ -225,7 +225,7 @@ def _policy(node: Node, name: str, file: str) -> tuple[Policy, list[Notice]]:
     version = expect_str(version_node, "Version")
     if version not in POLICY_VERSIONS:
         raise InputError(
-            f"Version must be \"1.0\" (system role) or \"1.1\" (policy), not {version!r}",
+            f'Version must be "1.0" (system role) or "1.1" (policy), not {version!r}',
             version_node.location,
         )
     statements_node = fields["Statement"]
@@ -235,10 +235,8 @@ def _policy(node: Node, name: str, file: str) -> tuple[Policy, list[Notice]]:
             statements_node.location,
             "wrap the statement in [ ]",
         )
-    statements = tuple(
-        _statement(item, name, index) for index, item in enumerate(statements_node.value, 1)
-    )
-    notices = []
+    statements = tuple(_statement(item, name, index) for index, item in enumerate(statements_node.value, 1))
+    notices: list[Notice] = []
     if version == SYSTEM_ROLE_VERSION:
         notices.append(
             Notice(
@@ -258,15 +256,21 @@ def _statement(node: Node, policy: str, index: int) -> Statement:
     try:
         effect = Effect(effect_text)
     except ValueError:
-        hint = f'write "{effect_text.capitalize()}"' if effect_text.capitalize() in ("Allow", "Deny") else None
+        hint = (
+            f'write "{effect_text.capitalize()}"' if effect_text.capitalize() in ("Allow", "Deny") else None
+        )
         raise InputError(
-            f"Effect must be exactly \"Allow\" or \"Deny\", not {effect_text!r}",
+            f'Effect must be exactly "Allow" or "Deny", not {effect_text!r}',
             effect_node.location,
             hint,
         ) from None
     actions = []
     for text, action_node in expect_str_list(fields["Action"], f"Action of {what}", allow_single=True):
-        pattern = compile_action(text.strip())
+        pattern = compile_action(text.strip(), service_ignore_case=effect is Effect.DENY)
+        if pattern is None and PARTNER_CODE.fullmatch(text.strip()):
+            # A Partner Center code pasted into an IAM policy: it can never match an IAM
+            # action, and review_grants names the mix-up in a warning.
+            pattern = never_matching(text.strip())
         if pattern is None:
             raise InputError(
                 f"action {text!r} is not service:resource:action",
@@ -307,6 +311,10 @@ def review_grants(grants: Grants, known_codes: Iterable[str], other_codes: Itera
             continue
         for statement in policy.statements:
             for pattern in statement.actions:
+                if pattern.text in other or PARTNER_CODE.fullmatch(pattern.text):
+                    where = f"statement {statement.index} of policy {policy.name!r}"
+                    notices.append(_unknown_code(pattern.text, where, statement.location, known, other))
+                    continue
                 if not pattern.text.lower().startswith("bss:") and not pattern.text.startswith("*"):
                     continue  # another service's action: legitimate, just irrelevant here
                 if not any(pattern.matches(code) for code in known):

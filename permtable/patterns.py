@@ -31,14 +31,30 @@ def _segment(text: str, ignore_case: bool) -> str:
     return f"(?i:{body})" if ignore_case else body
 
 
-def compile_action(text: str) -> ActionPattern | None:
-    """Compile ``service:resource:action``; None when the text does not have three segments."""
+def compile_action(text: str, service_ignore_case: bool = False) -> ActionPattern | None:
+    """Compile ``service:resource:action``; None when the text does not have three segments.
+
+    Whether IAM compares service names case-insensitively is not documented. Deny statements
+    pass ``service_ignore_case=True`` and Allow statements do not, so whichever way IAM reads
+    ``BSS:order:pay``, bsscheck errs towards "not callable", never towards a false "allowed".
+    """
     parts = text.split(":")
     if len(parts) != 3 or not all(parts):
         return None
     service, resource, action = parts
-    regex = ":".join((_segment(service, False), _segment(resource, True), _segment(action, True)))
+    regex = ":".join(
+        (_segment(service, service_ignore_case), _segment(resource, True), _segment(action, True))
+    )
     return ActionPattern(text, re.compile(regex))
+
+
+PARTNER_CODE = re.compile(r"BPC_[A-Z0-9_]+")
+_NOTHING = re.compile(r"(?!)")
+
+
+def never_matching(text: str) -> ActionPattern:
+    """A pattern kept for reports that matches no IAM action (a partner code in a policy)."""
+    return ActionPattern(text, _NOTHING)
 
 
 def compile_code_glob(text: str) -> re.Pattern[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from permtable.apis import ApiRef, parse_api, split_path
+from permtable.apis import BSS_HOSTS, ApiRef, parse_api, split_path
 from permtable.cover import plan_fixes
 from permtable.errors import InputError, Location
 from permtable.evaluate import ApiResult, Evaluator, Options
@@ -18,6 +18,8 @@ from permtable.patterns import compile_action, compile_code_glob
 from permtable.reports import ApisReport, CanCallReport, ExplainReport, MissingPermsReport
 from permtable.router import Suggestion
 from permtable.tables import TableSet
+
+DEFAULT_OPTIONS = Options()
 
 
 def other_type(account_type: AccountType) -> AccountType:
@@ -31,8 +33,13 @@ def can_call(refs: Sequence[ApiRef], grants: Grants, tables: TableSet, options: 
     results = []
     for ref in refs:
         notes: tuple[str, ...] = ()
+        if ref.host is not None and ref.host not in BSS_HOSTS:
+            notes += (
+                f"host {ref.host} is not a BSS endpoint ({', '.join(BSS_HOSTS)}); "
+                "its path was checked against the BSS table anyway",
+            )
         if indexed.router.resolve(ref) is None and other.router.resolve(ref) is not None:
-            notes = (
+            notes += (
                 f"listed only in the {other.table.account_type.value} table; "
                 f"{grants.account_type.value} accounts need no fine-grained permission for it",
             )
@@ -68,7 +75,7 @@ def explain(
     tables: TableSet,
     grants: Grants | None = None,
     account_type: AccountType | None = None,
-    options: Options = Options(),
+    options: Options = DEFAULT_OPTIONS,
 ) -> ExplainReport:
     """Explain an API (its rows in both tables) or a permission code or pattern (what it unlocks)."""
     if grants is not None:
@@ -113,7 +120,9 @@ def _explain_api(
     listed_in = {table.account_type for _, table in entries}
     for kind in types:
         if kind not in listed_in:
-            notes.append(f"not in the {kind.value} table: {kind.value} accounts need no fine-grained permission for it")
+            notes.append(
+                f"not in the {kind.value} table: {kind.value} accounts need no fine-grained permission for it"
+            )
     decision = None
     if grants is not None:
         matched = [ref for ref in refs if tables.get(grants.account_type).router.resolve(ref)] or refs[:1]
@@ -198,7 +207,13 @@ def browse(
 
 def _haystack(entry: Entry) -> str:
     texts = [entry.api, *entry.permissions]
-    for text in (entry.scenario, entry.sub_scenario, entry.description, entry.menu_path, entry.permission_name):
+    for text in (
+        entry.scenario,
+        entry.sub_scenario,
+        entry.description,
+        entry.menu_path,
+        entry.permission_name,
+    ):
         if text:
             texts.extend(value for value in (text.en, text.zh) if value)
     return "\n".join(texts).casefold()

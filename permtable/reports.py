@@ -123,7 +123,9 @@ class MissingPermsReport:
         record["results"] = [
             result_record(result, table, lang) for result in self.checked.results if not result.callable
         ]
-        record["to_grant"] = [permission_record(fix.permission, lang, fix.unlocks) for fix in self.plan.to_grant]
+        record["to_grant"] = [
+            permission_record(fix.permission, lang, fix.unlocks) for fix in self.plan.to_grant
+        ]
         record["minimal"] = self.plan.optimal
         record["blocked_by_deny"] = [
             {

@@ -125,7 +125,7 @@ def _near_miss(ref: ApiRef, entry: Entry) -> str | None:
         return None
     total = 0
     case_only = True
-    for typed, documented in zip(given, template):
+    for typed, documented in zip(given, template, strict=True):
         if is_placeholder(documented) or typed == documented:
             continue
         if typed.lower() == documented.lower():

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import TypeVar
 
 from permtable.apis import METHODS, is_placeholder, split_path
 from permtable.documents import (
@@ -23,7 +24,7 @@ from permtable.documents import (
     load_document,
     parse_document,
 )
-from permtable.errors import InputError
+from permtable.errors import InputError, Location
 from permtable.model import (
     LANGUAGES,
     AccountType,
@@ -34,12 +35,12 @@ from permtable.model import (
     Table,
     build_permissions,
 )
+from permtable.patterns import PARTNER_CODE
 from permtable.router import Router
 
 TABLE_SCHEMA = 1
 EXPECTED_MODE = {AccountType.PARTNER: Mode.ANY, AccountType.CUSTOMER: Mode.ALL}
 
-_PARTNER_CODE = re.compile(r"BPC_[A-Z0-9_]+")
 _CUSTOMER_CODE = re.compile(r"[a-z][a-z0-9-]*:[A-Za-z][A-Za-z0-9]*:[A-Za-z][A-Za-z0-9]*")
 
 _TABLE_KEYS = ("schema", "type", "mode", "source", "entries")
@@ -92,7 +93,7 @@ class TableSet:
             if kind in self._tables:
                 raise InputError(
                     f"a second {kind.value} table was given; only one table per account type applies",
-                    indexed.table.source and None,
+                    Location(path),
                     f"drop one of the --table files ({self._tables[kind].table.source.file}, {path})",
                 )
             self._tables[kind] = indexed
@@ -138,7 +139,10 @@ def table_from_node(root: Node, file: str) -> Table:
     return Table(account_type, mode, source, entries, build_permissions(account_type, entries))
 
 
-def _enum(enum_type: type, node: Node, what: str):  # type: ignore[no-untyped-def]
+E = TypeVar("E", AccountType, Mode)
+
+
+def _enum(enum_type: type[E], node: Node, what: str) -> E:
     text = expect_str(node, what)
     try:
         return enum_type(text)
@@ -171,7 +175,9 @@ def _source(node: Node, file: str) -> Source:
         site=expect_str(mapping["site"], "source.site"),
         url=expect_str(url, "source.url") if url is not None and url.kind != "null" else None,
         language=language,
-        updated=expect_str(updated, "source.updated") if updated is not None and updated.kind != "null" else None,
+        updated=expect_str(updated, "source.updated")
+        if updated is not None and updated.kind != "null"
+        else None,
         file=file,
     )
 
@@ -188,7 +194,9 @@ def _entry(node: Node, index: int, account_type: AccountType, mode: Mode) -> Ent
     path = expect_str(path_node, f"{what} path")
     segments = split_path(path)
     if not path.startswith("/") or not segments or "/" + "/".join(segments) != path:
-        raise InputError(f"{what}: path {path!r} must start with / and have no empty segments", path_node.location)
+        raise InputError(
+            f"{what}: path {path!r} must start with / and have no empty segments", path_node.location
+        )
     if "**" in segments[:-1] or any("*" in s and s != "**" for s in segments):
         raise InputError(f"{what}: only a final ** segment may hold a wildcard", path_node.location)
     for segment in segments:
@@ -197,7 +205,7 @@ def _entry(node: Node, index: int, account_type: AccountType, mode: Mode) -> Ent
     codes = expect_str_list(mapping["permissions"], f"{what} permissions")
     if not codes:
         raise InputError(f"{what}: permissions must not be empty", mapping["permissions"].location)
-    pattern = _PARTNER_CODE if account_type is AccountType.PARTNER else _CUSTOMER_CODE
+    pattern = PARTNER_CODE if account_type is AccountType.PARTNER else _CUSTOMER_CODE
     for code, code_node in codes:
         if not pattern.fullmatch(code):
             raise InputError(
@@ -222,7 +230,9 @@ def _entry(node: Node, index: int, account_type: AccountType, mode: Mode) -> Ent
         permissions=tuple(code for code, _ in codes),
         mode=mode,
         menu_path=_local_text(menu_node, f"{what} menu_path", allow_null=True) if menu_node else None,
-        permission_name=_local_text(name_node, f"{what} permission_name", allow_null=True) if name_node else None,
+        permission_name=_local_text(name_node, f"{what} permission_name", allow_null=True)
+        if name_node
+        else None,
     )
 
 
@@ -234,7 +244,7 @@ def _required_text(node: Node, what: str) -> LocalText:
 
 def _check_duplicates(entries: tuple[Entry, ...], nodes: list[Node]) -> None:
     seen: dict[tuple[str, tuple[str, ...]], int] = {}
-    for entry, node in zip(entries, nodes):
+    for entry, node in zip(entries, nodes, strict=True):
         shape = tuple("{}" if is_placeholder(s) else s for s in split_path(entry.path))
         key = (entry.method, shape)
         if key in seen:

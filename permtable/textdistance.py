@@ -17,9 +17,7 @@ def edit_distance(a: str, b: str, limit: int | None = None) -> int:
     for i, char_a in enumerate(a, 1):
         current = [i]
         for j, char_b in enumerate(b, 1):
-            current.append(
-                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
-            )
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b)))
         if limit is not None and min(current) > limit:
             return limit + 1
         previous = current

@@ -13,8 +13,12 @@ from permtable.model import AccountType
 
 @click.command(name="apis")
 @type_option
-@click.option("--permission", help="Only APIs needing this code or pattern (bss:order:*, BPC_ITEM_FINANCE_*).")
-@click.option("--search", help="Only APIs whose path, code, scenario, description or menu path contains TEXT.")
+@click.option(
+    "--permission", help="Only APIs needing this code or pattern (bss:order:*, BPC_ITEM_FINANCE_*)."
+)
+@click.option(
+    "--search", help="Only APIs whose path, code, scenario, description or menu path contains TEXT."
+)
 @shared_output
 def command(
     account_type: str | None,

@@ -7,7 +7,9 @@ from typing import Any, TextIO
 
 
 def _dump(record: dict[str, Any], stream: TextIO) -> None:
-    stream.write(json.dumps(record, ensure_ascii=False, indent=2))
+    # Readable UTF-8 where the stream can carry it; \u escapes (still valid JSON) elsewhere.
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    stream.write(json.dumps(record, ensure_ascii=encoding != "utf8", indent=2))
     stream.write("\n")
 
 

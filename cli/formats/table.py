@@ -82,8 +82,11 @@ def result_details(result: Record) -> Text:
     else:
         line(entry_absent_text(result), "dim")
     for suggestion in result["suggestions"]:
-        line(f"did you mean {suggestion['api']}? ({suggestion['reason']}; needs "
-             f"{' | '.join(suggestion['permissions'])})", "yellow")
+        line(
+            f"did you mean {suggestion['api']}? ({suggestion['reason']}; needs "
+            f"{' | '.join(suggestion['permissions'])})",
+            "yellow",
+        )
     for note in result["notes"]:
         line(note, "dim")
     return lines
@@ -123,7 +126,9 @@ def _header(console: Console, record: Record) -> None:
     table = record["table"]
     updated = table["updated"] or "no date on the page"
     console.print(
-        Text(f"Account {account['name']} ({account['type']}) from {', '.join(account['files'])}", style="bold")
+        Text(
+            f"Account {account['name']} ({account['type']}) from {', '.join(account['files'])}", style="bold"
+        )
     )
     console.print(Text(f"Table: {table['title']} ({updated})", style="dim"))
 
@@ -140,7 +145,10 @@ def _summary(console: Console, summary: Record) -> None:
     )
     if summary["suspected_typos"]:
         console.print(
-            Text(f"{summary['suspected_typos']} API(s) look like typos of listed APIs: check them.", style="yellow")
+            Text(
+                f"{summary['suspected_typos']} API(s) look like typos of listed APIs: check them.",
+                style="yellow",
+            )
         )
 
 
@@ -186,15 +194,23 @@ def missing_perms(record: Record, stream: TextIO) -> None:
         grid.add_column("Where to grant it, and what it unlocks", overflow="fold")
         for item in record["to_grant"]:
             if "menu_path" in item:
-                where = f"menu: {item['menu_path']}" if item["menu_path"] else "menu path not documented by Huawei"
+                where = (
+                    f"menu: {item['menu_path']}"
+                    if item["menu_path"]
+                    else "menu path not documented by Huawei"
+                )
             else:
                 where = f"name: {item['name']}" if item["name"] else "name not documented"
             unlocks = "\n".join(f"unlocks {api}" for api in item["unlocks"])
             grid.add_row(item["permission"], f"{where}\n{unlocks}")
         console.print(grid)
     if record["blocked_by_deny"]:
-        console.print(Text("Blocked by a Deny (an extra Allow cannot fix these; remove or narrow the Deny):",
-                           style="bold red"))
+        console.print(
+            Text(
+                "Blocked by a Deny (an extra Allow cannot fix these; remove or narrow the Deny):",
+                style="bold red",
+            )
+        )
         for item in record["blocked_by_deny"]:
             sources = "; ".join(_grant_source(grant) for grant in item["denied_by"])
             console.print(Text(f"  {item['api']}: {sources}"))
@@ -222,7 +238,9 @@ def _entry_table(entry: Record) -> Table:
     else:
         rows.append(("Permission name", entry["permission_name"] or "not documented"))
     source = entry["source"]
-    rows.append(("Source", f"{source['title']} ({source['updated'] or 'no date on the page'}) {source['url'] or ''}"))
+    rows.append(
+        ("Source", f"{source['title']} ({source['updated'] or 'no date on the page'}) {source['url'] or ''}")
+    )
     for key, value in rows:
         grid.add_row(key, value)
     return grid
@@ -234,8 +252,8 @@ def explain(record: Record, stream: TextIO) -> None:
         grid = Table(title=f"What {record['target']} unlocks", show_lines=True)
         grid.add_column("Permission", no_wrap=True)
         grid.add_column("Table")
-        grid.add_column("Where / name", overflow="fold")
-        grid.add_column("APIs", overflow="fold")
+        grid.add_column("Where / name")
+        grid.add_column("APIs", no_wrap=True, overflow="fold")
         for item in record["permissions"]:
             where = item.get("menu_path", item.get("name")) or "not documented by Huawei"
             grid.add_row(item["permission"], item["table"], where, "\n".join(item["unlocks"]))
@@ -255,16 +273,20 @@ def explain(record: Record, stream: TextIO) -> None:
 
 def apis(record: Record, stream: TextIO) -> None:
     console = make_console(stream)
-    grid = Table(show_lines=False)
-    grid.add_column("Table", no_wrap=True)
-    grid.add_column("API", overflow="fold")
-    grid.add_column("Description", overflow="fold")
-    grid.add_column("Requires", overflow="fold")
-    grid.add_column("Menu path / name", overflow="fold")
+    grid = Table(show_lines=True)
+    grid.add_column("API", no_wrap=True, overflow="fold")
+    grid.add_column("Table / description / requires / where")
     for entry in record["entries"]:
+        word = "any of" if entry["mode"] == "any" else "all of"
         joiner = " | " if entry["mode"] == "any" else " + "
-        where = entry["menu_path"] if entry["table"] == "partner" else entry["permission_name"]
-        grid.add_row(entry["table"], entry["api"], entry["description"], joiner.join(entry["permissions"]),
-                     where or "-")
+        if entry["table"] == "partner":
+            where = (
+                f"menu: {entry['menu_path']}" if entry["menu_path"] else "menu path not documented by Huawei"
+            )
+        else:
+            where = f"name: {entry['permission_name']}" if entry["permission_name"] else "name not documented"
+        details = Text(f"{entry['table']} row {entry['row']}: {entry['description']}")
+        details.append(f"\nrequires {word}: {joiner.join(entry['permissions'])}\n{where}", style="dim")
+        grid.add_row(entry["api"], details)
     console.print(grid)
     console.print(Text(f"{record['summary']['total']} API(s)", style="dim"))

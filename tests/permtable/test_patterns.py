@@ -1,0 +1,163 @@
+"""permtable.patterns: IAM action patterns (service:resource-type:action)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from permtable.model import AccountType
+from permtable.patterns import compile_action, compile_code_glob
+from permtable.tables import bundled
+
+CUSTOMER_CODES = list(bundled(AccountType.CUSTOMER).table.permissions)
+
+
+def matched(pattern: str) -> set[str]:
+    compiled = compile_action(pattern)
+    assert compiled is not None, pattern
+    return {code for code in CUSTOMER_CODES if compiled.matches(code)}
+
+
+def test_the_customer_codes_are_what_the_patterns_are_tested_against():
+    assert set(CUSTOMER_CODES) == {
+        "bss:discount:view",
+        "bss:balance:view",
+        "bss:coupon:view",
+        "bss:order:view",
+        "bss:order:update",
+        "bss:order:pay",
+        "bss:bill:view",
+        "bss:billDetail:view",
+        "bss:costanalysis:view",
+        "bss:invoice:update",
+    }
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("bss:*:*", set(CUSTOMER_CODES)),
+        ("*:*:*", set(CUSTOMER_CODES)),
+        ("bss:order:*", {"bss:order:view", "bss:order:update", "bss:order:pay"}),
+        (
+            "bss:*:view",
+            {
+                "bss:discount:view",
+                "bss:balance:view",
+                "bss:coupon:view",
+                "bss:order:view",
+                "bss:bill:view",
+                "bss:billDetail:view",
+                "bss:costanalysis:view",
+            },
+        ),
+        ("bss:bill*:view", {"bss:bill:view", "bss:billDetail:view"}),
+        ("bss:*Detail:view", {"bss:billDetail:view"}),
+        ("bss:order:v*", {"bss:order:view"}),
+        ("bss:ORDER:VIEW", {"bss:order:view"}),
+        ("bss:billdetail:view", {"bss:billDetail:view"}),
+        ("bss:BILL*:View", {"bss:bill:view", "bss:billDetail:view"}),
+        ("b*:order:view", {"bss:order:view"}),
+        ("bss:order:update", {"bss:order:update"}),
+        ("ecs:*:*", set()),
+        ("bss:*:list", set()),
+        ("bss:orders:view", set()),
+    ],
+)
+def test_patterns_against_the_customer_codes(pattern, expected):
+    assert matched(pattern) == expected
+
+
+def test_bill_star_does_not_match_order():
+    pattern = compile_action("bss:bill*:view")
+    assert pattern.matches("bss:bill:view")
+    assert pattern.matches("bss:billDetail:view")
+    assert not pattern.matches("bss:order:view")
+    assert pattern.has_wildcard
+    assert not compile_action("bss:bill:view").has_wildcard
+
+
+@pytest.mark.parametrize(
+    ("pattern", "code"),
+    [
+        ("bss:*", "bss:order:view"),  # two segments: no match and not even compiled (below)
+        ("bss:*:view", "bss:order:x:view"),
+        ("bss:order*", "bss:order:view"),
+        ("*:view", "bss:order:view"),
+        ("bss:*:*", "bss:order"),
+        ("*:*:*", "a:b:c:d"),
+        ("bss:o*w", "bss:order:view"),
+    ],
+)
+def test_star_never_crosses_a_colon(pattern, code):
+    compiled = compile_action(pattern)
+    assert compiled is None or not compiled.matches(code)
+
+
+def test_star_in_the_middle_of_three_segments_never_crosses():
+    compiled = compile_action("bss:o*:*w")
+    assert compiled.matches("bss:order:view")
+    assert not compiled.matches("bss:order:x:view")
+
+
+def test_service_is_compared_as_written():
+    assert not compile_action("BSS:order:view").matches("bss:order:view")
+    assert compile_action("bss:order:view").matches("bss:ORDER:View")
+
+
+def test_regex_characters_are_literal():
+    assert not compile_action("bss:ord.r:view").matches("bss:order:view")
+    assert not compile_action("bss:order:vie[w]").matches("bss:order:view")
+    assert compile_action("bss:a.b:view").matches("bss:a.b:view")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "bss",
+        "bss:order",
+        "bss:order:view:extra",
+        "bss::view",
+        ":order:view",
+        "bss:order:",
+        "::",
+        "bss:*",
+        "*",
+    ],
+)
+def test_malformed_actions_are_rejected(text):
+    assert compile_action(text) is None
+
+
+_SEGMENT = st.text(
+    alphabet=st.characters(blacklist_characters=":*", blacklist_categories=("Cs",)), min_size=1
+)
+
+
+@given(_SEGMENT, _SEGMENT, _SEGMENT)
+def test_an_exact_action_matches_itself_and_any_case_of_its_tail(service, resource, action):
+    code = f"{service}:{resource}:{action}"
+    compiled = compile_action(code)
+    assert compiled is not None
+    assert compiled.matches(code)
+    assert compile_action(f"{service}:*:*").matches(code)
+    assert compile_action("*:*:*").matches(code)
+    assert compile_action(f"{service}:*") is None
+    # A fourth segment is never matched by a three-segment pattern.
+    assert not compile_action("*:*:*").matches(f"{code}:x")
+
+
+def test_partner_code_glob():
+    glob = compile_code_glob("BPC_ITEM_SUBCUSTSERV_0101*")
+    partner = bundled(AccountType.PARTNER).table.permissions
+    assert {code for code in partner if glob.fullmatch(code)} == {
+        "BPC_ITEM_SUBCUSTSERV_010118",
+        "BPC_ITEM_SUBCUSTSERV_010119",
+        "BPC_ITEM_SUBCUSTSERV_010100",
+        "BPC_ITEM_SUBCUSTSERV_010115",
+        "BPC_ITEM_SUBCUSTSERV_010105",
+        "BPC_ITEM_SUBCUSTSERV_010111",
+    }
+    assert compile_code_glob("bpc_item_sales_020100").fullmatch("BPC_ITEM_SALES_020100")

@@ -1,0 +1,187 @@
+"""Structural contracts: imports go one way (cli -> permtable), commands and formats are registered.
+
+These read the source with ``ast`` rather than trusting a linter configuration, so they fail
+the moment someone adds ``import click`` to the library, even inside a function.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import json
+import os
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+LIBRARY = ROOT / "permtable"
+FORBIDDEN_IN_LIBRARY = ("click", "rich", "cli")
+VIEWS = ("can_call", "missing_perms", "explain", "apis")
+
+
+def _library_files() -> list[Path]:
+    files = sorted(LIBRARY.rglob("*.py"))
+    assert len(files) >= 10, "the library's modules were not found"
+    return files
+
+
+def _imported_modules(tree: ast.AST) -> list[tuple[str, int]]:
+    """Every module a file imports: import statements, and import_module/__import__ with a literal."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.extend((alias.name, node.lineno) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level == 0 and node.module:
+                found.append((node.module, node.lineno))
+        elif isinstance(node, ast.Call):
+            function = node.func
+            name = function.attr if isinstance(function, ast.Attribute) else getattr(function, "id", None)
+            if name in ("import_module", "__import__") and node.args:
+                first = node.args[0]
+                if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                    found.append((first.value, node.lineno))
+    return found
+
+
+@pytest.mark.parametrize("path", _library_files(), ids=lambda path: str(path.relative_to(ROOT)))
+def test_library_never_imports_the_cli_layer(path: Path):
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    offending = [
+        f"{path.relative_to(ROOT)}:{line} imports {module}"
+        for module, line in _imported_modules(tree)
+        if module.split(".")[0] in FORBIDDEN_IN_LIBRARY
+    ]
+    assert offending == [], "permtable must not import click, rich or cli"
+
+
+def test_library_has_no_print_calls():
+    offending = []
+    for path in _library_files():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "print":
+                offending.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offending == [], "the library returns data; the CLI prints"
+
+
+def test_import_checker_catches_a_violation():
+    """Control: the checker sees imports hidden in functions and dynamic imports."""
+    source = (
+        "import os\n"
+        "def f():\n    import rich.console\n"
+        "def g():\n    from click import echo\n"
+        "def h():\n    importlib.import_module('cli.main')\n"
+    )
+    modules = [module for module, _ in _imported_modules(ast.parse(source))]
+    assert [m for m in modules if m.split(".")[0] in FORBIDDEN_IN_LIBRARY] == [
+        "rich.console",
+        "click",
+        "cli.main",
+    ]
+
+
+def test_importing_the_whole_library_loads_no_cli_modules():
+    code = (
+        "import importlib, json, pkgutil, sys\n"
+        "import permtable\n"
+        "for info in pkgutil.walk_packages(permtable.__path__, 'permtable.'):\n"
+        "    importlib.import_module(info.name)\n"
+        "print(json.dumps(sorted(n for n in sys.modules if n.split('.')[0] in ('click', 'rich', 'cli'))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == []
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def _modules_in(package: str) -> list[str]:
+    module = importlib.import_module(package)
+    return sorted(
+        info.name for info in pkgutil.iter_modules(module.__path__) if not info.name.startswith("_")
+    )
+
+
+def test_every_command_module_is_registered_and_vice_versa():
+    from cli.main import COMMANDS
+
+    assert sorted(COMMANDS.values()) == _modules_in("cli.commands")
+    assert len(set(COMMANDS.values())) == len(COMMANDS)
+
+
+@pytest.mark.parametrize("name", ["can-call", "missing-perms", "explain", "apis"])
+def test_each_command_module_defines_its_click_command(name):
+    from cli.main import COMMANDS, main
+
+    module = importlib.import_module(f"cli.commands.{COMMANDS[name]}")
+    command = getattr(module, "command", None)
+    assert isinstance(command, click.Command), f"cli.commands.{COMMANDS[name]} must define `command`"
+    assert command.name == name
+    assert command.help and "Exit:" in command.help, "every command documents its exit codes"
+    with click.Context(main) as ctx:
+        assert main.get_command(ctx, name) is command
+        assert main.list_commands(ctx) == list(COMMANDS)
+
+
+def test_unknown_command_is_none():
+    from cli.main import main
+
+    with click.Context(main) as ctx:
+        assert main.get_command(ctx, "no-such-command") is None
+
+
+def test_console_script_points_at_the_error_boundary():
+    from importlib.metadata import entry_points
+
+    (script,) = [ep for ep in entry_points(group="console_scripts") if ep.name == "bsscheck"]
+    assert script.value == "cli.main:run"
+
+
+# --------------------------------------------------------------------------- formats
+
+
+def test_every_format_module_is_registered_and_vice_versa():
+    from cli.formats import FORMAT_NAMES, FORMATS
+
+    assert sorted(FORMATS.values()) == _modules_in("cli.formats")
+    assert FORMAT_NAMES == list(FORMATS)
+
+
+@pytest.mark.parametrize("name", sorted(__import__("cli.formats", fromlist=["FORMATS"]).FORMATS))
+def test_every_format_renders_every_view(name):
+    from cli.formats import renderer
+
+    module = renderer(name)
+    for view in VIEWS:
+        assert callable(getattr(module, view, None)), f"format {name!r} lacks {view}"
+
+
+def test_every_format_is_offered_by_every_command():
+    from cli.formats import FORMAT_NAMES
+    from cli.main import COMMANDS
+
+    for module_name in COMMANDS.values():
+        command = importlib.import_module(f"cli.commands.{module_name}").command
+        (option,) = [param for param in command.params if param.name == "output_format"]
+        assert list(option.type.choices) == FORMAT_NAMES
+
+
+def test_exit_codes_are_distinct_named_constants():
+    from cli import exitcodes
+
+    assert (exitcodes.OK, exitcodes.FINDINGS, exitcodes.INPUT_ERROR) == (0, 1, 2)
