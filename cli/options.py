@@ -110,6 +110,17 @@ def shared_output(function: F) -> F:
     return table_option(format_option(lang_option(function)))
 
 
+def account_check_options(function: F) -> F:
+    """The options of commands that check an account against a list of APIs."""
+    function = shared_output(function)
+    function = evaluation_options(function)
+    function = click.option(
+        "--strict", is_flag=True, help="Count APIs missing from the table as not callable."
+    )(function)
+    function = api_input_options(function)
+    return grants_option(required=True)(function)
+
+
 # --------------------------------------------------------------------------- loading inputs
 
 

@@ -6,26 +6,19 @@ import click
 
 from cli import exitcodes
 from cli.options import (
-    api_input_options,
+    account_check_options,
     collect_apis,
     evaluation,
-    evaluation_options,
-    grants_option,
     load_account,
     load_tables,
     resolve_lang,
-    shared_output,
 )
 from cli.output import emit
 from permtable import queries
 
 
 @click.command(name="missing-perms")
-@grants_option(required=True)
-@api_input_options
-@click.option("--strict", is_flag=True, help="Count APIs missing from the table as not callable.")
-@evaluation_options
-@shared_output
+@account_check_options
 def command(
     grants_files: tuple[str, ...],
     apis: tuple[str, ...],

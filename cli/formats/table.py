@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any, TextIO
 
 from rich.console import Console
-from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -141,7 +140,8 @@ def _summary(console: Console, summary: Record) -> None:
             f"{summary['total']} API(s): {summary['callable']} callable, "
             f"{summary['not_callable']} not callable ({decisions})",
             style=style,
-        )
+        ),
+        soft_wrap=True,
     )
     if summary["suspected_typos"]:
         console.print(
@@ -168,7 +168,9 @@ def _details(console: Console, results: list[Record]) -> None:
         heading = Text(f"{number}. {result['method']} {result['path']}  ", style="bold")
         heading.append_text(decision_text(result))
         console.print(heading)
-        console.print(Padding(result_details(result), (0, 0, 0, 3), expand=False))
+        # Soft-wrapped: the terminal wraps long lines; logs keep whole paths, no padding.
+        for line in result_details(result).split("\n"):
+            console.print(Text("   ") + line, soft_wrap=True)
 
 
 def can_call(record: Record, stream: TextIO) -> None:
@@ -213,11 +215,11 @@ def missing_perms(record: Record, stream: TextIO) -> None:
         )
         for item in record["blocked_by_deny"]:
             sources = "; ".join(_grant_source(grant) for grant in item["denied_by"])
-            console.print(Text(f"  {item['api']}: {sources}"))
+            console.print(Text(f"  {item['api']}: {sources}"), soft_wrap=True)
     if record["unlisted"]:
         console.print(Text("Not in the table (counted by --strict; no permission to grant):", style="bold"))
         for text in record["unlisted"]:
-            console.print(Text(f"  {text}"))
+            console.print(Text(f"  {text}"), soft_wrap=True)
     _summary(console, record["summary"])
 
 

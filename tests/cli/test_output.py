@@ -48,7 +48,13 @@ def test_table_output_to_a_non_tty_has_no_escape_sequences(run_cli, args, no_col
 def test_width_is_80_without_a_terminal_or_columns(run_subprocess):
     done = run_subprocess(*TABLE_RUNS["can-call"])
     lines = done.stdout.decode("utf-8").splitlines()
-    assert lines and max(len(line) for line in lines) <= 80
+    drawn = [line for line in lines if line[:1] in "┏┃┡│└"]
+    assert drawn and max(len(line) for line in drawn) <= 80
+    # Detail lines are soft-wrapped: never broken or padded by us, so logs keep whole
+    # lines (grep-able paths and grants), and no line ends in padding.
+    assert not any(line != line.rstrip() for line in lines)
+    grants = [line for line in lines if "granted by" in line]
+    assert grants and all("[samples/" in line for line in grants)
 
 
 def test_columns_widens_the_output(run_cli):
