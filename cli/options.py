@@ -12,7 +12,8 @@ from typing import Any, TypeVar
 
 import click
 
-from cli.formats import FORMAT_NAMES
+from cli.findings import FINDING_KINDS
+from cli.formats import format_names
 from permtable.apis import METHODS, ApiRef, parse_api, read_api_file
 from permtable.errors import InputError, Location
 from permtable.evaluate import Options
@@ -54,14 +55,43 @@ def table_option(function: F) -> F:
     )(function)
 
 
-def format_option(function: F) -> F:
+def format_option(view: str) -> Callable[[F], F]:
     return click.option(
         "--format",
         "output_format",
-        type=click.Choice(FORMAT_NAMES),
+        type=click.Choice(format_names(view)),
         default="table",
         show_default=True,
         help="Output format.",
+    )
+
+
+def output_option(function: F) -> F:
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="Write the report to FILE (atomically) instead of stdout; a one-line summary goes to stderr.",
+    )(function)
+
+
+def gate_options(function: F) -> F:
+    function = click.option(
+        "--exit-zero",
+        is_flag=True,
+        help="Report findings but exit 0 (input errors still exit 2).",
+    )(function)
+    return click.option(
+        "--fail-on",
+        "fail_on",
+        multiple=True,
+        type=click.Choice(FINDING_KINDS),
+        help=(
+            "Findings that make the exit code 1 (repeatable). Default: not-callable, i.e. any API "
+            "that is not callable. denied: an explicit Deny; conditional: a Condition decides; "
+            "unlisted: an API not in the table (typo or not)."
+        ),
     )(function)
 
 
@@ -106,13 +136,20 @@ def api_input_options(function: F) -> F:
     return click.argument("apis", nargs=-1)(function)
 
 
-def shared_output(function: F) -> F:
-    return table_option(format_option(lang_option(function)))
+def shared_output(view: str) -> Callable[[F], F]:
+    def decorate(function: F) -> F:
+        return table_option(format_option(view)(output_option(lang_option(function))))
+
+    return decorate
 
 
-def account_check_options(function: F) -> F:
+def account_check_options(view: str) -> Callable[[F], F]:
     """The options of commands that check an account against a list of APIs."""
-    function = shared_output(function)
+    return lambda function: _account_check_options(view, function)
+
+
+def _account_check_options(view: str, function: F) -> F:
+    function = gate_options(shared_output(view)(function))
     function = evaluation_options(function)
     function = click.option(
         "--strict", is_flag=True, help="Count APIs missing from the table as not callable."

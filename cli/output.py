@@ -1,21 +1,82 @@
-"""Writing a report: warnings to stderr first, then the payload to stdout in the chosen format."""
+"""Writing a report: warnings to stderr, the payload to stdout or, atomically, to a file."""
 
 from __future__ import annotations
 
+import io
 import os
 import sys
+import tempfile
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
+
+import click
 
 from cli.formats import render
 from cli.messages import warn
-from permtable.errors import Notice
+from permtable.errors import InputError, Location, Notice
 
 
-def emit(view: str, output_format: str, record: dict[str, Any], notices: Iterable[Notice] = ()) -> None:
+def emit(
+    view: str,
+    output_format: str,
+    record: dict[str, Any],
+    notices: Iterable[Notice] = (),
+    output: str | None = None,
+) -> None:
     warn(notices)
+    if output is None:
+        _to_stdout(lambda stream: render(output_format, view, record, stream))
+        return
+    buffer = io.StringIO()
+    render(output_format, view, record, buffer)
+    write_atomically(output, buffer.getvalue())
+    click.echo(f"bsscheck: wrote the {output_format} report to {output}. {summary_line(record)}", err=True)
+
+
+def emit_text(text: str, output: str | None = None) -> None:
+    """Write finished text (an emitted policy or role) to stdout or a file."""
+    if output is None:
+        _to_stdout(lambda stream: stream.write(text))
+    else:
+        write_atomically(output, text)
+        click.echo(f"bsscheck: wrote {output}", err=True)
+
+
+def summary_line(record: dict[str, Any]) -> str:
+    summary = record.get("summary") or {}
+    if "not_callable" not in summary:
+        return f"{summary.get('total', 0)} API(s)."
+    return (
+        f"{summary['total']} API(s): {summary['callable']} callable, {summary['not_callable']} not callable."
+    )
+
+
+def write_atomically(path: str, text: str) -> None:
+    """Write via a temporary file and a rename: a failed run never leaves a partial report."""
+    target = Path(path)
+    if target.is_dir():
+        raise InputError("--output is a directory", Location(path))
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise InputError("--output directory does not exist", Location(path))
+    handle = None
     try:
-        render(output_format, view, record, sys.stdout)
+        handle = tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=directory, prefix=f".{target.name}.", suffix=".tmp", delete=False
+        )
+        with handle:
+            handle.write(text)
+        os.replace(handle.name, target)
+    except OSError as error:
+        if handle is not None and os.path.exists(handle.name):
+            os.unlink(handle.name)
+        raise InputError(f"cannot write the report: {error.strerror or error}", Location(path)) from None
+
+
+def _to_stdout(write: Any) -> None:
+    try:
+        write(sys.stdout)
         sys.stdout.flush()
     except BrokenPipeError:
         # The reader (head, grep -q) stopped early. The decision is made and the exit code

@@ -19,13 +19,14 @@ from permtable.model import AccountType
 @click.option(
     "--search", help="Only APIs whose path, code, scenario, description or menu path contains TEXT."
 )
-@shared_output
+@shared_output("apis")
 def command(
     account_type: str | None,
     permission: str | None,
     search: str | None,
     table_files: tuple[str, ...],
     output_format: str,
+    output: str | None,
     lang: str | None,
 ) -> int:
     """List the documented APIs and the permissions they need.
@@ -36,5 +37,5 @@ def command(
     tables = load_tables(table_files)
     kind = AccountType(account_type) if account_type else None
     report = queries.browse(tables, kind, permission, search)
-    emit("apis", output_format, report.to_dict(resolve_lang(lang)))
+    emit("apis", output_format, report.to_dict(resolve_lang(lang)), output=output)
     return exitcodes.OK if report.entries else exitcodes.FINDINGS

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cli import exitcodes
+from cli import gates
 from cli.options import (
     account_check_options,
     collect_apis,
@@ -19,15 +19,18 @@ from permtable import queries
 
 
 @click.command(name="can-call")
-@account_check_options
+@account_check_options("can_call")
 def command(
     grants_files: tuple[str, ...],
     apis: tuple[str, ...],
     apis_file: str | None,
     strict: bool,
     assume_conditions: bool,
+    fail_on: tuple[str, ...],
+    exit_zero: bool,
     table_files: tuple[str, ...],
     output_format: str,
+    output: str | None,
     lang: str | None,
 ) -> int:
     """Decide, per API, whether the account in GRANTS can call it.
@@ -37,11 +40,13 @@ def command(
     in place of {order_id}, or the documented template itself.
 
     \b
-    Exit: 0 every API callable, 1 any is not, 2 usage or input error.
+    Exit: 0 every API callable, 1 any is not (see --fail-on, --exit-zero),
+          2 usage or input error.
     """
     tables = load_tables(table_files)
     grants = load_account(grants_files)
     refs = require_apis(collect_apis(apis, apis_file))
     report = queries.can_call(refs, grants, tables, evaluation(strict, assume_conditions))
-    emit("can_call", output_format, report.to_dict(resolve_lang(lang)), report.notices)
-    return exitcodes.OK if report.all_callable else exitcodes.FINDINGS
+    record = report.to_dict(resolve_lang(lang))
+    emit("can_call", output_format, record, report.notices, output)
+    return gates.exit_code(record["results"], fail_on, exit_zero)

@@ -25,7 +25,7 @@ from permtable.model import AccountType
 @grants_option(required=False)
 @type_option
 @evaluation_options
-@shared_output
+@shared_output("explain")
 def command(
     target: str,
     grants_files: tuple[str, ...],
@@ -33,6 +33,7 @@ def command(
     assume_conditions: bool,
     table_files: tuple[str, ...],
     output_format: str,
+    output: str | None,
     lang: str | None,
 ) -> int:
     """Explain TARGET: an API ("GET /v2/orders/customer-orders", or a bare path), a permission
@@ -49,5 +50,5 @@ def command(
     kind = AccountType(account_type) if account_type else None
     report = queries.explain(target, tables, grants, kind, evaluation(False, assume_conditions))
     notices = report.decision.notices if report.decision else ()
-    emit("explain", output_format, report.to_dict(resolve_lang(lang)), notices)
+    emit("explain", output_format, report.to_dict(resolve_lang(lang)), notices, output)
     return exitcodes.OK if report.matched else exitcodes.FINDINGS

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cli import exitcodes
+from cli import gates
 from cli.options import (
     account_check_options,
     collect_apis,
@@ -13,21 +13,36 @@ from cli.options import (
     load_tables,
     resolve_lang,
 )
-from cli.output import emit
+from cli.output import emit, emit_text
 from permtable import queries
+from permtable.emit import EMIT_KINDS, emitted_grants
 
 
 @click.command(name="missing-perms")
-@account_check_options
+@account_check_options("missing_perms")
+@click.option(
+    "--emit",
+    "emit_kind",
+    type=click.Choice(EMIT_KINDS),
+    default=None,
+    help=(
+        "Instead of the report, print the fix: 'policy' an IAM policy (customer accounts), "
+        "'role' a Partner Center role in grants-file YAML (partner accounts)."
+    ),
+)
 def command(
     grants_files: tuple[str, ...],
     apis: tuple[str, ...],
     apis_file: str | None,
     strict: bool,
     assume_conditions: bool,
+    fail_on: tuple[str, ...],
+    exit_zero: bool,
     table_files: tuple[str, ...],
     output_format: str,
+    output: str | None,
     lang: str | None,
+    emit_kind: str | None,
 ) -> int:
     """List the APIs the account in GRANTS cannot call and the smallest set of permissions
     whose grant makes all of them callable, with the console menu path (partner) or the
@@ -37,11 +52,18 @@ def command(
     explicit Deny are listed apart: an extra Allow cannot fix them.
 
     \b
-    Exit: 0 nothing missing, 1 something is, 2 usage or input error.
+    Exit: 0 nothing missing, 1 something is (see --fail-on, --exit-zero),
+          2 usage or input error.
     """
     tables = load_tables(table_files)
     grants = load_account(grants_files)
     refs = collect_apis(apis, apis_file) or None
     report = queries.missing_perms(refs, grants, tables, evaluation(strict, assume_conditions))
-    emit("missing_perms", output_format, report.to_dict(resolve_lang(lang)), report.checked.notices)
-    return exitcodes.OK if report.nothing_missing else exitcodes.FINDINGS
+    record = report.to_dict(resolve_lang(lang))
+    if emit_kind is not None:
+        text = emitted_grants(emit_kind, report, resolve_lang(lang))
+        emit_text(text, output)
+        click.echo(f"bsscheck: {len(report.plan.to_grant)} permission(s) to grant", err=True)
+    else:
+        emit("missing_perms", output_format, record, report.checked.notices, output)
+    return gates.exit_code(record["results"], fail_on, exit_zero)

@@ -1,7 +1,7 @@
 """Output formats: one module per format, all rendering the same plain records.
 
-A format module provides one function per view (``can_call``, ``missing_perms``, ``explain``,
-``apis``), each taking the report's record and a text stream. Modules are imported only when
+A format module provides one function per view it renders (``can_call``, ``missing_perms``,
+``explain``, ``apis``), each taking the report's record and a text stream. Modules are imported only when
 chosen, so machine formats never pay for rich.
 """
 
@@ -10,27 +10,35 @@ from __future__ import annotations
 import importlib
 from typing import Any, Protocol, TextIO
 
-# Format name -> module under cli.formats.
-FORMATS = {
-    "table": "table",
-    "json": "json_format",
+ALL_VIEWS = ("can_call", "missing_perms", "explain", "apis")
+CHECK_VIEWS = ("can_call", "missing_perms")
+
+# Format name -> (module under cli.formats, the views it renders). CI formats report findings,
+# so they exist only for the commands that check an account.
+FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "table": ("table", ALL_VIEWS),
+    "json": ("json_format", ALL_VIEWS),
 }
-FORMAT_NAMES = list(FORMATS)
+
+
+def format_names(view: str) -> list[str]:
+    return [name for name, (_, views) in FORMATS.items() if view in views]
+
 
 Record = dict[str, Any]
 
 
-class Renderer(Protocol):
-    def can_call(self, record: Record, stream: TextIO) -> None: ...
-    def missing_perms(self, record: Record, stream: TextIO) -> None: ...
-    def explain(self, record: Record, stream: TextIO) -> None: ...
-    def apis(self, record: Record, stream: TextIO) -> None: ...
+class View(Protocol):
+    def __call__(self, record: Record, stream: TextIO) -> None: ...
 
 
-def renderer(name: str) -> Renderer:
-    module: Renderer = importlib.import_module(f"cli.formats.{FORMATS[name]}")  # type: ignore[assignment]
-    return module
+def renderer(name: str, view: str) -> View:
+    module_name, views = FORMATS[name]
+    if view not in views:
+        raise ValueError(f"format {name} does not render {view}")
+    function: View = getattr(importlib.import_module(f"cli.formats.{module_name}"), view)
+    return function
 
 
 def render(name: str, view: str, record: Record, stream: TextIO) -> None:
-    getattr(renderer(name), view)(record, stream)
+    renderer(name, view)(record, stream)

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from cli.findings import fixes, grant_source
 from cli.terminal import make_console
 
 Record = dict[str, Any]
@@ -32,30 +33,6 @@ def decision_text(result: Record) -> Text:
     return Text(label, style=style)
 
 
-def _how_to_grant(result: Record, code: str) -> str:
-    for item in result["menu_paths"]:
-        if item["permission"] == code:
-            return f"menu: {item['menu_path']}" if item["menu_path"] else "menu path not documented by Huawei"
-    for item in result["permission_names"]:
-        if item["permission"] == code:
-            return f"name: {item['name']}" if item["name"] else "name not documented"
-    return ""
-
-
-def _grant_source(grant: Record) -> str:
-    if grant["source"] == "policy":
-        text = f"policy {grant['name']!r} statement {grant['statement']} ({grant['pattern']})"
-    elif grant["source"] == "account":
-        text = "account-level actions"
-    else:
-        text = f"role {grant['name']!r}"
-    if grant.get("condition"):
-        text += f" if {grant['condition']}"
-    if grant.get("file"):
-        text += f" [{grant['file']}:{grant['line']}]" if grant.get("line") else f" [{grant['file']}]"
-    return text
-
-
 def result_details(result: Record) -> Text:
     lines = Text(justify="default")
 
@@ -73,45 +50,19 @@ def result_details(result: Record) -> Text:
         word = "any of" if requires["mode"] == "any" else "all of"
         line(f"requires {word}: {joiner.join(requires['permissions'])}")
         for grant in result["granted_by"]:
-            line(f"{grant['permission']} granted by {_grant_source(grant)}", "green")
+            line(f"{grant['permission']} granted by {grant_source(grant)}", "green")
         for check in result["checks"]:
             for grant in check["denied_by"]:
-                line(f"{check['permission']} denied by {_grant_source(grant)}", "red")
-        _advice(result, line)
+                line(f"{check['permission']} denied by {grant_source(grant)}", "red")
+        for fix in fixes(result):
+            line(f"fix: {fix}", "bold")
     else:
         line(entry_absent_text(result), "dim")
-    for suggestion in result["suggestions"]:
-        line(
-            f"did you mean {suggestion['api']}? ({suggestion['reason']}; needs "
-            f"{' | '.join(suggestion['permissions'])})",
-            "yellow",
-        )
+        for fix in fixes(result):
+            line(fix, "yellow")
     for note in result["notes"]:
         line(note, "dim")
     return lines
-
-
-def _advice(result: Record, line: Any) -> None:
-    """What to do next, per permission: grant it, lift a Deny, or settle a Condition."""
-    if result["callable"]:
-        return
-    checks = {check["permission"]: check for check in result["checks"]}
-    denied = [code for code in result["missing"] if checks[code]["decision"] == "explicit_deny"]
-    conditional = [code for code in result["missing"] if checks[code]["decision"] == "conditional"]
-    to_grant = [code for code in result["missing"] if code not in denied and code not in conditional]
-    for code in denied:
-        line(f"fix: remove or narrow the Deny on {code}; an Allow cannot override it", "bold")
-    for code in conditional:
-        line(
-            f"fix: {code} is granted only under a Condition that cannot be checked offline; grant it "
-            "without the condition, or rerun with --assume-conditions if the condition holds",
-            "bold",
-        )
-    if to_grant:
-        any_mode = result["requires"]["mode"] == "any" and len(to_grant) > 1
-        line("fix: grant any one of:" if any_mode else "fix: grant", "bold")
-        for code in to_grant:
-            line(f"  {code}: {_how_to_grant(result, code)}")
 
 
 def entry_absent_text(result: Record) -> str:
@@ -214,7 +165,7 @@ def missing_perms(record: Record, stream: TextIO) -> None:
             )
         )
         for item in record["blocked_by_deny"]:
-            sources = "; ".join(_grant_source(grant) for grant in item["denied_by"])
+            sources = "; ".join(grant_source(grant) for grant in item["denied_by"])
             console.print(Text(f"  {item['api']}: {sources}"), soft_wrap=True)
     if record["unlisted"]:
         console.print(Text("Not in the table (counted by --strict; no permission to grant):", style="bold"))

@@ -1,0 +1,167 @@
+"""What a result means for a person or a pipeline: its finding kind, its reason, its fix.
+
+Every format (table, SARIF, JUnit, GitHub annotations, Markdown) phrases findings from these
+functions, so a reason and its fix read the same wherever they are shown, and the gates
+(``--fail-on``) classify results exactly as the SARIF rules do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+Record = dict[str, Any]
+
+NOT_CALLABLE = "not-callable"
+DENIED = "denied"
+CONDITIONAL = "conditional"
+UNLISTED = "unlisted"
+FINDING_KINDS = (NOT_CALLABLE, DENIED, CONDITIONAL, UNLISTED)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A kind of finding, with a stable id for SARIF and CI systems."""
+
+    id: str
+    kind: str
+    name: str
+    title: str
+    help: str
+
+
+RULES = {
+    NOT_CALLABLE: Rule(
+        "BSS001",
+        NOT_CALLABLE,
+        "PermissionNotGranted",
+        "API not callable: permission not granted",
+        "The account holds none of the permissions the API needs (partner: any one listed action; "
+        "customer: every listed permission). Grant the permission named in the result, at the "
+        "Partner Center menu path or as the IAM permission it names.",
+    ),
+    DENIED: Rule(
+        "BSS002",
+        DENIED,
+        "ExplicitDeny",
+        "API not callable: an IAM Deny statement matches",
+        "A Deny statement in one of the account's IAM policies matches a permission the API needs. "
+        "A Deny always wins over an Allow: remove or narrow the Deny.",
+    ),
+    CONDITIONAL: Rule(
+        "BSS003",
+        CONDITIONAL,
+        "ConditionalGrant",
+        "API callable only under an IAM Condition",
+        "The permission is granted (or denied) only by statements with a Condition, which cannot be "
+        "decided offline. Grant it without the condition, or check with --assume-conditions if the "
+        "condition holds for your requests.",
+    ),
+    UNLISTED: Rule(
+        "BSS004",
+        UNLISTED,
+        "UnlistedApi",
+        "API not in the permission table (suspected typo, or --strict)",
+        "The API is not in the account type's permission table, so no fine-grained permission is "
+        "checked for it. When it is a near miss of a listed API, the path is probably misspelt and "
+        "the real API needs the permission named in the suggestion.",
+    ),
+}
+
+
+def finding_kind(result: Record) -> str | None:
+    """The kind of finding a result is, or None when there is nothing to report."""
+    decision = result["decision"]
+    if decision == "explicit_deny":
+        return DENIED
+    if decision == "conditional":
+        return CONDITIONAL
+    if decision == "implicit_deny":
+        return NOT_CALLABLE
+    if decision == "not_checked" and (not result["callable"] or result["suggestions"]):
+        return UNLISTED
+    return None
+
+
+def api_text(result: Record) -> str:
+    return f"{result['method']} {result['path']}"
+
+
+def how_to_grant(result: Record, code: str) -> str:
+    for item in result["menu_paths"]:
+        if item["permission"] == code:
+            return f"menu: {item['menu_path']}" if item["menu_path"] else "menu path not documented by Huawei"
+    for item in result["permission_names"]:
+        if item["permission"] == code:
+            return f"name: {item['name']}" if item["name"] else "name not documented"
+    return ""
+
+
+def grant_source(grant: Record) -> str:
+    if grant["source"] == "policy":
+        text = f"policy {grant['name']!r} statement {grant['statement']} ({grant['pattern']})"
+    elif grant["source"] == "account":
+        text = "account-level actions"
+    else:
+        text = f"role {grant['name']!r}"
+    if grant.get("condition"):
+        text += f" if {grant['condition']}"
+    if grant.get("file"):
+        text += f" [{grant['file']}:{grant['line']}]" if grant.get("line") else f" [{grant['file']}]"
+    return text
+
+
+def fixes(result: Record) -> list[str]:
+    """What to do, one sentence per missing permission (empty when nothing is to be done)."""
+    if result["entry"] is None:
+        return [
+            f"did you mean {s['api']}? ({s['reason']}; it needs {' | '.join(s['permissions'])})"
+            for s in result["suggestions"]
+        ]
+    if result["callable"]:
+        return []
+    checks = {check["permission"]: check for check in result["checks"]}
+    advice = []
+    to_grant = []
+    for code in result["missing"]:
+        decision = checks[code]["decision"] if code in checks else "implicit_deny"
+        if decision == "explicit_deny":
+            advice.append(f"remove or narrow the Deny on {code}; an Allow cannot override it")
+        elif decision == "conditional":
+            advice.append(
+                f"{code} is granted only under a Condition that cannot be checked offline; grant it "
+                "without the condition, or rerun with --assume-conditions if the condition holds"
+            )
+        else:
+            to_grant.append(f"{code} ({how_to_grant(result, code)})")
+    if to_grant:
+        any_mode = result["requires"]["mode"] == "any" and len(to_grant) > 1
+        advice.append(("grant any one of: " if any_mode else "grant ") + "; ".join(to_grant))
+    return advice
+
+
+def reason(result: Record) -> str:
+    """Why the result is what it is, in one sentence."""
+    decision = result["decision"]
+    if result["entry"] is None:
+        if result["callable"]:
+            return "not in the permission table: no fine-grained permission is checked"
+        return "not in the permission table; --strict counts it as not callable"
+    requires = result["requires"]
+    word = "any one of" if requires["mode"] == "any" else "all of"
+    needs = f"needs {word} {', '.join(requires['permissions'])}"
+    if decision == "allowed":
+        return f"{needs}: granted"
+    if decision == "explicit_deny":
+        denied = [grant_source(g) for check in result["checks"] for g in check["denied_by"]]
+        return f"{needs}: denied by {'; '.join(denied)}"
+    if decision == "conditional":
+        return f"{needs}: granted only under a Condition"
+    return f"{needs}: not granted"
+
+
+def message(result: Record) -> str:
+    """One line: the API, why, and what to do."""
+    parts = [f"{api_text(result)}: {reason(result)}"]
+    parts.extend(fixes(result))
+    return ". Fix: ".join(parts[:2]) + ("; " + "; ".join(parts[2:]) if len(parts) > 2 else "")

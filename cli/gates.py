@@ -1,0 +1,34 @@
+"""Which findings fail the run: ``--fail-on`` and ``--exit-zero``.
+
+The default keeps the core behaviour: any API that is not callable fails the run. ``--fail-on``
+narrows or widens that to chosen finding kinds (see cli.findings); ``--exit-zero`` reports
+without failing. Input errors exit 2 regardless: a broken input is never a pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from cli import exitcodes
+from cli.findings import NOT_CALLABLE, UNLISTED, finding_kind
+
+DEFAULT_FAIL_ON = (NOT_CALLABLE,)
+
+
+def failing(result: dict[str, Any], fail_on: Sequence[str]) -> bool:
+    """Whether one result fails the run under ``fail_on``."""
+    if NOT_CALLABLE in fail_on and not result["callable"]:
+        return True  # not-callable covers every way of not being callable
+    kind = finding_kind(result)
+    if kind is not None and kind in fail_on:
+        return True
+    # "unlisted" means every API missing from the table, typo or not.
+    return UNLISTED in fail_on and result["decision"] == "not_checked"
+
+
+def exit_code(results: Iterable[dict[str, Any]], fail_on: Sequence[str], exit_zero: bool) -> int:
+    if exit_zero:
+        return exitcodes.OK
+    chosen = fail_on or DEFAULT_FAIL_ON
+    return exitcodes.FINDINGS if any(failing(result, chosen) for result in results) else exitcodes.OK
