@@ -147,9 +147,12 @@ def reason(result: Record) -> str:
         if result["callable"]:
             return "not in the permission table: no fine-grained permission is checked"
         return "not in the permission table; --strict counts it as not callable"
-    requires = result["requires"]
-    word = "any one of" if requires["mode"] == "any" else "all of"
-    needs = f"needs {word} {', '.join(requires['permissions'])}"
+    permissions = result["requires"]["permissions"]
+    if len(permissions) == 1:
+        needs = f"needs {permissions[0]}"
+    else:
+        word = "any one of" if result["requires"]["mode"] == "any" else "all of"
+        needs = f"needs {word} {', '.join(permissions)}"
     if decision == "allowed":
         return f"{needs}: granted"
     if decision == "explicit_deny":

@@ -23,6 +23,7 @@ COMMANDS = {
     "missing-perms": "missing_perms",
     "explain": "explain",
     "apis": "apis",
+    "validate": "validate",
 }
 
 

@@ -45,6 +45,11 @@ def emit_text(text: str, output: str | None = None) -> None:
 
 def summary_line(record: dict[str, Any]) -> str:
     summary = record.get("summary") or {}
+    if "entries" in record and "summary" not in record:  # explain
+        return f"{len(record['entries'])} table row(s) matched."
+    if "files" in record:  # validate
+        findings, errors = summary["findings"], summary["errors"]
+        return f"{summary['total']} file(s): {findings} with findings, {errors} unreadable."
     if "not_callable" not in summary:
         return f"{summary.get('total', 0)} API(s)."
     return (
@@ -55,6 +60,8 @@ def summary_line(record: dict[str, Any]) -> str:
 def write_atomically(path: str, text: str) -> None:
     """Write via a temporary file and a rename: a failed run never leaves a partial report."""
     target = Path(path)
+    if not path:
+        raise InputError("--output needs a file name")
     if target.is_dir():
         raise InputError("--output is a directory", Location(path))
     directory = target.parent if str(target.parent) else Path(".")
@@ -63,15 +70,33 @@ def write_atomically(path: str, text: str) -> None:
     handle = None
     try:
         handle = tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=directory, prefix=f".{target.name}.", suffix=".tmp", delete=False
+            "w",
+            encoding="utf-8",
+            errors="backslashreplace",  # undecodable bytes from arguments must not crash a report
+            dir=directory,
+            prefix=f".{target.name}.",
+            suffix=".tmp",
+            delete=False,
         )
         with handle:
             handle.write(text)
+        # mkstemp creates 0600 files; a report gets the mode a plain write would give it.
+        os.chmod(handle.name, _file_mode(target))
         os.replace(handle.name, target)
-    except OSError as error:
+    except BaseException as error:
         if handle is not None and os.path.exists(handle.name):
             os.unlink(handle.name)
-        raise InputError(f"cannot write the report: {error.strerror or error}", Location(path)) from None
+        if isinstance(error, OSError):
+            raise InputError(f"cannot write the report: {error.strerror or error}", Location(path)) from None
+        raise
+
+
+def _file_mode(target: Path) -> int:
+    if target.exists():
+        return target.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def _to_stdout(write: Any) -> None:

@@ -7,10 +7,16 @@ honours NO_COLOR, a non-TTY stdout (CI logs) and COLUMNS for the width.
 
 from __future__ import annotations
 
+import sys
 from typing import TextIO
 
 from rich.console import Console
 
 
 def make_console(stream: TextIO) -> Console:
+    if stream is not sys.stdout:
+        # A report written to a file (--output) is plain text, whatever FORCE_COLOR says.
+        return Console(
+            file=stream, markup=False, highlight=False, emoji=False, color_system=None, force_terminal=False
+        )
     return Console(file=stream, markup=False, highlight=False, emoji=False)

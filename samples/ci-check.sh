@@ -7,7 +7,7 @@ GRANTS=${GRANTS:-samples/partner-grants.yaml}
 APIS=${APIS:-samples/partner-apis.txt}
 
 status=0
-bsscheck can-call -g "$GRANTS" --apis "$APIS" --format json > bsscheck-report.json || status=$?
+bsscheck can-call -g "$GRANTS" --apis "$APIS" --format json -o bsscheck-report.json || status=$?
 
 case "$status" in
   0) echo "bsscheck: every API is callable" ;;

@@ -21,7 +21,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 LIBRARY = ROOT / "permtable"
 FORBIDDEN_IN_LIBRARY = ("click", "rich", "cli")
-VIEWS = ("can_call", "missing_perms", "explain", "apis")
+VIEWS = ("can_call", "missing_perms", "explain", "apis", "validate")
 
 
 def _library_files() -> list[Path]:

@@ -63,7 +63,12 @@ def command(
     if emit_kind is not None:
         text = emitted_grants(emit_kind, report, resolve_lang(lang))
         emit_text(text, output)
-        click.echo(f"bsscheck: {len(report.plan.to_grant)} permission(s) to grant", err=True)
+        blocked = len(report.plan.blocked_by_deny)
+        note = f"; {blocked} API(s) blocked by a Deny, which no grant fixes" if blocked else ""
+        click.echo(f"bsscheck: {len(report.plan.to_grant)} permission(s) to grant{note}", err=True)
     else:
         emit("missing_perms", output_format, record, report.checked.notices, output)
-    return gates.exit_code(record["results"], fail_on, exit_zero)
+    # The report lists only what is not callable; gates such as --fail-on unlisted need every
+    # checked API, including callable ones.
+    every_result = report.checked.to_dict(resolve_lang(lang))["results"]
+    return gates.exit_code(every_result, fail_on, exit_zero)

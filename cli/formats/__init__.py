@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from typing import Any, Protocol, TextIO
 
-ALL_VIEWS = ("can_call", "missing_perms", "explain", "apis")
+ALL_VIEWS = ("can_call", "missing_perms", "explain", "apis", "validate")
 CHECK_VIEWS = ("can_call", "missing_perms")
 
 # Format name -> (module under cli.formats, the views it renders). CI formats report findings,
@@ -18,6 +18,10 @@ CHECK_VIEWS = ("can_call", "missing_perms")
 FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
     "table": ("table", ALL_VIEWS),
     "json": ("json_format", ALL_VIEWS),
+    "github": ("github", CHECK_VIEWS),
+    "markdown": ("markdown", CHECK_VIEWS),
+    "sarif": ("sarif", CHECK_VIEWS),
+    "junit": ("junit", CHECK_VIEWS),
 }
 
 

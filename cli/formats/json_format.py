@@ -8,7 +8,8 @@ from typing import Any, TextIO
 
 def _dump(record: dict[str, Any], stream: TextIO) -> None:
     # Readable UTF-8 where the stream can carry it; \u escapes (still valid JSON) elsewhere.
-    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    # A stream without an encoding (the buffer behind --output) ends up in a UTF-8 file.
+    encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("-", "").replace("_", "")
     stream.write(json.dumps(record, ensure_ascii=encoding != "utf8", indent=2))
     stream.write("\n")
 
@@ -17,3 +18,4 @@ can_call = _dump
 missing_perms = _dump
 explain = _dump
 apis = _dump
+validate = _dump

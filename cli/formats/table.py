@@ -224,6 +224,29 @@ def explain(record: Record, stream: TextIO) -> None:
         can_call(record["decision"], stream)
 
 
+STATUS_STYLES = {"ok": "green", "findings": "yellow", "error": "red"}
+
+
+def validate(record: Record, stream: TextIO) -> None:
+    console = make_console(stream)
+    for item in record["files"]:
+        heading = Text(f"{item['file']} ({item['kind']}): ", style="bold")
+        heading.append(item["status"], style=STATUS_STYLES[item["status"]])
+        console.print(heading, soft_wrap=True)
+        if item["error"]:
+            console.print(Text(f"   error: {item['error']['text']}", style="red"), soft_wrap=True)
+        for finding in item["findings"]:
+            console.print(Text(f"   {finding['text']}", style="yellow"), soft_wrap=True)
+    summary = record["summary"]
+    console.print(
+        Text(
+            f"{summary['total']} file(s): {summary['ok']} ok, {summary['findings']} with findings, "
+            f"{summary['errors']} unreadable",
+            style="dim",
+        )
+    )
+
+
 def apis(record: Record, stream: TextIO) -> None:
     console = make_console(stream)
     grid = Table(show_lines=True)

@@ -43,6 +43,8 @@ VOLATILE_ENV = (
     "LINES",
     "JUPYTER_COLUMNS",
     "JUPYTER_LINES",
+    # A test run on a GitHub runner must never append to the real job summary.
+    "GITHUB_STEP_SUMMARY",
 )
 
 

@@ -1,0 +1,39 @@
+"""``bsscheck validate``: check grants, policy, table and API list files without evaluating."""
+
+from __future__ import annotations
+
+import click
+
+from cli import exitcodes
+from cli.options import load_tables, shared_output
+from cli.output import emit
+from permtable.validation import validate_files
+
+
+@click.command(name="validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@shared_output("validate")
+def command(
+    files: tuple[str, ...],
+    table_files: tuple[str, ...],
+    output_format: str,
+    output: str | None,
+    lang: str | None,
+) -> int:
+    """Check FILES (grants files, IAM policies, table files, API lists) without evaluating:
+    structure, types, unknown or misspelt permission codes, near-miss APIs.
+
+    A file is recognised by its shape: 'type: partner|customer' is a grants file, Version and
+    Statement an IAM policy, schema and entries a table; .txt, .list and .apis files are API
+    lists (one API per line).
+
+    \b
+    Exit: 0 every file clean, 1 findings, 2 a file could not be read or parsed.
+    """
+    report = validate_files(files, load_tables(table_files))
+    record = report.to_dict()
+    emit("validate", output_format, record, output=output)
+    summary = record["summary"]
+    if summary["errors"]:
+        return exitcodes.INPUT_ERROR
+    return exitcodes.FINDINGS if summary["findings"] else exitcodes.OK

@@ -1,0 +1,145 @@
+"""GitHub Actions output: workflow commands that annotate the lines of the APIs file.
+
+Each API that is not callable becomes an ``::error``, each suspected typo (a callable API that
+is a near miss of a listed one) a ``::warning``, each warning about the input a ``::warning``
+on the grants file. A one-line plain summary follows. When ``GITHUB_STEP_SUMMARY`` names a
+file, the Markdown report is appended to it, so the job's summary page shows the full answer.
+
+Commands are escaped exactly as actions/toolkit (packages/core/src/command.ts) does, so no
+name from an input file can end a command early or forge another one.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Callable, Iterator
+from typing import Any, TextIO
+
+from cli.findings import RULES, finding_kind, message
+from cli.formats import markdown
+
+Record = dict[str, Any]
+
+STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
+
+
+def escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(value: str) -> str:
+    return escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def workflow_command(name: str, properties: dict[str, object], text: str) -> str:
+    """``::name key=value,...::text``; properties that are None or empty are left out."""
+    pairs = [
+        f"{key}={escape_property(str(value))}"
+        for key, value in properties.items()
+        if value is not None and value != ""
+    ]
+    return f"::{name}{' ' + ','.join(pairs) if pairs else ''}::{escape_data(text)}"
+
+
+def relative(path: str) -> str:
+    """A path as GitHub wants it: relative to the working directory (the checkout), with '/'."""
+    try:
+        path = os.path.relpath(path)
+    except ValueError:  # another drive on Windows: keep it absolute
+        pass
+    return path.replace(os.sep, "/")
+
+
+def _position(result: Record, record: Record) -> dict[str, object]:
+    location = result["location"] or {}
+    file = location.get("file")
+    if file and not file.startswith("<"):
+        line = location.get("line")
+        return {"file": relative(file), "line": line, "col": location.get("column") if line else None}
+    files = record["account"]["files"]
+    return {"file": relative(files[0])} if files else {}
+
+
+def _annotations(record: Record) -> Iterator[tuple[str, str]]:
+    """(level, command) for every warning about the input and every finding, in input order."""
+    for warning in record["warnings"]:
+        location = warning["location"] or {}
+        file = location.get("file")
+        properties: dict[str, object] = {}
+        if file and not file.startswith("<"):
+            properties = {"file": relative(file), "line": location.get("line")}
+            if location.get("line"):
+                properties["col"] = location.get("column")
+        properties["title"] = "bsscheck: warning about the input"
+        text = warning["message"] + (f" (hint: {warning['hint']})" if warning.get("hint") else "")
+        yield "warning", workflow_command("warning", properties, text)
+    for result in record["results"]:
+        kind = finding_kind(result)
+        if result["callable"] and kind is None:
+            continue
+        level = "warning" if result["callable"] else "error"
+        rule = RULES[kind] if kind is not None else None
+        title = f"bsscheck {rule.id}: {rule.title}" if rule else "bsscheck: API not callable"
+        properties = {**_position(result, record), "title": title}
+        yield level, workflow_command(level, properties, message(result))
+
+
+def _summary(record: Record, errors: int, warnings: int) -> str:
+    summary = record["summary"]
+    text = (
+        f"bsscheck: {summary['total']} API(s): {summary['callable']} callable, "
+        f"{summary['not_callable']} not callable"
+    )
+    if summary["suspected_typos"]:
+        text += f", {summary['suspected_typos']} suspected typo(s)"
+    if record.get("to_grant"):
+        text += f"; grant {', '.join(item['permission'] for item in record['to_grant'])}"
+    if record.get("blocked_by_deny"):
+        text += f"; {len(record['blocked_by_deny'])} blocked by a Deny"
+    return f"{text} ({errors} error(s), {warnings} warning(s) annotated)."
+
+
+def append_step_summary(render: Callable[[Record, TextIO], None], record: Record) -> str | None:
+    """Append the Markdown report to $GITHUB_STEP_SUMMARY; a warning command when that fails.
+
+    The file is shared by every step of the job: open it for appending, never truncate it.
+    """
+    path = os.environ.get(STEP_SUMMARY)
+    if not path:
+        return None
+    buffer = io.StringIO()
+    render(record, buffer)
+    try:
+        with open(path, "a", encoding="utf-8", newline="") as handle:
+            if handle.tell() > 0:
+                handle.write("\n")  # a blank line after what earlier steps wrote
+            handle.write(buffer.getvalue())
+    except OSError as error:
+        reason = error.strerror or str(error)
+        return workflow_command(
+            "warning",
+            {"title": "bsscheck: no job summary"},
+            f"cannot append the Markdown report to {STEP_SUMMARY} ({path}): {reason}",
+        )
+    return None
+
+
+def _render(view: str, record: Record, stream: TextIO) -> None:
+    errors = warnings = 0
+    for level, line in _annotations(record):
+        errors += level == "error"
+        warnings += level == "warning"
+        stream.write(line + "\n")
+    failure = append_step_summary(getattr(markdown, view), record)
+    if failure:
+        stream.write(failure + "\n")
+    stream.write(_summary(record, errors, warnings) + "\n")
+
+
+def can_call(record: Record, stream: TextIO) -> None:
+    _render("can_call", record, stream)
+
+
+def missing_perms(record: Record, stream: TextIO) -> None:
+    _render("missing_perms", record, stream)

@@ -1,0 +1,253 @@
+"""Markdown output: a report to paste into a pull-request comment or a job summary.
+
+Everything that comes from input files (role and policy names, file names, conditions) is
+escaped, so a name cannot break a table row, start emphasis or inject HTML. API paths,
+permission codes and grant patterns are shown as code spans: ``{order_id}``, ``**`` and
+``bss:*:*`` then read exactly as written. Wording comes from cli.findings, as in every format.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+from cli.findings import api_text, fixes, grant_source, reason
+
+Record = dict[str, Any]
+
+DECISION_LABELS = {
+    "allowed": "allowed",
+    "implicit_deny": "**DENIED**: not granted",
+    "explicit_deny": "**DENIED**: explicit Deny",
+    "conditional": "**CONDITIONAL**",
+    "not_checked": "not listed: no check",
+}
+
+# Punctuation that means something to GFM inline (emphasis, code, links, strikethrough, table
+# cells); a backslash makes each literal. `<`, `>` and `&` become entities instead, so no HTML
+# tag or entity is formed. Block markers matter only where a text starts a line: see text().
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+_BLOCK_START = re.compile(r"^(\d{0,9}(?=[.)])|(?=[-+#=]))")
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+def text(value: str, starts_line: bool = True) -> str:
+    """Plain text safe anywhere inline, including a table cell: no markup, HTML or row break.
+
+    ``starts_line`` False: the text follows other text, so a leading '-' or '1.' is harmless.
+    """
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", value)
+    if starts_line:  # a list item or heading marker, should the text start a line
+        escaped = _BLOCK_START.sub(r"\1\\", escaped, count=1)
+    escaped = re.sub(r"[&<>]", lambda match: _HTML[match.group()], escaped)
+    return _NEWLINE.sub("<br>", escaped)
+
+
+def code(value: str) -> str:
+    """A code span showing ``value`` literally, even in a table cell and with backticks inside."""
+    if _NEWLINE.search(value) or not value.strip():
+        return text(value)  # a code span cannot hold a line break; a blank one would vanish
+    longest = max((len(run) for run in re.findall(r"`+", value)), default=0)
+    fence = "`" * (longest + 1)
+    padded = f" {value} " if value[0] in "` " or value[-1] in "` " else value
+    # GFM splits table cells before inline parsing, so a pipe needs its backslash even here.
+    content = padded.replace("|", "\\|")
+    return f"{fence}{content}{fence}"
+
+
+def with_code(value: str, literals: Iterable[str]) -> str:
+    """Escaped ``value`` in which each occurrence of one of ``literals`` is a code span."""
+    tokens = sorted({item for item in literals if item and not _NEWLINE.search(item)}, key=len, reverse=True)
+    if not tokens:
+        return text(value)
+    pattern = re.compile("|".join(re.escape(token) for token in tokens))
+    parts = []
+    position = 0
+    for match in pattern.finditer(value):
+        parts.append(text(value[position : match.start()], starts_line=position == 0))
+        parts.append(code(match.group()))
+        position = match.end()
+    parts.append(text(value[position:], starts_line=position == 0))
+    return "".join(parts)
+
+
+def _grants(result: Record) -> list[Record]:
+    grants = list(result["granted_by"])
+    for check in result["checks"]:
+        grants.extend(check["allowed_by"])
+        grants.extend(check["denied_by"])
+    return grants
+
+
+def grant_literals(grants: Iterable[Record]) -> list[str]:
+    """The machine names ``grant_source`` mentions: permission, pattern, file and line."""
+    found = []
+    for grant in grants:
+        found.extend([grant["permission"], grant["pattern"] or ""])
+        if grant.get("file"):
+            found.append(f"{grant['file']}:{grant['line']}" if grant.get("line") else grant["file"])
+    return found
+
+
+def literals(result: Record) -> list[str]:
+    """The machine names in a result's wording: APIs, permission codes, grant patterns, files."""
+    found = [api_text(result), result["input"]]
+    if result["entry"]:
+        found.append(result["entry"]["api"])
+        found.extend(result["entry"]["permissions"])
+    found.extend(result["missing"])
+    for suggestion in result["suggestions"]:
+        found.append(suggestion["api"])
+        found.extend(suggestion["permissions"])
+    return found + grant_literals(_grants(result))
+
+
+def decision(result: Record) -> str:
+    if result["decision"] == "not_checked":
+        if not result["callable"]:
+            return "**NOT LISTED** (--strict)"
+        if result["suggestions"]:
+            return "not listed: **suspected typo**"
+    return DECISION_LABELS[result["decision"]]
+
+
+def why(result: Record) -> str:
+    """The reason, then one line per fix, then the notes: the 'Why / fix' cell."""
+    names = literals(result)
+    lines = [with_code(reason(result), names)]
+    lines.extend(f"**fix**: {with_code(fix, names)}" for fix in fixes(result))
+    lines.extend(f"_{with_code(note, names)}_" for note in result["notes"])
+    return "<br>".join(lines)
+
+
+def row(cells: Iterable[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _heading(record: Record, command: str) -> list[str]:
+    account = record["account"]
+    table = record["table"]
+    updated = table["updated"] or "no date on the page"
+    return [
+        f"### bsscheck {command}: account {text(account['name'])} ({text(account['type'])}), "
+        f"table {text(table['title'])} ({text(updated)})",
+        "",
+        "Grants from " + ", ".join(code(name) for name in account["files"]) + ".",
+        "",
+    ]
+
+
+def _results(results: list[Record]) -> list[str]:
+    lines = [row(["#", "API", "Decision", "Why / fix"]), row(["--:", "---", "---", "---"])]
+    for number, result in enumerate(results, 1):
+        api = code(api_text(result))
+        if result["entry"] and result["entry"]["api"] != api_text(result):
+            api += f"<br>matches {code(result['entry']['api'])}"
+        lines.append(row([str(number), api, decision(result), why(result)]))
+    lines.append("")
+    return lines
+
+
+def _summary(record: Record) -> list[str]:
+    summary = record["summary"]
+    decisions = ", ".join(f"{count} {name}" for name, count in summary["decisions"].items() if count)
+    lines = [
+        f"**{summary['total']} API(s): {summary['callable']} callable, "
+        f"{summary['not_callable']} not callable** ({text(decisions)})"
+    ]
+    if summary["suspected_typos"]:
+        lines += ["", f"{summary['suspected_typos']} API(s) look like typos of listed APIs: check them."]
+    return [*lines, ""]
+
+
+def _warnings(record: Record) -> list[str]:
+    if not record["warnings"]:
+        return []
+    lines = ["**Warnings about the input**", ""]
+    for warning in record["warnings"]:
+        location = warning["location"] or {}
+        where = ":".join(str(part) for part in (location.get("file"), location.get("line")) if part)
+        item = f"- {code(where)}: " if where else "- "
+        item += text(warning["message"])
+        if warning.get("hint"):
+            item += f" ({text(warning['hint'])})"
+        lines.append(item)
+    return [*lines, ""]
+
+
+def _where(item: Record) -> str:
+    if "menu_path" in item:
+        return (
+            f"menu: {text(item['menu_path'])}"
+            if item["menu_path"]
+            else "_menu path not documented by Huawei_"
+        )
+    return f"name: {text(item['name'])}" if item["name"] else "_name not documented_"
+
+
+def _to_grant(record: Record) -> list[str]:
+    if not record["to_grant"]:
+        return []
+    title = "Grant these (smallest set)" if record["minimal"] else "Grant these (may not be minimal)"
+    lines = [
+        f"#### {title}",
+        "",
+        row(["Permission", "Where (menu path / permission name)", "Unlocks"]),
+        row(["---", "---", "---"]),
+    ]
+    for item in record["to_grant"]:
+        unlocks = "<br>".join(code(api) for api in item["unlocks"])
+        lines.append(row([code(item["permission"]), _where(item), unlocks]))
+    return [*lines, ""]
+
+
+def _blocked_by_deny(record: Record) -> list[str]:
+    if not record["blocked_by_deny"]:
+        return []
+    lines = [
+        "#### Blocked by a Deny",
+        "",
+        "An extra Allow cannot fix these: remove or narrow the Deny.",
+        "",
+    ]
+    for item in record["blocked_by_deny"]:
+        sources = "; ".join(grant_source(grant) for grant in item["denied_by"])
+        names = [item["api"], *grant_literals(item["denied_by"])]
+        lines.append(f"- {code(item['api'])}: {with_code(sources, names)}")
+    return [*lines, ""]
+
+
+def _unlisted(record: Record) -> list[str]:
+    if not record["unlisted"]:
+        return []
+    lines = ["#### Not in the table", "", "Counted by --strict; there is no permission to grant.", ""]
+    lines.extend(f"- {code(item)}" for item in record["unlisted"])
+    return [*lines, ""]
+
+
+def _write(lines: list[str], stream: TextIO) -> None:
+    stream.write("\n".join(lines).rstrip("\n") + "\n")
+
+
+def can_call(record: Record, stream: TextIO) -> None:
+    lines = _heading(record, "can-call")
+    lines += _results(record["results"])
+    lines += _warnings(record)
+    lines += _summary(record)
+    _write(lines, stream)
+
+
+def missing_perms(record: Record, stream: TextIO) -> None:
+    lines = _heading(record, "missing-perms")
+    if record["results"]:
+        lines += _results(record["results"])
+    else:
+        lines += ["Nothing missing: every API checked is callable.", ""]
+    lines += _to_grant(record)
+    lines += _blocked_by_deny(record)
+    lines += _unlisted(record)
+    lines += _warnings(record)
+    lines += _summary(record)
+    _write(lines, stream)

@@ -1,0 +1,244 @@
+"""SARIF 2.1.0 output, for GitHub code scanning and other SARIF viewers.
+
+One run whose rules are the finding kinds of ``cli.findings`` (stable ids BSS001..BSS004) and
+whose results are the findings: an API read from an ``--apis`` file is located at its line, an
+API given as an argument at the grants file (the thing to change), and an explicit Deny also
+points at the statements that deny it. Fingerprints leave out files and lines, so a finding
+keeps its alert when the API list is reordered or the API moves from an argument to a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections import Counter
+from pathlib import Path, PurePath
+from typing import Any, TextIO
+from urllib.parse import quote
+
+from cli.findings import (
+    CONDITIONAL,
+    DENIED,
+    NOT_CALLABLE,
+    RULES,
+    UNLISTED,
+    api_text,
+    finding_kind,
+    fixes,
+    grant_source,
+    message,
+    reason,
+)
+from permtable import __version__
+
+Record = dict[str, Any]
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_VERSION = "2.1.0"
+# partialFingerprints key; bump the suffix only if the hashed identity changes (that reopens
+# every alert once).
+FINGERPRINT_KEY = "bsscheck/v1"
+
+LEVELS = {NOT_CALLABLE: "error", DENIED: "error", CONDITIONAL: "warning", UNLISTED: "warning"}
+RULE_ORDER = tuple(RULES)  # ruleIndex is the position in this order
+
+
+def is_real_file(name: str | None) -> bool:
+    """Whether a location names a file on disk (not ``<argument 1>`` or ``<stdin>``)."""
+    return bool(name) and not str(name).startswith("<")
+
+
+def relative_path(name: str, cwd: Path | None = None) -> str | None:
+    """The path relative to the working directory (posix), or None when it lies outside it.
+
+    No symlinks are resolved: a path is shown the way the user's checkout names it.
+    """
+    base = os.path.abspath(cwd or Path.cwd())
+    try:
+        relative = os.path.relpath(os.path.abspath(name), base)
+    except ValueError:  # another drive on Windows
+        return None
+    if relative == os.pardir or relative.startswith(os.pardir + os.sep) or os.path.isabs(relative):
+        return None
+    return PurePath(relative).as_posix()
+
+
+def artifact_uri(name: str, cwd: Path | None = None) -> str:
+    """A file name as a SARIF artifact URI.
+
+    Inside the working directory: the relative posix path (what code scanning matches against
+    the repository). Outside it: a relative path stays as given (posix, no leading ``./``); an
+    absolute one becomes a ``file://`` URI, since ``C:/x`` would read as scheme ``C`` and SARIF
+    asks for absolute locations as absolute URIs. Characters a URI cannot carry are
+    percent-encoded.
+    """
+    inside = relative_path(name, cwd)
+    if inside is not None:
+        return quote(inside, safe="/")
+    if os.path.isabs(name):
+        return Path(os.path.abspath(name)).as_uri()
+    posix = PurePath(name).as_posix()
+    while posix.startswith("./"):
+        posix = posix[2:]
+    return quote(posix, safe="/")
+
+
+def _physical(file: str, line: int | None = None, column: int | None = None) -> Record:
+    location: Record = {"artifactLocation": {"uri": artifact_uri(file)}}
+    if line:
+        region: Record = {"startLine": line}
+        if column:
+            region["startColumn"] = column
+        location["region"] = region
+    return location
+
+
+def _rule(kind: str) -> Record:
+    rule = RULES[kind]
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": rule.help},
+        "help": {"text": rule.help},
+        "defaultConfiguration": {"level": LEVELS[kind]},
+        "properties": {"kind": kind},
+    }
+
+
+def _fingerprint(record: Record, result: Record, rule_id: str) -> str:
+    account = record["account"]
+    digest = hashlib.sha256()
+    for part in (account["type"], account["name"], api_text(result), rule_id):
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+def _locations(record: Record, result: Record) -> list[Record]:
+    where = result.get("location") or {}
+    if is_real_file(where.get("file")):
+        return [{"physicalLocation": _physical(where["file"], where.get("line"), where.get("column"))}]
+    files = [name for name in record["account"]["files"] if is_real_file(name)]
+    if files:
+        return [{"physicalLocation": _physical(files[0])}]
+    return []
+
+
+def _related_locations(result: Record) -> list[Record]:
+    """The statements behind a Deny (and behind a grant that only holds under a Condition)."""
+    grants = [grant for check in result["checks"] for grant in check["denied_by"]]
+    if result["decision"] == "conditional":
+        grants += [grant for grant in result["granted_by"] if grant.get("condition")]
+    related: list[Record] = []
+    seen = set()
+    for grant in grants:
+        file = grant.get("file")
+        key = (file, grant.get("line"), grant.get("name"), grant.get("statement"))
+        if not is_real_file(file) or key in seen:
+            continue
+        seen.add(key)
+        related.append(
+            {
+                "id": len(related) + 1,
+                "physicalLocation": _physical(file, grant.get("line")),
+                "message": {"text": grant_source(grant)},
+            }
+        )
+    return related
+
+
+def _results(record: Record) -> list[Record]:
+    results = []
+    seen: Counter[str] = Counter()
+    for result in record["results"]:
+        kind = finding_kind(result)
+        if kind is None:
+            continue
+        rule = RULES[kind]
+        fingerprint = _fingerprint(record, result, rule.id)
+        seen[fingerprint] += 1  # the same API listed twice: two findings, told apart stably
+        item: Record = {
+            "ruleId": rule.id,
+            "ruleIndex": RULE_ORDER.index(kind),
+            "kind": "fail",
+            "level": LEVELS[kind],
+            "message": {"text": message(result)},
+            "locations": _locations(record, result),
+            "partialFingerprints": {FINGERPRINT_KEY: f"{fingerprint}:{seen[fingerprint]}"},
+            "properties": {
+                "api": api_text(result),
+                "input": result["input"],
+                "matched": result["entry"]["api"] if result["entry"] else None,
+                "decision": result["decision"],
+                "callable": result["callable"],
+                "reason": reason(result),
+                "fixes": fixes(result),
+                "missing": result["missing"],
+                "how_to_grant": result["menu_paths"] or result["permission_names"],
+                "suggestions": result["suggestions"],
+                "notes": result["notes"],
+            },
+        }
+        related = _related_locations(result)
+        if related:
+            item["relatedLocations"] = related
+        results.append(item)
+    return results
+
+
+def _notifications(record: Record) -> list[Record]:
+    notifications = []
+    for warning in record.get("warnings", []):
+        text = warning["message"] + (f" (hint: {warning['hint']})" if warning.get("hint") else "")
+        notification: Record = {"level": "warning", "message": {"text": text}}
+        where = warning.get("location") or {}
+        if is_real_file(where.get("file")):
+            notification["locations"] = [
+                {"physicalLocation": _physical(where["file"], where.get("line"), where.get("column"))}
+            ]
+        notifications.append(notification)
+    return notifications
+
+
+def sarif_log(record: Record, view: str) -> Record:
+    """The SARIF log for a can-call or missing-perms record."""
+    properties: Record = {
+        "view": view.replace("_", "-"),
+        "account": {"name": record["account"]["name"], "type": record["account"]["type"]},
+        "table": record["table"],
+        "options": record["options"],
+        "summary": record["summary"],
+    }
+    for key in ("to_grant", "minimal", "blocked_by_deny", "unlisted"):
+        if key in record:
+            properties[key] = record[key]
+    run: Record = {
+        "tool": {
+            "driver": {
+                "name": "bsscheck",
+                "version": __version__,
+                "rules": [_rule(kind) for kind in RULE_ORDER],
+            }
+        },
+        "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": _notifications(record)}],
+        "results": _results(record),
+        "properties": properties,
+    }
+    return {"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
+
+
+def _write(log: Record, stream: TextIO) -> None:
+    # Readable UTF-8 where the stream can carry it; \u escapes (still valid JSON) elsewhere.
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    stream.write(json.dumps(log, ensure_ascii=encoding != "utf8", indent=2))
+    stream.write("\n")
+
+
+def can_call(record: Record, stream: TextIO) -> None:
+    _write(sarif_log(record, "can_call"), stream)
+
+
+def missing_perms(record: Record, stream: TextIO) -> None:
+    _write(sarif_log(record, "missing_perms"), stream)

@@ -1,0 +1,1 @@
+"""JSON Schemas of bsscheck's machine-readable output, shipped as package data."""

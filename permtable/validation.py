@@ -1,0 +1,145 @@
+"""Checking input files without evaluating anything: what ``bsscheck validate`` and the
+pre-commit hook run when a grants, policy, table or API list file changes.
+
+Each file is recognised by its shape, read with the same strict loaders the checks use, and
+reviewed against the tables: a file that loads but names unknown permissions, or lists an API
+that is a near miss of a documented one, has findings even though nothing is broken.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from permtable.apis import iter_api_lines
+from permtable.documents import DEFAULT_MAX_BYTES, Node, load_document, looks_like_json, read_text
+from permtable.errors import InputError, Location, Notice
+from permtable.grants import load_grants_file, review_grants
+from permtable.model import AccountType
+from permtable.tables import TableSet, table_from_node
+
+API_LIST_SUFFIXES = (".txt", ".list", ".apis")
+DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    file: str
+    kind: str  # "grants", "policy", "table", "api-list" or "unknown"
+    error: InputError | None = None
+    findings: tuple[Notice, ...] = field(default=())
+
+    @property
+    def status(self) -> str:
+        return "error" if self.error else ("findings" if self.findings else "ok")
+
+    def to_dict(self) -> dict[str, object]:
+        error = None
+        if self.error is not None:
+            error = {
+                "message": self.error.message,
+                "location": self.error.location.to_dict(),
+                "hint": self.error.hint,
+                "text": str(self.error),
+            }
+        return {
+            "file": self.file,
+            "kind": self.kind,
+            "status": self.status,
+            "error": error,
+            "findings": [finding.to_dict() | {"text": str(finding)} for finding in self.findings],
+        }
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    checks: tuple[FileCheck, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        statuses = [check.status for check in self.checks]
+        return {
+            "schema_version": 1,
+            "files": [check.to_dict() for check in self.checks],
+            "summary": {
+                "total": len(self.checks),
+                "ok": statuses.count("ok"),
+                "findings": statuses.count("findings"),
+                "errors": statuses.count("error"),
+            },
+        }
+
+
+def validate_files(
+    paths: Sequence[str], tables: TableSet, max_bytes: int = DEFAULT_MAX_BYTES
+) -> ValidationReport:
+    return ValidationReport(tuple(validate_file(path, tables, max_bytes) for path in paths))
+
+
+def validate_file(path: str, tables: TableSet, max_bytes: int = DEFAULT_MAX_BYTES) -> FileCheck:
+    kind = "unknown"
+    try:
+        if path.lower().endswith(API_LIST_SUFFIXES):
+            kind = "api-list"
+            return FileCheck(path, kind, findings=_check_api_list(path, tables, max_bytes))
+        if not path.lower().endswith(DOCUMENT_SUFFIXES):
+            raise InputError(
+                "not a file bsscheck reads",
+                Location(path),
+                "grants, policies and tables are .yaml, .yml or .json; API lists are .txt, .list or .apis",
+            )
+        root = load_document(path, max_bytes)
+        kind = _kind_of(root, path)
+        if kind == "table":
+            table_from_node(root, path)
+            return FileCheck(path, kind)
+        grants = load_grants_file(path, max_bytes)
+        own = tables.get(grants.account_type).table
+        other = tables.get(_other(grants.account_type)).table
+        return FileCheck(
+            path, kind, findings=tuple(review_grants(grants, own.permissions, other.permissions))
+        )
+    except InputError as error:
+        return FileCheck(path, kind, error=error)
+
+
+def _other(account_type: AccountType) -> AccountType:
+    return AccountType.CUSTOMER if account_type is AccountType.PARTNER else AccountType.PARTNER
+
+
+def _kind_of(root: Node, path: str) -> str:
+    if root.is_map and "entries" in root.value and "schema" in root.value:
+        return "table"
+    if root.is_map and "type" not in root.value and ("Version" in root.value or "Statement" in root.value):
+        return "policy"
+    if root.is_map and "type" in root.value:
+        return "grants"
+    raise InputError(
+        "not a grants, IAM policy, table or API list file",
+        Location(path),
+        "grants files start with 'type: partner|customer'; API lists are .txt files with one API per line",
+    )
+
+
+def _check_api_list(path: str, tables: TableSet, max_bytes: int) -> tuple[Notice, ...]:
+    text = read_text(Path(path), max_bytes, label=path)
+    if looks_like_json(path, text) and text.lstrip()[:1] == "{":
+        raise InputError("looks like JSON, not an API list", Location(path), "one API per line")
+    findings: list[Notice] = []
+    refs = list(iter_api_lines(text, path))
+    if not refs:
+        findings.append(Notice("the API list has no APIs (only blank lines or comments)", Location(path)))
+    for ref in refs:
+        indexed = [tables.get(kind) for kind in AccountType]
+        if any(item.router.resolve(ref) for item in indexed):
+            continue
+        for item in indexed:
+            for suggestion in item.router.suggestions(ref):
+                findings.append(
+                    Notice(
+                        f"{ref.api} is not in the {item.table.account_type.value} table: {suggestion.reason}",
+                        ref.location or Location(path),
+                        f"did you mean {suggestion.entry.api}?",
+                    )
+                )
+    return tuple(findings)

@@ -1,0 +1,122 @@
+"""`bsscheck validate`: files are recognised by shape, read strictly, reviewed against the tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+def _write(tmp_path: Path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_clean_samples_exit_0(run_cli):
+    out = run_cli(
+        "validate",
+        "samples/partner-grants.yaml",
+        "samples/customer-policy.json",
+        "samples/partner-apis.txt",
+        "samples/customer-apis.txt",
+        "--format",
+        "json",
+    )
+    assert out.code == 0, out
+    kinds = {item["file"]: item["kind"] for item in out.json()["files"]}
+    assert kinds == {
+        "samples/partner-grants.yaml": "grants",
+        "samples/customer-policy.json": "policy",
+        "samples/partner-apis.txt": "api-list",
+        "samples/customer-apis.txt": "api-list",
+    }
+
+
+def test_bundled_table_copy_is_recognised_as_a_table(run_cli, tmp_path):
+    import permtable
+
+    source = Path(permtable.__file__).parent / "data" / "customer.yaml"
+    copy = _write(tmp_path, "customer.yaml", source.read_text(encoding="utf-8"))
+    out = run_cli("validate", copy, "--format", "json")
+    assert out.code == 0, out
+    assert out.json()["files"][0]["kind"] == "table"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "fragment"),
+    [
+        (
+            "grants.yaml",
+            "type: partner\nroles:\n  - name: R\n    actions: [BPC_ITEM_SUBCUSTSERV_01011]\n",
+            "did you mean BPC_ITEM_SUBCUSTSERV_010111",
+        ),
+        (
+            "policy.json",
+            '{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["BPC_ITEM_SALES_020100"]}]}',
+            "other account type",
+        ),
+        ("apis.txt", "POST /v2/orders/subscriptions/resources/query\n", "did you mean"),
+        ("apis.txt", "# nothing yet\n", "no APIs"),
+        (
+            "role.yaml",
+            "type: customer\npolicies:\n  - document:\n      Version: '1.0'\n"
+            "      Statement: [{Effect: Allow, Action: ['bss:*:*']}]\n",
+            "system role",
+        ),
+    ],
+)
+def test_findings_exit_1_and_name_the_line(run_cli, tmp_path, name, text, fragment):
+    path = _write(tmp_path, name, text)
+    out = run_cli("validate", path, "--format", "json")
+    assert out.code == 1, out
+    (item,) = out.json()["files"]
+    assert item["status"] == "findings"
+    texts = " ".join(finding["text"] for finding in item["findings"])
+    assert fragment in texts
+    assert path in texts
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "fragment"),
+    [
+        ("grants.yaml", "type: partner\nroles: [\n", "invalid YAML"),
+        ("apis.txt", "GET /v2/ok\nFETCH /x\n", "unknown HTTP method"),
+        ("notes.md", "# hello\n", "not a file bsscheck reads"),
+        ("other.yaml", "name: x\n", "not a grants, IAM policy, table or API list file"),
+        (
+            "policy.json",
+            '{"Version": "1.1", "Statement": [{"Effect": "allow", "Action": "bss:*:*"}]}',
+            '"Allow"',
+        ),
+    ],
+)
+def test_unreadable_files_exit_2_but_every_file_is_reported(run_cli, tmp_path, name, text, fragment):
+    bad = _write(tmp_path, name, text)
+    out = run_cli("validate", "samples/partner-grants.yaml", bad, "--format", "json")
+    assert out.code == 2, out
+    files = out.json()["files"]
+    assert [item["status"] for item in files] == ["ok", "error"]
+    assert fragment in files[1]["error"]["text"]
+    assert bad in files[1]["error"]["text"]
+
+
+def test_api_list_errors_carry_the_line(run_cli, tmp_path):
+    bad = _write(tmp_path, "apis.txt", "# header\nGET /v2/orders/customer-orders\nGET\n")
+    out = run_cli("validate", bad, "--format", "json")
+    (item,) = out.json()["files"]
+    assert item["error"]["location"]["line"] == 3
+
+
+def test_table_output_lists_each_file_and_a_summary(run_cli, tmp_path):
+    bad = _write(tmp_path, "apis.txt", "POST /v2/orders/subscriptions/resources/query\n")
+    out = run_cli("validate", "samples/partner-grants.yaml", bad)
+    assert out.code == 1
+    assert "samples/partner-grants.yaml (grants): ok" in out.stdout
+    assert "(api-list): findings" in out.stdout
+    assert "2 file(s): 1 ok, 1 with findings, 0 unreadable" in out.stdout
+
+
+def test_no_files_is_a_usage_error(run_cli):
+    out = run_cli("validate")
+    assert out.code == 2
