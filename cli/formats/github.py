@@ -18,6 +18,7 @@ from typing import Any, TextIO
 
 from cli.findings import RULES, finding_kind, message
 from cli.formats import markdown
+from cli.locations import display_path, file_location, finding_location
 
 Record = dict[str, Any]
 
@@ -42,35 +43,20 @@ def workflow_command(name: str, properties: dict[str, object], text: str) -> str
     return f"::{name}{' ' + ','.join(pairs) if pairs else ''}::{escape_data(text)}"
 
 
-def relative(path: str) -> str:
-    """A path as GitHub wants it: relative to the working directory (the checkout), with '/'."""
-    try:
-        path = os.path.relpath(path)
-    except ValueError:  # another drive on Windows: keep it absolute
-        pass
-    return path.replace(os.sep, "/")
-
-
 def _position(result: Record, record: Record) -> dict[str, object]:
-    location = result["location"] or {}
-    file = location.get("file")
-    if file and not file.startswith("<"):
-        line = location.get("line")
-        return {"file": relative(file), "line": line, "col": location.get("column") if line else None}
-    files = record["account"]["files"]
-    return {"file": relative(files[0])} if files else {}
+    where = finding_location(result, record)
+    if where is None:
+        return {}
+    return {"file": display_path(where.file), "line": where.line, "col": where.column}
 
 
 def _annotations(record: Record) -> Iterator[tuple[str, str]]:
     """(level, command) for every warning about the input and every finding, in input order."""
     for warning in record["warnings"]:
-        location = warning["location"] or {}
-        file = location.get("file")
+        where = file_location(warning)
         properties: dict[str, object] = {}
-        if file and not file.startswith("<"):
-            properties = {"file": relative(file), "line": location.get("line")}
-            if location.get("line"):
-                properties["col"] = location.get("column")
+        if where is not None:
+            properties = {"file": display_path(where.file), "line": where.line, "col": where.column}
         properties["title"] = "bsscheck: warning about the input"
         text = warning["message"] + (f" (hint: {warning['hint']})" if warning.get("hint") else "")
         yield "warning", workflow_command("warning", properties, text)

@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 from typing import Any, TextIO
 
 from cli.findings import RULES, api_text, finding_kind, fixes, grant_source, message, reason
-from cli.formats.sarif import is_real_file, relative_path
+from cli.locations import display_path, file_location
 
 Record = dict[str, Any]
 
@@ -38,15 +38,9 @@ def _element(
     return element
 
 
-def _display_path(name: str) -> str:
-    return relative_path(name) or name
-
-
 def _where(result: Record) -> tuple[str | None, int | None]:
-    location = result.get("location") or {}
-    if is_real_file(location.get("file")):
-        return _display_path(location["file"]), location.get("line")
-    return None, None
+    where = file_location(result)
+    return (display_path(where.file), where.line) if where else (None, None)
 
 
 def _failure_text(result: Record, rule_id: str, title: str) -> str:

@@ -30,6 +30,7 @@ from cli.findings import (
     message,
     reason,
 )
+from cli.locations import finding_location, is_real_file, relative_path
 from permtable import __version__
 
 Record = dict[str, Any]
@@ -42,26 +43,6 @@ FINGERPRINT_KEY = "bsscheck/v1"
 
 LEVELS = {NOT_CALLABLE: "error", DENIED: "error", CONDITIONAL: "warning", UNLISTED: "warning"}
 RULE_ORDER = tuple(RULES)  # ruleIndex is the position in this order
-
-
-def is_real_file(name: str | None) -> bool:
-    """Whether a location names a file on disk (not ``<argument 1>`` or ``<stdin>``)."""
-    return bool(name) and not str(name).startswith("<")
-
-
-def relative_path(name: str, cwd: Path | None = None) -> str | None:
-    """The path relative to the working directory (posix), or None when it lies outside it.
-
-    No symlinks are resolved: a path is shown the way the user's checkout names it.
-    """
-    base = os.path.abspath(cwd or Path.cwd())
-    try:
-        relative = os.path.relpath(os.path.abspath(name), base)
-    except ValueError:  # another drive on Windows
-        return None
-    if relative == os.pardir or relative.startswith(os.pardir + os.sep) or os.path.isabs(relative):
-        return None
-    return PurePath(relative).as_posix()
 
 
 def artifact_uri(name: str, cwd: Path | None = None) -> str:
@@ -117,13 +98,10 @@ def _fingerprint(record: Record, result: Record, rule_id: str) -> str:
 
 
 def _locations(record: Record, result: Record) -> list[Record]:
-    where = result.get("location") or {}
-    if is_real_file(where.get("file")):
-        return [{"physicalLocation": _physical(where["file"], where.get("line"), where.get("column"))}]
-    files = [name for name in record["account"]["files"] if is_real_file(name)]
-    if files:
-        return [{"physicalLocation": _physical(files[0])}]
-    return []
+    where = finding_location(result, record)
+    if where is None:
+        return []
+    return [{"physicalLocation": _physical(where.file, where.line, where.column)}]
 
 
 def _related_locations(result: Record) -> list[Record]:
