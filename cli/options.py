@@ -7,6 +7,7 @@ here; the commands only choose which options they take.
 from __future__ import annotations
 
 import os
+from types import MappingProxyType
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -15,6 +16,7 @@ import click
 from cli.findings import FINDING_KINDS
 from cli.formats import format_names
 from permtable.apis import METHODS, ApiRef, parse_api, read_api_file
+from permtable.documents import DEFAULT_MAX_BYTES
 from permtable.errors import InputError, Location
 from permtable.evaluate import Options
 from permtable.grants import Grants, load_grants
@@ -136,9 +138,38 @@ def api_input_options(function: F) -> F:
     return click.argument("apis", nargs=-1)(function)
 
 
+SIZE_UNITS = MappingProxyType({"": 1, "K": 1024, "M": 1024**2, "G": 1024**3})
+
+
+class ByteSize(click.ParamType):
+    """A size in bytes, with an optional K, M or G suffix (powers of 1024)."""
+
+    name = "SIZE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        text = str(value).strip().upper().removesuffix("IB").removesuffix("B")
+        unit = text[-1:] if text[-1:] in "KMG" and text[-1:] else ""
+        number = text[: len(text) - len(unit)]
+        if not number.isdigit() or int(number) == 0:
+            self.fail(f"{value!r} is not a size (examples: 500000, 64K, 20M)", param, ctx)
+        return int(number) * SIZE_UNITS[unit]
+
+
+def max_size_option(function: F) -> F:
+    return click.option(
+        "--max-file-size",
+        "max_bytes",
+        type=ByteSize(),
+        default=str(DEFAULT_MAX_BYTES),
+        help="Refuse input files larger than this (bytes, or with K/M/G)  [default: 10M].",
+    )(function)
+
+
 def shared_output(view: str) -> Callable[[F], F]:
     def decorate(function: F) -> F:
-        return table_option(format_option(view)(output_option(lang_option(function))))
+        return table_option(format_option(view)(output_option(lang_option(max_size_option(function)))))
 
     return decorate
 
@@ -161,12 +192,12 @@ def _account_check_options(view: str, function: F) -> F:
 # --------------------------------------------------------------------------- loading inputs
 
 
-def load_tables(table_files: Sequence[str]) -> TableSet:
-    return TableSet(table_files)
+def load_tables(table_files: Sequence[str], max_bytes: int = DEFAULT_MAX_BYTES) -> TableSet:
+    return TableSet(table_files, max_bytes)
 
 
-def load_account(grants_files: Sequence[str]) -> Grants:
-    return load_grants(list(grants_files))
+def load_account(grants_files: Sequence[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Grants:
+    return load_grants(list(grants_files), max_bytes)
 
 
 def join_split_apis(arguments: Sequence[str]) -> list[tuple[int, str]]:
@@ -188,10 +219,12 @@ def join_split_apis(arguments: Sequence[str]) -> list[tuple[int, str]]:
     return joined
 
 
-def collect_apis(arguments: Sequence[str], apis_file: str | None) -> list[ApiRef]:
+def collect_apis(
+    arguments: Sequence[str], apis_file: str | None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> list[ApiRef]:
     refs = [parse_api(text, Location(f"<argument {number}>")) for number, text in join_split_apis(arguments)]
     if apis_file:
-        from_file = read_api_file(apis_file)
+        from_file = read_api_file(apis_file, max_bytes)
         if not from_file:
             raise InputError(
                 "the API list has no APIs (only blank lines or comments)",

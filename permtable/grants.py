@@ -175,7 +175,7 @@ def load_grants_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Grants:
     policies: list[Policy] = []
     policy_notices: list[Notice] = []
     for index, node in enumerate(_list(fields, "policies"), 1):
-        policy, notices = _policy_item(node, index, path)
+        policy, notices = _policy_item(node, index, path, max_bytes)
         policies.append(policy)
         policy_notices.extend(notices)
     return Grants(account_type, account, (path,), policies=tuple(policies), notices=tuple(policy_notices))
@@ -197,7 +197,7 @@ def _role(node: Node, index: int) -> Role:
     return Role(name, tuple(action.strip() for action, _ in actions), node.location)
 
 
-def _policy_item(node: Node, index: int, grants_path: str) -> tuple[Policy, list[Notice]]:
+def _policy_item(node: Node, index: int, grants_path: str, max_bytes: int) -> tuple[Policy, list[Notice]]:
     fields = check_keys(node, f"policy {index}", _POLICY_ITEM_KEYS)
     if ("document" in fields) == ("file" in fields):
         raise InputError(
@@ -208,7 +208,7 @@ def _policy_item(node: Node, index: int, grants_path: str) -> tuple[Policy, list
     if "file" in fields:
         relative = expect_str(fields["file"], f"policy {index} file")
         target = Path(grants_path).parent / relative
-        document = load_document(str(target))
+        document = load_document(str(target), max_bytes)
         default_name = Path(relative).stem
         default_file = str(target)
     else:

@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from permtable.apis import METHODS, is_placeholder, split_path
 from permtable.documents import (
+    DEFAULT_MAX_BYTES,
     Node,
     check_keys,
     expect_map,
@@ -77,18 +78,18 @@ def bundled(account_type: AccountType) -> IndexedTable:
     return IndexedTable(table, Router(table))
 
 
-def load_table_file(path: str) -> IndexedTable:
-    table = table_from_node(load_document(path), path)
+def load_table_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> IndexedTable:
+    table = table_from_node(load_document(path, max_bytes), path)
     return IndexedTable(table, Router(table))
 
 
 class TableSet:
     """The tables in force for a run: bundled unless a ``--table`` file replaced one."""
 
-    def __init__(self, overrides: Iterable[str] = ()):
+    def __init__(self, overrides: Iterable[str] = (), max_bytes: int = DEFAULT_MAX_BYTES):
         self._tables: dict[AccountType, IndexedTable] = {}
         for path in overrides:
-            indexed = load_table_file(path)
+            indexed = load_table_file(path, max_bytes)
             kind = indexed.table.account_type
             if kind in self._tables:
                 raise InputError(

@@ -28,13 +28,14 @@ def command(
     output_format: str,
     output: str | None,
     lang: str | None,
+    max_bytes: int,
 ) -> int:
     """List the documented APIs and the permissions they need.
 
     \b
     Exit: 0 some API listed, 1 none matched the filters, 2 usage or input error.
     """
-    tables = load_tables(table_files)
+    tables = load_tables(table_files, max_bytes)
     kind = AccountType(account_type) if account_type else None
     report = queries.browse(tables, kind, permission, search)
     emit("apis", output_format, report.to_dict(resolve_lang(lang)), output=output)

@@ -32,6 +32,7 @@ def command(
     output_format: str,
     output: str | None,
     lang: str | None,
+    max_bytes: int,
 ) -> int:
     """Decide, per API, whether the account in GRANTS can call it.
 
@@ -43,9 +44,9 @@ def command(
     Exit: 0 every API callable, 1 any is not (see --fail-on, --exit-zero),
           2 usage or input error.
     """
-    tables = load_tables(table_files)
-    grants = load_account(grants_files)
-    refs = require_apis(collect_apis(apis, apis_file))
+    tables = load_tables(table_files, max_bytes)
+    grants = load_account(grants_files, max_bytes)
+    refs = require_apis(collect_apis(apis, apis_file, max_bytes))
     report = queries.can_call(refs, grants, tables, evaluation(strict, assume_conditions))
     record = report.to_dict(resolve_lang(lang))
     emit("can_call", output_format, record, report.notices, output)

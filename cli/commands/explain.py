@@ -35,6 +35,7 @@ def command(
     output_format: str,
     output: str | None,
     lang: str | None,
+    max_bytes: int,
 ) -> int:
     """Explain TARGET: an API ("GET /v2/orders/customer-orders", or a bare path), a permission
     code (BPC_ITEM_SUBCUSTSERV_060100, bss:order:view) or a pattern (bss:order:*, BPC_ITEM_*).
@@ -45,8 +46,8 @@ def command(
     \b
     Exit: 0 something matched, 1 nothing did, 2 usage or input error.
     """
-    tables = load_tables(table_files)
-    grants = load_account(grants_files) if grants_files else None
+    tables = load_tables(table_files, max_bytes)
+    grants = load_account(grants_files, max_bytes) if grants_files else None
     kind = AccountType(account_type) if account_type else None
     report = queries.explain(target, tables, grants, kind, evaluation(False, assume_conditions))
     notices = report.decision.notices if report.decision else ()

@@ -42,6 +42,7 @@ def command(
     output_format: str,
     output: str | None,
     lang: str | None,
+    max_bytes: int,
     emit_kind: str | None,
 ) -> int:
     """List the APIs the account in GRANTS cannot call and the smallest set of permissions
@@ -55,9 +56,9 @@ def command(
     Exit: 0 nothing missing, 1 something is (see --fail-on, --exit-zero),
           2 usage or input error.
     """
-    tables = load_tables(table_files)
-    grants = load_account(grants_files)
-    refs = collect_apis(apis, apis_file) or None
+    tables = load_tables(table_files, max_bytes)
+    grants = load_account(grants_files, max_bytes)
+    refs = collect_apis(apis, apis_file, max_bytes) or None
     report = queries.missing_perms(refs, grants, tables, evaluation(strict, assume_conditions))
     record = report.to_dict(resolve_lang(lang))
     if emit_kind is not None:

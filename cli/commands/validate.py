@@ -19,6 +19,7 @@ def command(
     output_format: str,
     output: str | None,
     lang: str | None,
+    max_bytes: int,
 ) -> int:
     """Check FILES (grants files, IAM policies, table files, API lists) without evaluating:
     structure, types, unknown or misspelt permission codes, near-miss APIs.
@@ -30,7 +31,7 @@ def command(
     \b
     Exit: 0 every file clean, 1 findings, 2 a file could not be read or parsed.
     """
-    report = validate_files(files, load_tables(table_files))
+    report = validate_files(files, load_tables(table_files, max_bytes), max_bytes)
     record = report.to_dict()
     emit("validate", output_format, record, output=output)
     summary = record["summary"]
