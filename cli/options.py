@@ -7,8 +7,8 @@ here; the commands only choose which options they take.
 from __future__ import annotations
 
 import os
-from types import MappingProxyType
 from collections.abc import Callable, Sequence
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 import click
