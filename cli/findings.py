@@ -168,3 +168,60 @@ def message(result: Record) -> str:
     parts = [f"{api_text(result)}: {reason(result)}"]
     parts.extend(fixes(result))
     return ". Fix: ".join(parts[:2]) + ("; " + "; ".join(parts[2:]) if len(parts) > 2 else "")
+
+
+# --------------------------------------------------------------------------- validate
+
+UNREADABLE = "unreadable"
+SUSPICIOUS = "suspicious"
+INPUT_RULES = {
+    UNREADABLE: Rule(
+        "BSS010",
+        UNREADABLE,
+        "UnreadableInput",
+        "Input file cannot be read or parsed",
+        "bsscheck could not read or parse this grants, policy, table or API list file; nothing in "
+        "it was checked. The message names the line and column and how to fix it.",
+    ),
+    SUSPICIOUS: Rule(
+        "BSS011",
+        SUSPICIOUS,
+        "SuspiciousInput",
+        "Input file has a likely mistake",
+        "The file loads, but something in it cannot do what its author meant: an unknown or "
+        "misspelt permission code, a code of the other account type, a system role, a statement "
+        "that never applies, or an API that is a near miss of a documented one.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class InputFinding:
+    """One problem ``validate`` found in one file, wherever it is shown."""
+
+    rule: Rule
+    level: str  # "error" or "warning"
+    file: str
+    line: int | None
+    column: int | None
+    text: str  # the one-line message, with its location and hint
+
+
+def input_findings(record: Record) -> list[InputFinding]:
+    found = []
+    for item in record["files"]:
+        problems = [(item["error"], UNREADABLE, "error")] if item["error"] else []
+        problems += [(finding, SUSPICIOUS, "warning") for finding in item["findings"]]
+        for problem, kind, level in problems:
+            location = problem["location"]
+            found.append(
+                InputFinding(
+                    INPUT_RULES[kind],
+                    level,
+                    location["file"] or item["file"],
+                    location["line"],
+                    location["column"] if location["line"] else None,
+                    problem["text"],
+                )
+            )
+    return found

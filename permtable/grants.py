@@ -302,24 +302,62 @@ def review_grants(grants: Grants, known_codes: Iterable[str], other_codes: Itera
     notices: list[Notice] = list(grants.notices)
     if grants.account_type is AccountType.PARTNER:
         for role in grants.roles:
+            if not role.actions:
+                notices.append(Notice(f"role {role.name!r} has no actions: it grants nothing", role.location))
             for action in role.actions:
                 if action not in known:
                     notices.append(_unknown_code(action, role.name, role.location, known, other))
         return notices
+    denied = _firmly_denied(grants, known)
     for policy in grants.policies:
         if policy.is_system_role:
             continue
         for statement in policy.statements:
-            for pattern in statement.actions:
-                if pattern.text in other or PARTNER_CODE.fullmatch(pattern.text):
-                    where = f"statement {statement.index} of policy {policy.name!r}"
-                    notices.append(_unknown_code(pattern.text, where, statement.location, known, other))
-                    continue
-                if not pattern.text.lower().startswith("bss:") and not pattern.text.startswith("*"):
-                    continue  # another service's action: legitimate, just irrelevant here
-                if not any(pattern.matches(code) for code in known):
-                    where = f"statement {statement.index} of policy {policy.name!r}"
-                    notices.append(_unknown_code(pattern.text, where, statement.location, known, other))
+            where = f"statement {statement.index} of policy {policy.name!r}"
+            notices.extend(_review_statement(statement, where, known, other, denied))
+    return notices
+
+
+def _firmly_denied(grants: Grants, known: list[str]) -> dict[str, Statement]:
+    """Table permissions denied by a Deny without a Condition, with the first such statement."""
+    denied: dict[str, Statement] = {}
+    for policy in grants.policies:
+        if policy.is_system_role:
+            continue
+        for statement in policy.statements:
+            if statement.effect is Effect.DENY and not statement.conditional:
+                for code in known:
+                    if any(pattern.matches(code) for pattern in statement.actions):
+                        denied.setdefault(code, statement)
+    return denied
+
+
+def _review_statement(
+    statement: Statement, where: str, known: list[str], other: set[str], denied: dict[str, Statement]
+) -> list[Notice]:
+    notices = []
+    if not statement.actions:
+        notices.append(Notice(f"{where} has no actions: it never applies", statement.location))
+    for pattern in statement.actions:
+        if pattern.text in other or PARTNER_CODE.fullmatch(pattern.text):
+            notices.append(_unknown_code(pattern.text, where, statement.location, known, other))
+            continue
+        if not pattern.text.lower().startswith("bss:") and not pattern.text.startswith("*"):
+            continue  # another service's action: legitimate, just irrelevant here
+        if not any(pattern.matches(code) for code in known):
+            notices.append(_unknown_code(pattern.text, where, statement.location, known, other))
+    if statement.effect is Effect.ALLOW:
+        allowed = [code for code in known if any(p.matches(code) for p in statement.actions)]
+        if allowed and all(code in denied for code in allowed):
+            deny = denied[allowed[0]]
+            notices.append(
+                Notice(
+                    f"{where} never takes effect for BSS APIs: every permission it allows "
+                    f"({', '.join(allowed)}) is denied by statement {deny.index} of policy {deny.policy!r}",
+                    statement.location,
+                    "a Deny always wins; remove the Allow or narrow the Deny",
+                )
+            )
     return notices
 
 

@@ -12,16 +12,17 @@ from typing import Any, Protocol, TextIO
 
 ALL_VIEWS = ("can_call", "missing_perms", "explain", "apis", "validate")
 CHECK_VIEWS = ("can_call", "missing_perms")
+CI_VIEWS = (*CHECK_VIEWS, "validate")
 
 # Format name -> (module under cli.formats, the views it renders). CI formats report findings,
-# so they exist only for the commands that check an account.
+# so they exist for the commands that check an account and for validate.
 FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
     "table": ("table", ALL_VIEWS),
     "json": ("json_format", ALL_VIEWS),
-    "github": ("github", CHECK_VIEWS),
-    "markdown": ("markdown", CHECK_VIEWS),
-    "sarif": ("sarif", CHECK_VIEWS),
-    "junit": ("junit", CHECK_VIEWS),
+    "github": ("github", CI_VIEWS),
+    "markdown": ("markdown", CI_VIEWS),
+    "sarif": ("sarif", CI_VIEWS),
+    "junit": ("junit", CI_VIEWS),
 }
 
 

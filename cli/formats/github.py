@@ -16,7 +16,7 @@ import os
 from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
-from cli.findings import RULES, finding_kind, message
+from cli.findings import RULES, finding_kind, input_findings, message
 from cli.formats import markdown
 from cli.locations import display_path, file_location, finding_location
 
@@ -129,3 +129,25 @@ def can_call(record: Record, stream: TextIO) -> None:
 
 def missing_perms(record: Record, stream: TextIO) -> None:
     _render("missing_perms", record, stream)
+
+
+def validate(record: Record, stream: TextIO) -> None:
+    errors = warnings = 0
+    for finding in input_findings(record):
+        errors += finding.level == "error"
+        warnings += finding.level == "warning"
+        properties = {
+            "file": display_path(finding.file),
+            "line": finding.line,
+            "col": finding.column,
+            "title": f"bsscheck {finding.rule.id}: {finding.rule.title}",
+        }
+        stream.write(workflow_command(finding.level, properties, finding.text) + "\n")
+    failure = append_step_summary(markdown.validate, record)
+    if failure:
+        stream.write(failure + "\n")
+    summary = record["summary"]
+    stream.write(
+        f"bsscheck: {summary['total']} file(s): {summary['ok']} ok, {summary['findings']} with findings, "
+        f"{summary['errors']} unreadable ({errors} error(s), {warnings} warning(s) annotated).\n"
+    )

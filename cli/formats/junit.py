@@ -13,7 +13,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Any, TextIO
 
-from cli.findings import RULES, api_text, finding_kind, fixes, grant_source, message, reason
+from cli.findings import RULES, api_text, finding_kind, fixes, grant_source, input_findings, message, reason
 from cli.locations import display_path, file_location
 
 Record = dict[str, Any]
@@ -173,3 +173,25 @@ def can_call(record: Record, stream: TextIO) -> None:
 
 def missing_perms(record: Record, stream: TextIO) -> None:
     _write(_document(record, "missing-perms", fix_case=True), stream)
+
+
+def validate(record: Record, stream: TextIO) -> None:
+    """One test case per file; a failure carries every problem found in it."""
+    summary = record["summary"]
+    failures = summary["findings"] + summary["errors"]
+    attributes = {"tests": summary["total"], "failures": failures, "errors": 0, "skipped": 0}
+    root = _element(None, "testsuites", name="bsscheck validate", **attributes)
+    suite = _element(root, "testsuite", name="bsscheck validate", **attributes)
+    for item in record["files"]:
+        case = _element(suite, "testcase", classname=f"bsscheck.validate.{item['kind']}", name=item["file"])
+        problems = input_findings({"files": [item]})
+        if problems:
+            first = problems[0]
+            _element(
+                case,
+                "failure",
+                "\n".join(f"{problem.rule.id} {problem.text}" for problem in problems),
+                message=first.text,
+                type=f"{first.rule.id} {first.rule.kind}",
+            )
+    _write(root, stream)

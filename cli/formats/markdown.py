@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from cli.findings import api_text, fixes, grant_source, reason
+from cli.findings import api_text, fixes, grant_source, input_findings, reason
 
 Record = dict[str, Any]
 
@@ -250,4 +250,24 @@ def missing_perms(record: Record, stream: TextIO) -> None:
     lines += _unlisted(record)
     lines += _warnings(record)
     lines += _summary(record)
+    _write(lines, stream)
+
+
+STATUS_LABELS = {"ok": "ok", "findings": "**findings**", "error": "**unreadable**"}
+
+
+def validate(record: Record, stream: TextIO) -> None:
+    lines = ["### bsscheck validate", "", row(("File", "Kind", "Status", "Problems")), row(("---",) * 4)]
+    for item in record["files"]:
+        problems = "<br>".join(
+            f"{finding.rule.id}: {text(finding.text, starts_line=False)}"
+            for finding in input_findings({"files": [item]})
+        )
+        lines.append(row((code(item["file"]), item["kind"], STATUS_LABELS[item["status"]], problems or "-")))
+    summary = record["summary"]
+    lines += [
+        "",
+        f"**{summary['total']} file(s): {summary['ok']} ok, {summary['findings']} with findings, "
+        f"{summary['errors']} unreadable**",
+    ]
     _write(lines, stream)

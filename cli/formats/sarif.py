@@ -20,13 +20,17 @@ from urllib.parse import quote
 from cli.findings import (
     CONDITIONAL,
     DENIED,
+    INPUT_RULES,
     NOT_CALLABLE,
     RULES,
     UNLISTED,
+    UNREADABLE,
+    Rule,
     api_text,
     finding_kind,
     fixes,
     grant_source,
+    input_findings,
     message,
     reason,
 )
@@ -209,7 +213,8 @@ def sarif_log(record: Record, view: str) -> Record:
 
 def _write(log: Record, stream: TextIO) -> None:
     # Readable UTF-8 where the stream can carry it; \u escapes (still valid JSON) elsewhere.
-    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    # A stream without an encoding (the buffer behind --output) ends up in a UTF-8 file.
+    encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("-", "").replace("_", "")
     stream.write(json.dumps(log, ensure_ascii=encoding != "utf8", indent=2))
     stream.write("\n")
 
@@ -220,3 +225,47 @@ def can_call(record: Record, stream: TextIO) -> None:
 
 def missing_perms(record: Record, stream: TextIO) -> None:
     _write(sarif_log(record, "missing_perms"), stream)
+
+
+def _input_rule(rule: Rule) -> Record:
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": rule.help},
+        "help": {"text": rule.help},
+        "defaultConfiguration": {"level": "error" if rule.kind == UNREADABLE else "warning"},
+    }
+
+
+def validate(record: Record, stream: TextIO) -> None:
+    order = list(INPUT_RULES)
+    results = []
+    for finding in input_findings(record):
+        results.append(
+            {
+                "ruleId": finding.rule.id,
+                "ruleIndex": order.index(finding.rule.kind),
+                "level": finding.level,
+                "message": {"text": finding.text},
+                "locations": [{"physicalLocation": _physical(finding.file, finding.line, finding.column)}],
+                "partialFingerprints": {
+                    FINGERPRINT_KEY: hashlib.sha256(
+                        f"{finding.rule.id}|{finding.file}|{finding.text}".encode()
+                    ).hexdigest()
+                },
+            }
+        )
+    run: Record = {
+        "tool": {
+            "driver": {
+                "name": "bsscheck",
+                "version": __version__,
+                "rules": [_input_rule(INPUT_RULES[kind]) for kind in order],
+            }
+        },
+        "invocations": [{"executionSuccessful": True}],
+        "results": results,
+        "properties": {"view": "validate", "summary": record["summary"]},
+    }
+    _write({"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}, stream)

@@ -120,3 +120,46 @@ def test_table_output_lists_each_file_and_a_summary(run_cli, tmp_path):
 def test_no_files_is_a_usage_error(run_cli):
     out = run_cli("validate")
     assert out.code == 2
+
+
+SHADOWED = """\
+type: customer
+policies:
+  - name: P
+    document:
+      Version: "1.1"
+      Statement:
+        - {Effect: Deny, Action: ["bss:order:*"]}
+        - {Effect: Allow, Action: ["bss:order:view", "bss:order:pay"]}
+        - {Effect: Allow, Action: []}
+        - {Effect: Allow, Action: ["bss:order:view", "bss:bill:view"]}
+        - {Effect: Deny, Action: ["bss:bill:view"], Condition: {Bool: {"g:MFAPresent": ["true"]}}}
+        - {Effect: Allow, Action: ["bss:bill:view"]}
+"""
+
+
+def test_statements_that_can_never_apply_are_findings(run_cli, tmp_path):
+    path = _write(tmp_path, "grants.yaml", SHADOWED)
+    out = run_cli("validate", path, "--format", "json")
+    assert out.code == 1, out
+    texts = [finding["text"] for finding in out.json()["files"][0]["findings"]]
+    never = [text for text in texts if "never" in text]
+    # Statement 2 is wholly shadowed by the Deny; statement 3 has no actions. Statement 4 still
+    # allows bss:bill:view, and statement 6 is only conditionally denied: neither is reported.
+    assert len(never) == 2, texts
+    assert f"{path}:8:" in never[0] and "statement 2" in never[0] and "statement 1" in never[0]
+    assert f"{path}:9:" in never[1] and "has no actions" in never[1]
+
+
+def test_a_role_without_actions_is_a_finding(run_cli, tmp_path):
+    path = _write(tmp_path, "grants.yaml", "type: partner\nroles:\n  - name: Empty\n    actions: []\n")
+    out = run_cli("validate", path, "--format", "json")
+    assert out.code == 1
+    (finding,) = out.json()["files"][0]["findings"]
+    assert "role 'Empty' has no actions" in finding["text"]
+
+
+def test_max_file_size_applies_to_validated_files(run_cli, tmp_path):
+    out = run_cli("validate", "samples/partner-grants.yaml", "--max-file-size", "100", "--format", "json")
+    assert out.code == 2
+    assert "100-byte limit" in out.json()["files"][0]["error"]["text"]
