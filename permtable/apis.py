@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from permtable.documents import DEFAULT_MAX_BYTES, decode
 from permtable.errors import InputError, Location
+from permtable.operations import IDENTIFIER
 
 METHODS = frozenset({"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"})
 
@@ -45,6 +46,7 @@ class ApiRef:
     text: str  # what the user wrote, for reports
     host: str | None = None
     location: Location | None = None
+    operation: str | None = None  # the SDK operation the user named, when they named one
 
     @property
     def api(self) -> str:
@@ -72,6 +74,8 @@ def parse_api(text: str, location: Location | None = None) -> ApiRef:
             "empty API name", where, 'write it as "METHOD /path", e.g. "GET /v2/orders/customer-orders"'
         )
     match = _API_PATTERN.fullmatch(stripped)
+    if match is None and IDENTIFIER.fullmatch(stripped) and stripped.upper() not in METHODS:
+        return _operation_ref(stripped, where)
     if match is None:
         words = stripped.split()
         if len(words) == 1 and words[0].upper() in METHODS:
@@ -124,6 +128,23 @@ def parse_api(text: str, location: Location | None = None) -> ApiRef:
         raise InputError(f"{_shorten(stripped)!r} has an empty path", where, 'write it as "METHOD /path"')
     path = "/" + "/".join(segments)
     return ApiRef(method, path, segments, stripped, host, location)
+
+
+def _operation_ref(name: str, where: Location) -> ApiRef:
+    """An SDK operation name (list_customer_orders, ListCustomerOrdersRequest) as its API."""
+    from permtable import operations  # noqa: PLC0415  (the map loads only when a name is used)
+
+    operation = operations.lookup(name)
+    if operation is None:
+        near = operations.suggest(name)
+        hint = (
+            f"did you mean {near[0]}?"
+            if near
+            else 'write the API as "METHOD /path", or an SDK operation name'
+        )
+        raise InputError(f"{name!r} is neither an API nor a BSS SDK operation", where, hint)
+    segments = split_path(operation.path)
+    return ApiRef(operation.method, "/" + "/".join(segments), segments, name, None, where, operation.name)
 
 
 def _shorten(text: str, limit: int = 80) -> str:

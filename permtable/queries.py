@@ -14,6 +14,8 @@ from permtable.errors import InputError, Location
 from permtable.evaluate import ApiResult, Evaluator, Options
 from permtable.grants import Grants, review_grants
 from permtable.model import AccountType, Entry, Permission, Table
+from permtable.operations import IDENTIFIER
+from permtable.operations import lookup as lookup_operation
 from permtable.patterns import compile_action, compile_code_glob
 from permtable.reports import ApisReport, CanCallReport, ExplainReport, MissingPermsReport
 from permtable.router import Suggestion
@@ -94,6 +96,8 @@ def explain(
 
 def _looks_like_api(text: str) -> bool:
     first = text.split(None, 1)[0] if text.split() else ""
+    if IDENTIFIER.fullmatch(text) and lookup_operation(text) is not None:
+        return True  # an SDK operation name: list_customer_orders, ListCustomerOrdersRequest
     return "/" in text or first.upper() in {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"}
 
 

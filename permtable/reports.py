@@ -36,6 +36,7 @@ def _ref_record(ref: ApiRef) -> dict[str, object]:
         "method": ref.method,
         "path": ref.path,
         "host": ref.host,
+        "operation": ref.operation,
         "location": ref.location.to_dict() if ref.location else None,
     }
 

@@ -195,6 +195,7 @@ def test_required_keys_match_the_readme(schema):
         "method",
         "path",
         "host",
+        "operation",
         "location",
         "callable",
         "decision",
