@@ -188,3 +188,20 @@ def test_exit_codes_are_distinct_named_constants():
     from cli import exitcodes
 
     assert (exitcodes.OK, exitcodes.FINDINGS, exitcodes.INPUT_ERROR) == (0, 1, 2)
+
+
+def test_every_data_file_is_declared_as_package_data():
+    # Tests import the source tree, so a data file missing from package-data would pass here
+    # and fail only in an installed copy: check the declaration itself.
+    import fnmatch
+    import tomllib
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
+        "package-data"
+    ]
+    for package, patterns in declared.items():
+        folder = ROOT.joinpath(*package.split("."))
+        data = [p.name for p in folder.iterdir() if p.is_file() and p.suffix not in (".py", ".pyc")]
+        for name in data:
+            assert any(fnmatch.fnmatch(name, pattern) for pattern in patterns), f"{package}/{name}"
+    assert set(declared) >= {"permtable.data", "cli.schemas"}
