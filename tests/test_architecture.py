@@ -194,6 +194,7 @@ def test_every_data_file_is_declared_as_package_data():
     # Tests import the source tree, so a data file missing from package-data would pass here
     # and fail only in an installed copy: check the declaration itself.
     import fnmatch
+
     import tomllib
 
     declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
