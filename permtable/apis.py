@@ -33,6 +33,7 @@ MAX_LINE_LENGTH = 8192
 
 _API_PATTERN = re.compile(r"(?P<method>[A-Za-z]+)(?P<space>\s*)(?P<target>(?:https?://|/)\S*)(?P<rest>.*)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -156,7 +157,9 @@ def _shorten(text: str, limit: int = 80) -> str:
 
 def iter_api_lines(text: str, name: str) -> Iterator[ApiRef]:
     """APIs of a list file: one per line, ``#`` comments and blank lines ignored."""
-    for number, line in enumerate(text.splitlines(), 1):
+    # Only \n, \r\n and \r end a line: str.splitlines() would also split at U+2028 or \x1c
+    # inside a comment and shift every later line number.
+    for number, line in enumerate(_LINE_BREAK.split(text), 1):
         content = line.split("#", 1)[0].strip() if "#" in line else line.strip()
         if not content:
             continue

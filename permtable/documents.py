@@ -10,8 +10,9 @@ permission) instead of silently accepting them.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -44,6 +45,10 @@ class Node:
     value: Any
     kind: str  # "map", "seq", or a ScalarKind
     location: Location
+    # A scalar written without quotes: YAML may have read a number or a date into it.
+    unquoted: bool = field(default=False, compare=False)
+    # Where each key of a mapping is written (errors about a key point at the key itself).
+    key_locations: dict[str, Location] | None = field(default=None, compare=False, hash=False)
 
     @property
     def is_map(self) -> bool:
@@ -111,6 +116,10 @@ def decode(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if b"\x00" in data:
+        if _looks_utf16(data):
+            raise InputError(
+                "file looks like UTF-16 (without a BOM); only UTF-8 is read", where, "save it as UTF-8"
+            )
         raise InputError("file contains NUL bytes: it looks binary, not text", where)
     try:
         return data.decode("utf-8")
@@ -121,6 +130,26 @@ def decode(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
             Location(name, line),
             "save the file as UTF-8",
         ) from None
+
+
+_SURROGATE_PAIR = re.compile(
+    r"(?<!\\)((?:\\\\)*)\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})"
+)
+
+
+def _astral_escape(match: re.Match[str]) -> str:
+    high, low = int(match[2], 16), int(match[3], 16)
+    code_point = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
+    return f"{match[1]}\\U{code_point:08X}"
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """Mostly-ASCII UTF-16 text has a NUL in every other byte."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return False
+    odd, even = sample[1::2], sample[0::2]
+    return max(odd.count(0) / len(odd), even.count(0) / max(len(even), 1)) > 0.9
 
 
 def load_document(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Node:
@@ -146,6 +175,9 @@ def parse_document(text: str, name: str, json_syntax: bool = False) -> Node:
         # JSON strings cannot hold raw tabs, so tabs are only whitespace: spaces keep the
         # columns and let the YAML composer (which refuses tab indentation) read the file.
         text = text.replace("\t", " ")
+        # YAML reads \ud83d\ude00 as two lone surrogates and fails; its \U escape is the same
+        # character, so the file keeps its line numbers.
+        text = _SURROGATE_PAIR.sub(_astral_escape, text)
     import yaml  # noqa: PLC0415  (deferred: only commands that read files pay for it)
 
     loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -306,10 +338,22 @@ class _Converter:
             raise InputError(f"nesting deeper than {MAX_DEPTH} levels", self.where(yaml_node))
         where = self.where(yaml_node)
         tag = yaml_node.tag
+        shape = type(yaml_node).__name__  # MappingNode, SequenceNode or ScalarNode
+        if tag not in _SCALAR_TAGS and tag not in (_MAPPING_TAG, _SEQUENCE_TAG):
+            raise InputError(
+                f"tag {tag!r} is not allowed", where, "only plain YAML values are read; remove the tag"
+            )
+        expected = {"MappingNode": _MAPPING_TAG, "SequenceNode": _SEQUENCE_TAG}.get(shape)
+        if expected is not None and tag != expected:
+            # An explicit tag such as !!str on a list: the value is not what the tag says.
+            what = "a mapping" if shape == "MappingNode" else "a list"
+            raise InputError(f"tag {tag!r} cannot be applied to {what}", where, "remove the tag")
         if tag == _MAPPING_TAG:
             return self._mapping(yaml_node, depth, where)
         if tag == _SEQUENCE_TAG:
             return Node([self.convert(item, depth + 1) for item in yaml_node.value], "seq", where)
+        if shape != "ScalarNode":
+            raise InputError(f"tag {tag!r} cannot be applied to this value", where, "remove the tag")
         kind = _SCALAR_TAGS.get(tag)
         if kind is None:
             raise InputError(
@@ -317,10 +361,11 @@ class _Converter:
                 where,
                 "only plain YAML values are read; remove the tag",
             )
-        if self.json_syntax and kind == "str" and not yaml_node.style:
+        unquoted = not yaml_node.style  # libyaml reports plain style as '', PyYAML as None
+        if self.json_syntax and kind == "str" and unquoted:
             # In JSON an unquoted value is never a string (YAML 1.1 reads 1e5 as text).
             kind = "other"
-        return Node(self._scalar_value(kind, yaml_node.value), kind, where)
+        return Node(self._scalar_value(kind, yaml_node.value), kind, where, unquoted=unquoted)
 
     @staticmethod
     def _scalar_value(kind: str, raw: str) -> Any:
@@ -335,6 +380,7 @@ class _Converter:
 
     def _mapping(self, yaml_node: Any, depth: int, where: Location) -> Node:
         result: dict[str, Node] = {}
+        keys: dict[str, Location] = {}
         for key_node, value_node in yaml_node.value:
             key_where = self.where(key_node)
             if key_node.tag == "tag:yaml.org,2002:merge":
@@ -353,8 +399,9 @@ class _Converter:
                     key_where,
                     "each key may appear once; merge the two values",
                 )
+            keys[key] = key_where
             result[key] = self.convert(value_node, depth + 1)
-        return Node(result, "map", where)
+        return Node(result, "map", where, key_locations=keys)
 
 
 # --------------------------------------------------------------------------- schema helpers
@@ -366,12 +413,27 @@ def expect_map(node: Node, what: str) -> dict[str, Node]:
     return node.value  # type: ignore[no-any-return]
 
 
+# What YAML 1.2 and JSON read as numbers although YAML 1.1 (PyYAML) keeps them as text: "1e3".
+_NUMBER_LIKE = re.compile(
+    r"[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|0[xob][0-9a-fA-F_]+"
+)
+
+
 def expect_str(node: Node, what: str, allow_empty: bool = False) -> str:
     if node.kind != "str":
         hint = None
-        if node.kind in ("bool", "int", "float", "null", "other"):
-            hint = f'quote it: "{node.value}"' if node.value is not None else "give a value"
+        if node.kind == "null":
+            hint = 'give a value, or quote it ("~" or an empty value is null in YAML)'
+        elif node.kind in ("bool", "int", "float", "other"):
+            hint = f'quote it: "{node.value}"'
         raise InputError(f"{what} must be a string, found {describe(node)}", node.location, hint)
+    if node.unquoted and _NUMBER_LIKE.fullmatch(node.value):
+        # Other YAML readers (and JSON) take this for a number; make the intent explicit.
+        raise InputError(
+            f"{what} must be a string, found {node.value!r}, which reads as a number in YAML 1.2",
+            node.location,
+            f'quote it: "{node.value}"',
+        )
     text: str = node.value
     if not allow_empty and not text.strip():
         raise InputError(f"{what} must not be empty", node.location)
@@ -400,16 +462,12 @@ def check_keys(
         if key not in allowed:
             suggestions = closest(key, allowed)
             hint = f"did you mean {suggestions[0]!r}?" if suggestions else f"known keys: {', '.join(allowed)}"
-            raise InputError(f"unknown key {key!r} in {what}", _key_location(value), hint)
+            where = (node.key_locations or {}).get(key, value.location)
+            raise InputError(f"unknown key {key!r} in {what}", where, hint)
     for key in required:
         if key not in mapping:
             raise InputError(f"{what} is missing the required key {key!r}", node.location)
     return mapping
-
-
-def _key_location(value: Node) -> Location:
-    # The value's position is the best we keep for its key; same line in every sane layout.
-    return value.location
 
 
 def iter_items(node: Node) -> Iterator[Node]:

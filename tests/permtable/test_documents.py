@@ -340,12 +340,13 @@ def test_utf16_is_refused(tmp_path, encoding):
     check_input_error(caught.value, "wide.yaml")
 
 
-def test_utf16_without_bom_is_refused_as_binary(tmp_path):
+def test_utf16_without_bom_is_named_as_utf16(tmp_path):
     path = tmp_path / "wide.yaml"
     path.write_bytes("type: partner\n".encode("utf-16-le"))
     with pytest.raises(InputError) as caught:
         load_document(path)
-    assert "NUL" in caught.value.message
+    assert "UTF-16" in caught.value.message
+    assert caught.value.hint == "save it as UTF-8"
     check_input_error(caught.value, "wide.yaml")
 
 
