@@ -96,6 +96,9 @@ def read_text(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, label: str |
         raise
     except FileNotFoundError:
         raise InputError("no such file", where) from None
+    except (ValueError, UnicodeError):
+        # A NUL byte or a lone surrogate in the name: no file can have it.
+        raise InputError("not a valid file name", where) from None
     except PermissionError:
         raise InputError("permission denied: cannot read the file", where) from None
     except OSError as error:
@@ -274,6 +277,9 @@ def _check_json(text: str, name: str) -> None:
         raise InputError(
             f"invalid JSON: {error.msg}", Location(name, error.lineno, error.colno), hint
         ) from None
+    except ValueError as error:
+        # Python refuses integers of more than 4300 digits; no grants file needs one.
+        raise InputError(f"invalid JSON: {error}", Location(name)) from None
     except RecursionError:
         raise InputError(f"nesting deeper than {MAX_DEPTH} levels", Location(name)) from None
 
@@ -344,6 +350,9 @@ class _Converter:
                 f"tag {tag!r} is not allowed", where, "only plain YAML values are read; remove the tag"
             )
         expected = {"MappingNode": _MAPPING_TAG, "SequenceNode": _SEQUENCE_TAG}.get(shape)
+        if expected is None and tag in (_MAPPING_TAG, _SEQUENCE_TAG):
+            what = "a mapping" if tag == _MAPPING_TAG else "a list"
+            raise InputError(f"a single value is tagged as {what}", where, "remove the tag")
         if expected is not None and tag != expected:
             # An explicit tag such as !!str on a list: the value is not what the tag says.
             what = "a mapping" if shape == "MappingNode" else "a list"
@@ -385,7 +394,7 @@ class _Converter:
             key_where = self.where(key_node)
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise InputError("merge keys (<<) are not supported", key_where, "write the keys out")
-            if key_node.tag != "tag:yaml.org,2002:str":
+            if key_node.tag != "tag:yaml.org,2002:str" or type(key_node).__name__ != "ScalarNode":
                 raise InputError(
                     f"mapping key {key_node.value!r} must be a string",
                     key_where,

@@ -21,7 +21,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 LIBRARY = ROOT / "permtable"
 FORBIDDEN_IN_LIBRARY = ("click", "rich", "cli")
-VIEWS = ("can_call", "missing_perms", "explain", "apis", "validate")
+VIEWS = __import__("cli.formats", fromlist=["ALL_VIEWS"]).ALL_VIEWS
 
 
 def _library_files() -> list[Path]:
@@ -124,7 +124,7 @@ def test_every_command_module_is_registered_and_vice_versa():
     assert len(set(COMMANDS.values())) == len(COMMANDS)
 
 
-@pytest.mark.parametrize("name", ["can-call", "missing-perms", "explain", "apis"])
+@pytest.mark.parametrize("name", ["can-call", "missing-perms", "explain", "apis", "scan"])
 def test_each_command_module_defines_its_click_command(name):
     from cli.main import COMMANDS, main
 
@@ -179,9 +179,19 @@ def test_every_command_offers_exactly_the_formats_for_its_view():
 
     for module_name in COMMANDS.values():
         command = importlib.import_module(f"cli.commands.{module_name}").command
-        (option,) = [param for param in command.params if param.name == "output_format"]
-        assert list(option.type.choices) == format_names(module_name)
-        assert {"table", "json"} <= set(option.type.choices)
+        # A group (bsscheck table) offers formats on its subcommands, each rendering the view
+        # "<module>_<subcommand>"; a subcommand that writes no report (table import) has none.
+        if isinstance(command, click.Group):
+            targets = [(f"{module_name}_{name}", sub) for name, sub in command.commands.items()]
+        else:
+            targets = [(module_name, command)]
+        for view, target in targets:
+            options = [param for param in target.params if param.name == "output_format"]
+            if target is not command and not options:
+                continue
+            (option,) = options
+            assert list(option.type.choices) == format_names(view)
+            assert {"table", "json"} <= set(option.type.choices)
 
 
 def test_exit_codes_are_distinct_named_constants():
@@ -206,3 +216,19 @@ def test_every_data_file_is_declared_as_package_data():
         for name in data:
             assert any(fnmatch.fnmatch(name, pattern) for pattern in patterns), f"{package}/{name}"
     assert set(declared) >= {"permtable.data", "cli.schemas"}
+
+
+def test_every_package_is_declared_for_installation():
+    # pyproject lists packages explicitly; one left out works from the source tree (so every
+    # other test passes) and is missing from an installed copy.
+    import tomllib
+
+    declared = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"]
+    )
+    found = {
+        ".".join(init.parent.relative_to(ROOT).parts)
+        for top in ("permtable", "cli")
+        for init in (ROOT / top).rglob("__init__.py")
+    }
+    assert found == declared

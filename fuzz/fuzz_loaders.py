@@ -1,0 +1,193 @@
+"""Coverage-guided fuzzing of every loader a user's bytes reach, with atheris (libFuzzer).
+
+Every input goes through all of them, so a seed of any kind (grants, policy, table, API list)
+reaches every parser:
+
+- ``documents.decode`` then ``parse_document`` in YAML and in JSON mode, then
+  ``table_from_node`` on the tree (and, for a table that loads, its router);
+- the grants loader, through a file: ``load_grants_file`` takes a path, and a policy's
+  ``file:`` resolves next to it, so the bytes are written once as ``grants.yaml`` and once as
+  ``grants.json`` in a scratch directory; grants that load are reviewed and evaluated against
+  every row of their bundled table (``queries.can_call``);
+- ``iter_api_lines`` and ``parse_api`` on the text, each API resolved and near-missed on both
+  bundled routers.
+
+The contract is the library's: a value or an ``InputError``. Any other exception propagates, and
+atheris reports it as a crash with the input saved (``-artifact_prefix``). With
+``FUZZ_SKIP_KNOWN=1`` the crashes of bugs already reported (tests/permtable/test_properties.py,
+BUG-1 to BUG-3) are skipped, so a long run can look for new ones.
+
+Not a test module (pytest collects ``test_*.py`` under ``tests/`` only); it needs atheris,
+an optional dependency. How to install and run it: fuzz/README.md.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import traceback
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+try:
+    import atheris
+except ImportError:  # pragma: no cover - the harness is useless without it
+    sys.exit("fuzz_loaders.py needs atheris (an optional dependency): pip install atheris")
+
+with atheris.instrument_imports(include=["permtable"]):
+    from permtable import apis, documents, grants, queries, tables
+    from permtable.errors import InputError
+    from permtable.evaluate import Options
+    from permtable.model import AccountType
+    from permtable.router import Router
+
+import yaml
+
+T = TypeVar("T")
+SKIP_KNOWN = os.environ.get("FUZZ_SKIP_KNOWN") == "1"
+NAME = "fuzz-input"
+
+_STD = "tag:yaml.org,2002:"
+
+
+# --------------------------------------------------------------------------- known bugs
+
+
+def _collection_tag_on_scalar_or_str_tagged_key(text: str) -> bool:
+    """BUG-1 (open part): ``!!map``/``!!seq`` on a scalar, or a ``!!str`` list/mapping as a key."""
+    try:
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except Exception:
+        return False
+    stack, seen = [root], set()
+    while stack:
+        node = stack.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode) and node.tag in (f"{_STD}map", f"{_STD}seq"):
+            return True
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.tag == f"{_STD}str" and not isinstance(key, yaml.ScalarNode):
+                    return True
+                stack.extend((key, value))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return False
+
+
+def _known_bug(error: BaseException, text: str) -> str | None:
+    frames = {frame.name for frame in traceback.extract_tb(error.__traceback__)}
+    if frames & {"_mapping", "_convert_new"} and _collection_tag_on_scalar_or_str_tagged_key(text):
+        return "BUG-1"
+    if isinstance(error, ValueError) and "integer string conversion" in str(error):
+        return "BUG-2"
+    if isinstance(error, ValueError) and {"_policy_item", "read_text"} <= frames:
+        return "BUG-3"
+    return None
+
+
+_SKIPPED: Counter[str] = Counter()
+
+
+def _skip(bug: str) -> None:
+    """Count a skipped known bug; report at powers of two (libFuzzer exits without atexit)."""
+    _SKIPPED[bug] += 1
+    if _SKIPPED[bug] & (_SKIPPED[bug] - 1) == 0:
+        print(f"fuzz_loaders: skipped known {bug} x{_SKIPPED[bug]}", file=sys.stderr, flush=True)
+
+
+class _Stop(Exception):
+    """An InputError (or, with FUZZ_SKIP_KNOWN=1, a known bug) ended this path of the input."""
+
+
+def _run(action: Callable[[], T], text: str) -> T:
+    try:
+        return action()
+    except InputError as error:
+        if "\n" in str(error):
+            raise AssertionError(f"an InputError spans lines: {str(error)!r}") from error
+        raise _Stop from None
+    except Exception as error:
+        bug = _known_bug(error, text) if SKIP_KNOWN else None
+        if bug is None:
+            raise
+        _skip(bug)
+        raise _Stop from None
+
+
+# --------------------------------------------------------------------------- targets
+
+_SCRATCH = Path(tempfile.mkdtemp(prefix="bsscheck-fuzz-"))
+_SAMPLE_POLICY = '{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["bss:order:view"]}]}'
+for _name in ("policy.json", "customer-policy.json"):
+    (_SCRATCH / _name).write_text(_SAMPLE_POLICY, encoding="utf-8")
+_TABLES = tables.TableSet()
+_ROUTERS = [_TABLES.get(kind).router for kind in AccountType]
+_OPTIONS = [Options(), Options(strict=True, assume_conditions=True)]
+
+
+def _documents(text: str) -> None:
+    for json_syntax in (False, True):
+        try:
+            root = _run(lambda js=json_syntax: documents.parse_document(text, NAME, json_syntax=js), text)
+            table = _run(lambda r=root: tables.table_from_node(r, NAME), text)
+        except _Stop:
+            continue
+        router = Router(table)
+        for ref in queries.entry_refs(table):
+            assert router.resolve(ref) is not None, ref.api
+
+
+def _grants(data: bytes, text: str) -> None:
+    for suffix in (".yaml", ".json"):
+        path = _SCRATCH / f"grants{suffix}"
+        path.write_bytes(data)
+        try:
+            loaded = _run(lambda p=path: grants.load_grants_file(str(p)), text)
+        except _Stop:
+            continue
+        own = _TABLES.get(loaded.account_type).table
+        refs = queries.entry_refs(own)
+        for options in _OPTIONS:
+            report = queries.can_call(refs, loaded, _TABLES, options)
+            assert len(report.results) == len(refs)
+
+
+def _api_lines(text: str) -> None:
+    try:
+        refs = _run(lambda: list(apis.iter_api_lines(text, NAME)), text)
+    except _Stop:
+        refs = []
+    try:
+        refs.append(_run(lambda: apis.parse_api(text), text))
+    except _Stop:
+        pass
+    for ref in refs:
+        for router in _ROUTERS:
+            entry = router.resolve(ref)
+            assert router.resolve(ref) is entry
+            router.suggestions(ref)
+
+
+def TestOneInput(data: bytes) -> None:  # the name atheris documents
+    try:
+        text = _run(lambda: documents.decode(data, NAME), "")
+    except _Stop:
+        return
+    _documents(text)
+    _grants(data, text)
+    _api_lines(text)
+
+
+def main() -> None:
+    atheris.Setup(sys.argv, TestOneInput)
+    atheris.Fuzz()
+
+
+if __name__ == "__main__":
+    main()
