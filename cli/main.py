@@ -24,6 +24,8 @@ COMMANDS = {
     "explain": "explain",
     "apis": "apis",
     "validate": "validate",
+    "scan": "scan",
+    "table": "table",
 }
 
 

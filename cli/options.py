@@ -17,7 +17,7 @@ from cli.findings import FINDING_KINDS
 from cli.formats import format_names
 from permtable.apis import METHODS, ApiRef, parse_api, read_api_file
 from permtable.documents import DEFAULT_MAX_BYTES
-from permtable.errors import InputError, Location
+from permtable.errors import InputError, Location, Notice
 from permtable.evaluate import Options
 from permtable.grants import Grants, load_grants
 from permtable.model import AccountType
@@ -130,6 +130,16 @@ def evaluation_options(function: F) -> F:
 
 def api_input_options(function: F) -> F:
     function = click.option(
+        "--from-source",
+        "from_source",
+        multiple=True,
+        type=click.Path(),
+        help=(
+            "Check the APIs that the code in PATH calls (as bsscheck scan finds them); repeatable. "
+            "Results point at the call sites."
+        ),
+    )(function)
+    function = click.option(
         "--apis",
         "apis_file",
         type=click.Path(dir_okay=False, allow_dash=True),
@@ -233,6 +243,27 @@ def collect_apis(
             )
         refs.extend(from_file)
     return refs
+
+
+def source_apis(
+    paths: Sequence[str], max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[list[ApiRef], list[Notice]]:
+    """The APIs the code under ``paths`` calls, located at their first call site, and warnings:
+    a path whose HTTP method the code does not state is named at each site, not checked."""
+    if not paths:
+        return [], []
+    from permtable.scan import refs_from_scan, scan_paths  # noqa: PLC0415  (only when asked for)
+
+    report = scan_paths(paths, max_bytes)
+    refs, notices = refs_from_scan(report)
+    if not refs:
+        notices.append(
+            Notice(
+                f"no BSS API call found in {', '.join(paths)} ({report.files_scanned} file(s) scanned)",
+                hint="nothing from the code to check; see bsscheck scan for what was read and skipped",
+            )
+        )
+    return refs, notices
 
 
 def require_apis(refs: list[ApiRef]) -> list[ApiRef]:

@@ -47,6 +47,11 @@ def summary_line(record: dict[str, Any]) -> str:
     summary = record.get("summary") or {}
     if "entries" in record and "summary" not in record:  # explain
         return f"{len(record['entries'])} table row(s) matched."
+    if "files_scanned" in summary:  # scan
+        return (
+            f"{summary['apis']} API(s) at {summary['sites']} call site(s) in {summary['files_scanned']} "
+            f"file(s), {summary['unknown_method']} path(s) with no determinable method."
+        )
     if "files" in record:  # validate
         findings, errors = summary["findings"], summary["errors"]
         return f"{summary['total']} file(s): {findings} with findings, {errors} unreadable."

@@ -13,11 +13,15 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from permtable.documents import DEFAULT_MAX_BYTES, decode
 from permtable.errors import InputError, Location
 from permtable.operations import IDENTIFIER
+
+if TYPE_CHECKING:
+    from permtable.scan.model import CallSite
 
 METHODS = frozenset({"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"})
 
@@ -48,6 +52,9 @@ class ApiRef:
     host: str | None = None
     location: Location | None = None
     operation: str | None = None  # the SDK operation the user named, when they named one
+    # Where the code calls it, when the API came from a scan (--from-source); the first is
+    # ``location``.
+    sites: tuple[CallSite, ...] = ()
 
     @property
     def api(self) -> str:

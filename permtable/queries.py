@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from permtable.apis import BSS_HOSTS, ApiRef, parse_api, split_path
 from permtable.cover import plan_fixes
-from permtable.errors import InputError, Location
+from permtable.errors import InputError, Location, Notice
 from permtable.evaluate import ApiResult, Evaluator, Options
 from permtable.grants import Grants, review_grants
 from permtable.model import AccountType, Entry, Permission, Table
@@ -28,7 +28,14 @@ def other_type(account_type: AccountType) -> AccountType:
     return AccountType.CUSTOMER if account_type is AccountType.PARTNER else AccountType.PARTNER
 
 
-def can_call(refs: Sequence[ApiRef], grants: Grants, tables: TableSet, options: Options) -> CanCallReport:
+def can_call(
+    refs: Sequence[ApiRef],
+    grants: Grants,
+    tables: TableSet,
+    options: Options,
+    notices: Sequence[Notice] = (),
+) -> CanCallReport:
+    """Decide every API; ``notices`` are warnings about the inputs (from a scan) to report first."""
     indexed = tables.get(grants.account_type)
     other = tables.get(other_type(grants.account_type))
     evaluator = Evaluator(indexed, grants, options)
@@ -46,8 +53,8 @@ def can_call(refs: Sequence[ApiRef], grants: Grants, tables: TableSet, options: 
                 f"{grants.account_type.value} accounts need no fine-grained permission for it",
             )
         results.append(evaluator.evaluate(ref, notes))
-    notices = review_grants(grants, indexed.table.permissions, other.table.permissions)
-    return CanCallReport(grants, indexed.table, tuple(results), tuple(notices), options)
+    reviewed = review_grants(grants, indexed.table.permissions, other.table.permissions)
+    return CanCallReport(grants, indexed.table, tuple(results), (*notices, *reviewed), options)
 
 
 def entry_refs(table: Table) -> list[ApiRef]:
@@ -59,11 +66,16 @@ def entry_refs(table: Table) -> list[ApiRef]:
 
 
 def missing_perms(
-    refs: Sequence[ApiRef] | None, grants: Grants, tables: TableSet, options: Options
+    refs: Sequence[ApiRef] | None,
+    grants: Grants,
+    tables: TableSet,
+    options: Options,
+    notices: Sequence[Notice] = (),
 ) -> MissingPermsReport:
+    """What is missing for ``refs``; None checks every API of the account type's table."""
     if refs is None:
         refs = entry_refs(tables.get(grants.account_type).table)
-    checked = can_call(refs, grants, tables, options)
+    checked = can_call(refs, grants, tables, options, notices)
     return MissingPermsReport(checked, plan_fixes(checked.results, checked.table))
 
 

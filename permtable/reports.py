@@ -38,6 +38,7 @@ def _ref_record(ref: ApiRef) -> dict[str, object]:
         "host": ref.host,
         "operation": ref.operation,
         "location": ref.location.to_dict() if ref.location else None,
+        "call_sites": [site.to_dict() for site in ref.sites],
     }
 
 

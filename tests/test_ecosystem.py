@@ -207,3 +207,21 @@ def test_ci_check_sample_script_reports_missing_permissions(tmp_path):
         json.loads((workdir / "bsscheck-report.json").read_text(encoding="utf-8"))["summary"]["not_callable"]
         == 1
     )
+
+
+def test_action_from_source_and_scan(action_env):
+    action_env.update(
+        INPUT_GRANTS="samples/customer-grants.yaml",
+        INPUT_FROM_SOURCE="samples/billing-app\n",
+        INPUT_FORMAT="json",
+    )
+    done = _run_step(action_env)
+    assert done.returncode == 1, done.stderr
+    results = json.loads(done.stdout)["results"]
+    assert all(result["call_sites"] for result in results) and len(results) == 5
+    action_env.update(
+        INPUT_COMMAND="scan", INPUT_GRANTS="", INPUT_FROM_SOURCE="", INPUT_FILES="samples/billing-app\n"
+    )
+    done = _run_step(action_env)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["summary"]["apis"] == 5

@@ -13,6 +13,7 @@ from cli.options import (
     load_tables,
     require_apis,
     resolve_lang,
+    source_apis,
 )
 from cli.output import emit
 from permtable import queries
@@ -24,6 +25,7 @@ def command(
     grants_files: tuple[str, ...],
     apis: tuple[str, ...],
     apis_file: str | None,
+    from_source: tuple[str, ...],
     strict: bool,
     assume_conditions: bool,
     fail_on: tuple[str, ...],
@@ -38,7 +40,8 @@ def command(
 
     APIs are given as arguments or with --apis, in any of these forms: "GET /v2/x",
     "get/v2/x", "GET https://bss-intl.myhuaweicloud.com/v2/x?limit=10", a concrete id
-    in place of {order_id}, or the documented template itself.
+    in place of {order_id}, or the documented template itself; or found in code with
+    --from-source (each result then points at the lines that call the API).
 
     \b
     Exit: 0 every API callable, 1 any is not (see --fail-on, --exit-zero),
@@ -46,8 +49,13 @@ def command(
     """
     tables = load_tables(table_files, max_bytes)
     grants = load_account(grants_files, max_bytes)
-    refs = require_apis(collect_apis(apis, apis_file, max_bytes))
-    report = queries.can_call(refs, grants, tables, evaluation(strict, assume_conditions))
+    refs = collect_apis(apis, apis_file, max_bytes)
+    scanned, notices = source_apis(from_source, max_bytes)
+    if not from_source:
+        require_apis(refs)
+    report = queries.can_call(
+        [*refs, *scanned], grants, tables, evaluation(strict, assume_conditions), notices
+    )
     record = report.to_dict(resolve_lang(lang))
     emit("can_call", output_format, record, report.notices, output)
     return gates.exit_code(record["results"], fail_on, exit_zero)

@@ -12,6 +12,7 @@ from cli.options import (
     load_account,
     load_tables,
     resolve_lang,
+    source_apis,
 )
 from cli.output import emit, emit_text
 from permtable import queries
@@ -34,6 +35,7 @@ def command(
     grants_files: tuple[str, ...],
     apis: tuple[str, ...],
     apis_file: str | None,
+    from_source: tuple[str, ...],
     strict: bool,
     assume_conditions: bool,
     fail_on: tuple[str, ...],
@@ -49,7 +51,7 @@ def command(
     whose grant makes all of them callable, with the console menu path (partner) or the
     permission name (customer) of each.
 
-    With no APIs, every API of the account type's table is checked. APIs blocked by an
+    With no APIs (and no --from-source), every API of the account type's table is checked. APIs blocked by an
     explicit Deny are listed apart: an extra Allow cannot fix them.
 
     \b
@@ -58,8 +60,11 @@ def command(
     """
     tables = load_tables(table_files, max_bytes)
     grants = load_account(grants_files, max_bytes)
-    refs = collect_apis(apis, apis_file, max_bytes) or None
-    report = queries.missing_perms(refs, grants, tables, evaluation(strict, assume_conditions))
+    refs = collect_apis(apis, apis_file, max_bytes)
+    scanned, notices = source_apis(from_source, max_bytes)
+    # No APIs named at all: the whole table. APIs from code: exactly those (maybe none).
+    checked = [*refs, *scanned] if refs or from_source else None
+    report = queries.missing_perms(checked, grants, tables, evaluation(strict, assume_conditions), notices)
     record = report.to_dict(resolve_lang(lang))
     if emit_kind is not None:
         text = emitted_grants(emit_kind, report, resolve_lang(lang))

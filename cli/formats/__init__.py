@@ -1,8 +1,8 @@
 """Output formats: one module per format, all rendering the same plain records.
 
 A format module provides one function per view it renders (``can_call``, ``missing_perms``,
-``explain``, ``apis``), each taking the report's record and a text stream. Modules are imported only when
-chosen, so machine formats never pay for rich.
+``explain``, ``apis``, ``validate``, ``scan``), each taking the report's record and a text
+stream. Modules are imported only when chosen, so machine formats never pay for rich.
 """
 
 from __future__ import annotations
@@ -10,7 +10,16 @@ from __future__ import annotations
 import importlib
 from typing import Any, Protocol, TextIO
 
-ALL_VIEWS = ("can_call", "missing_perms", "explain", "apis", "validate")
+ALL_VIEWS = (
+    "can_call",
+    "missing_perms",
+    "explain",
+    "apis",
+    "validate",
+    "scan",
+    "table_diff",
+    "table_validate",
+)
 CHECK_VIEWS = ("can_call", "missing_perms")
 CI_VIEWS = (*CHECK_VIEWS, "validate")
 
@@ -19,10 +28,12 @@ CI_VIEWS = (*CHECK_VIEWS, "validate")
 FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
     "table": ("table", ALL_VIEWS),
     "json": ("json_format", ALL_VIEWS),
-    "github": ("github", CI_VIEWS),
-    "markdown": ("markdown", CI_VIEWS),
-    "sarif": ("sarif", CI_VIEWS),
+    "github": ("github", (*CI_VIEWS, "scan")),
+    "markdown": ("markdown", (*CI_VIEWS, "scan")),
+    "sarif": ("sarif", (*CI_VIEWS, "scan")),
     "junit": ("junit", CI_VIEWS),
+    # An API list that --apis reads back: only a scan produces one.
+    "text": ("text", ("scan",)),
 }
 
 

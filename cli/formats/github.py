@@ -2,7 +2,8 @@
 
 Each API that is not callable becomes an ``::error``, each suspected typo (a callable API that
 is a near miss of a listed one) a ``::warning``, each warning about the input a ``::warning``
-on the grants file. A one-line plain summary follows. When ``GITHUB_STEP_SUMMARY`` names a
+on the grants file. An API found in code (``--from-source``) is annotated at every line that
+calls it. A one-line plain summary follows. When ``GITHUB_STEP_SUMMARY`` names a
 file, the Markdown report is appended to it, so the job's summary page shows the full answer.
 
 Commands are escaped exactly as actions/toolkit (packages/core/src/command.ts) does, so no
@@ -67,8 +68,21 @@ def _annotations(record: Record) -> Iterator[tuple[str, str]]:
         level = "warning" if result["callable"] else "error"
         rule = RULES[kind] if kind is not None else None
         title = f"bsscheck {rule.id}: {rule.title}" if rule else "bsscheck: API not callable"
+        text = message(result)
+        sites = result.get("call_sites") or []
+        if sites:
+            # From a scan: every line that calls the API is annotated, not only the first.
+            for site in sites:
+                properties = {
+                    "file": display_path(site["file"]),
+                    "line": site["line"],
+                    "col": site["column"],
+                    "title": title,
+                }
+                yield level, workflow_command(level, properties, text)
+            continue
         properties = {**_position(result, record), "title": title}
-        yield level, workflow_command(level, properties, message(result))
+        yield level, workflow_command(level, properties, text)
 
 
 def _summary(record: Record, errors: int, warnings: int) -> str:
@@ -150,4 +164,51 @@ def validate(record: Record, stream: TextIO) -> None:
     stream.write(
         f"bsscheck: {summary['total']} file(s): {summary['ok']} ok, {summary['findings']} with findings, "
         f"{summary['errors']} unreadable ({errors} error(s), {warnings} warning(s) annotated).\n"
+    )
+
+
+def scan(record: Record, stream: TextIO) -> None:
+    """A ``::notice`` on every line that calls a BSS API; a ``::warning`` where the method is unknown."""
+    notices = warnings = 0
+    unknown = set()
+    for api in record["apis"]:
+        for site in api["sites"]:
+            properties: dict[str, object] = {
+                "file": display_path(site["file"]),
+                "line": site["line"],
+                "col": site["column"],
+            }
+            if api["method"]:
+                notices += 1
+                operation = f" (SDK operation {api['operation']})" if api["operation"] else ""
+                properties["title"] = "bsscheck BSS020: BSS API call"
+                stream.write(workflow_command("notice", properties, f"calls {api['api']}{operation}") + "\n")
+            else:
+                warnings += 1
+                unknown.add((site["file"], site["line"], site["column"]))
+                properties["title"] = "bsscheck BSS021: BSS API path with no determinable HTTP method"
+                text = f"{api['path']}: the code does not state the HTTP method; not checked"
+                stream.write(workflow_command("warning", properties, text) + "\n")
+    for warning in record["warnings"]:
+        where = file_location(warning)
+        if where is not None and (where.file, where.line, where.column) in unknown:
+            continue
+        warnings += 1
+        properties = {"title": "bsscheck: warning about the input"}
+        if where is not None:
+            properties = {
+                "file": display_path(where.file),
+                "line": where.line,
+                "col": where.column,
+                **properties,
+            }
+        stream.write(workflow_command("warning", properties, warning["message"]) + "\n")
+    failure = append_step_summary(markdown.scan, record)
+    if failure:
+        stream.write(failure + "\n")
+    summary = record["summary"]
+    stream.write(
+        f"bsscheck: {summary['apis']} API(s) at {summary['sites']} call site(s) in "
+        f"{summary['files_scanned']} file(s), {summary['unknown_method']} with no determinable method "
+        f"({notices} notice(s), {warnings} warning(s) annotated).\n"
     )

@@ -19,3 +19,6 @@ missing_perms = _dump
 explain = _dump
 apis = _dump
 validate = _dump
+scan = _dump
+table_diff = _dump
+table_validate = _dump

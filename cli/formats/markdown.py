@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 
 from cli.findings import api_text, fixes, grant_source, input_findings, reason
+from cli.locations import display_path
 
 Record = dict[str, Any]
 
@@ -145,9 +146,21 @@ def _results(results: list[Record]) -> list[str]:
         api = code(api_text(result))
         if result["entry"] and result["entry"]["api"] != api_text(result):
             api += f"<br>matches {code(result['entry']['api'])}"
+        if result.get("call_sites"):
+            api += "<br>called at " + _sites(result["call_sites"])
         lines.append(row([str(number), api, decision(result), why(result)]))
     lines.append("")
     return lines
+
+
+MAX_SITES = 5
+
+
+def _sites(sites: list[Record]) -> str:
+    """``file:line`` code spans, the first few; the count of the rest."""
+    shown = ", ".join(code(f"{display_path(site['file'])}:{site['line']}") for site in sites[:MAX_SITES])
+    rest = len(sites) - MAX_SITES
+    return shown + (f" and {rest} more" if rest > 0 else "")
 
 
 def _summary(record: Record) -> list[str]:
@@ -270,4 +283,30 @@ def validate(record: Record, stream: TextIO) -> None:
         f"**{summary['total']} file(s): {summary['ok']} ok, {summary['findings']} with findings, "
         f"{summary['errors']} unreadable**",
     ]
+    _write(lines, stream)
+
+
+def scan(record: Record, stream: TextIO) -> None:
+    summary = record["summary"]
+    paths = ", ".join(code(path) for path in record["paths"])
+    lines = [f"### bsscheck scan: {paths}", ""]
+    known = [api for api in record["apis"] if api["method"]]
+    unknown = [api for api in record["apis"] if not api["method"]]
+    if known:
+        lines += [row(("API", "SDK operation", "Called at")), row(("---",) * 3)]
+        for api in known:
+            operation = code(api["operation"]) if api["operation"] else "-"
+            lines.append(row((code(api["api"]), operation, _sites(api["sites"]))))
+        lines.append("")
+    else:
+        lines += ["No BSS API call found.", ""]
+    if unknown:
+        lines += ["**Paths with no determinable HTTP method** (not guessed; list them with their method)", ""]
+        lines += [f"- {code(api['path'])} at {_sites(api['sites'])}" for api in unknown]
+        lines.append("")
+    lines.append(
+        f"**{summary['apis']} API(s) at {summary['sites']} call site(s) in {summary['files_scanned']} "
+        f"file(s)**, {summary['unknown_method']} path(s) with no determinable method, "
+        f"{summary['files_skipped']} skipped"
+    )
     _write(lines, stream)

@@ -131,6 +131,17 @@ def _related_locations(result: Record) -> list[Record]:
     return related
 
 
+def _other_call_sites(result: Record) -> list[Record]:
+    """An API found in code: the result sits at its first call site; the others are related."""
+    return [
+        {
+            "physicalLocation": _physical(site["file"], site["line"], site["column"]),
+            "message": {"text": f"also calls {api_text(result)} ({site['kind']})"},
+        }
+        for site in (result.get("call_sites") or [])[1:]
+    ]
+
+
 def _results(record: Record) -> list[Record]:
     results = []
     seen: Counter[str] = Counter()
@@ -163,7 +174,9 @@ def _results(record: Record) -> list[Record]:
                 "notes": result["notes"],
             },
         }
-        related = _related_locations(result)
+        related = _related_locations(result) + _other_call_sites(result)
+        for number, location in enumerate(related, 1):
+            location["id"] = number
         if related:
             item["relatedLocations"] = related
         results.append(item)
@@ -267,5 +280,101 @@ def validate(record: Record, stream: TextIO) -> None:
         "invocations": [{"executionSuccessful": True}],
         "results": results,
         "properties": {"view": "validate", "summary": record["summary"]},
+    }
+    _write({"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}, stream)
+
+
+# --------------------------------------------------------------------------- scan
+
+SCAN_RULES = (
+    Rule(
+        "BSS020",
+        "api-call",
+        "BssApiCall",
+        "BSS API call found",
+        "This line calls a BSS API (an SDK client method, an SDK request class, or an HTTP call to a "
+        "BSS path). Check that the account running this code may call it: bsscheck can-call "
+        "--from-source with the account's grants file.",
+    ),
+    Rule(
+        "BSS021",
+        "unknown-method",
+        "UnknownHttpMethod",
+        "BSS API path with no determinable HTTP method",
+        "This line holds a BSS API path, but the code does not state the HTTP method it is called "
+        "with (a variable, a parameter). bsscheck does not guess it, so the API is not checked: list "
+        "it with its method in an --apis file.",
+    ),
+)
+SCAN_LEVELS = {"api-call": "note", "unknown-method": "warning"}
+
+
+def _scan_rule(rule: Rule) -> Record:
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": rule.help},
+        "help": {"text": rule.help},
+        "defaultConfiguration": {"level": SCAN_LEVELS[rule.kind]},
+    }
+
+
+def scan(record: Record, stream: TextIO) -> None:
+    """One result per call site, at the line that makes the call."""
+    results = []
+    seen: Counter[str] = Counter()
+    unknown_sites = set()
+    for api in record["apis"]:
+        index = 0 if api["method"] else 1
+        rule = SCAN_RULES[index]
+        for site in api["sites"]:
+            if not api["method"]:
+                unknown_sites.add((site["file"], site["line"], site["column"]))
+                text = f"{api['path']}: a BSS API path, called with an HTTP method the code does not state"
+            else:
+                operation = f" (SDK operation {api['operation']})" if api["operation"] else ""
+                text = f"calls {api['api']}{operation}"
+            identity = "|".join((rule.id, api["api"] or api["path"], site["file"], site["evidence"]))
+            digest = hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()
+            seen[digest] += 1  # the same line twice in one file: told apart by its order
+            results.append(
+                {
+                    "ruleId": rule.id,
+                    "ruleIndex": index,
+                    "kind": "informational" if api["method"] else "review",
+                    "level": SCAN_LEVELS[rule.kind],
+                    "message": {"text": text},
+                    "locations": [
+                        {"physicalLocation": _physical(site["file"], site["line"], site["column"])}
+                    ],
+                    "partialFingerprints": {FINGERPRINT_KEY: f"{digest}:{seen[digest]}"},
+                    "properties": {
+                        "api": api["api"],
+                        "method": api["method"],
+                        "path": api["path"],
+                        "operation": api["operation"],
+                        "kind": site["kind"],
+                        "evidence": site["evidence"],
+                    },
+                }
+            )
+    notifications = [
+        notification
+        for warning, notification in zip(record["warnings"], _notifications(record), strict=True)
+        if (warning["location"]["file"], warning["location"]["line"], warning["location"]["column"])
+        not in unknown_sites
+    ]
+    run: Record = {
+        "tool": {
+            "driver": {
+                "name": "bsscheck",
+                "version": __version__,
+                "rules": [_scan_rule(rule) for rule in SCAN_RULES],
+            }
+        },
+        "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
+        "results": results,
+        "properties": {"view": "scan", "summary": record["summary"], "skipped": record["skipped"]},
     }
     _write({"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}, stream)

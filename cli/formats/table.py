@@ -17,6 +17,8 @@ from cli.terminal import make_console
 
 Record = dict[str, Any]
 
+MAX_SITES = 5  # call sites listed per API; the rest are counted
+
 DECISION_LABELS = {
     "allowed": ("allowed", "green"),
     "implicit_deny": ("DENIED: not granted", "red"),
@@ -62,6 +64,11 @@ def result_details(result: Record) -> Text:
             line(fix, "yellow")
     for note in result["notes"]:
         line(note, "dim")
+    sites = result.get("call_sites") or []
+    for site in sites[:MAX_SITES]:
+        line(f"called at {site['file']}:{site['line']}:{site['column']} ({site['kind']})", "dim")
+    if len(sites) > MAX_SITES:
+        line(f"called at {len(sites) - MAX_SITES} more place(s)", "dim")
     return lines
 
 
@@ -266,3 +273,148 @@ def apis(record: Record, stream: TextIO) -> None:
         grid.add_row(entry["api"], details)
     console.print(grid)
     console.print(Text(f"{record['summary']['total']} API(s)", style="dim"))
+
+
+def scan(record: Record, stream: TextIO) -> None:
+    console = make_console(stream)
+    grid = Table(expand=False)
+    grid.add_column("API / SDK operation", overflow="fold", ratio=1)
+    grid.add_column("Called at", overflow="fold", ratio=1)
+    for api in record["apis"]:
+        name = Text(api["api"]) if api["method"] else Text(f"? {api['path']}", style="yellow")
+        if api["operation"]:
+            name.append(f"\n{api['operation']}", style="dim")
+        sites = [f"{site['file']}:{site['line']} ({site['kind']})" for site in api["sites"][:MAX_SITES]]
+        if len(api["sites"]) > MAX_SITES:
+            sites.append(f"and {len(api['sites']) - MAX_SITES} more")
+        grid.add_row(name, "\n".join(sites))
+    if record["apis"]:
+        console.print(grid)
+    summary = record["summary"]
+    console.print(
+        Text(
+            f"{summary['apis']} API(s) at {summary['sites']} call site(s) in {summary['files_scanned']} "
+            f"file(s); {summary['files_skipped']} skipped",
+            style="dim",
+        ),
+        soft_wrap=True,
+    )
+    if summary["unknown_method"]:
+        console.print(
+            Text(
+                f"{summary['unknown_method']} path(s) (marked ?) with no HTTP method the code states: "
+                "not guessed, so not checked; list them with their method in an --apis file.",
+                style="yellow",
+            ),
+            soft_wrap=True,
+        )
+
+
+# --------------------------------------------------------------------------- bsscheck table
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, list):
+        return " | ".join(value) if value else "(none)"
+    return str(value)
+
+
+def _row_summary(row: Record) -> str:
+    last = row.get("menu_path", row.get("permission_name"))
+    word = "menu" if "menu_path" in row else "name"
+    return (
+        f"row {row['row']}: {row['scenario']} / {row['sub_scenario']} / {row['description']}\n"
+        f"{' | '.join(row['permissions'])}\n{word}: {_shown(last)}"
+    )
+
+
+def table_diff(record: Record, stream: TextIO) -> None:
+    console = make_console(stream)
+    old, new = record["old"], record["new"]
+    compared = (
+        "all fields"
+        if record["all_fields"]
+        else "documented fields (--all-fields adds translations, site, url)"
+    )
+    console.print(
+        Text(
+            f"A: {old['file']} ({old['type']}, {old['rows']} rows)  B: {new['file']} ({new['type']}, "
+            f"{new['rows']} rows); compared: {compared}",
+            style="dim",
+        ),
+        soft_wrap=True,
+    )
+    if record["table"]:
+        grid = Table(title="Table", title_justify="left")
+        grid.add_column("Field", no_wrap=True)
+        grid.add_column("A", overflow="fold")
+        grid.add_column("B", overflow="fold")
+        for change in record["table"]:
+            grid.add_row(change["field"], _shown(change["old"]), _shown(change["new"]))
+        console.print(grid)
+    if record["added"] or record["removed"] or record["changed"]:
+        grid = Table(title="Rows", title_justify="left")
+        grid.add_column("Change", no_wrap=True)
+        grid.add_column("API", overflow="fold")
+        grid.add_column("Field", no_wrap=True)
+        grid.add_column("A", overflow="fold")
+        grid.add_column("B", overflow="fold")
+        for row in record["removed"]:
+            grid.add_row(
+                Text("removed", style="red"), row["api"], "", _row_summary(row), "", end_section=True
+            )
+        for row in record["added"]:
+            grid.add_row(
+                Text("added", style="green"), row["api"], "", "", _row_summary(row), end_section=True
+            )
+        for change in record["changed"]:
+            api = change["api"]
+            if change["old_api"] != api:
+                api = f"{change['old_api']} -> {api}"
+            fields = change["fields"]
+            for number, item in enumerate(fields):
+                first = number == 0
+                grid.add_row(
+                    Text("changed", style="yellow") if first else "",
+                    f"{api} (row {change['old_row']} -> {change['new_row']})" if first else "",
+                    item["field"],
+                    _shown(item["old"]),
+                    _shown(item["new"]),
+                    end_section=number == len(fields) - 1,
+                )
+        console.print(grid)
+    summary = record["summary"]
+    if record["identical"]:
+        console.print(Text("Identical.", style="green"))
+    else:
+        console.print(
+            Text(
+                f"{summary['added']} added, {summary['removed']} removed, {summary['changed']} changed, "
+                f"{summary['table_fields']} table field(s) changed",
+                style="yellow",
+            )
+        )
+
+
+TABLE_FINDING_STYLES = {"error": "red", "warning": "yellow", "info": "dim"}
+
+
+def table_validate(record: Record, stream: TextIO) -> None:
+    console = make_console(stream)
+    heading = Text(f"{record['file']} ({record['type']} table, {record['rows']} rows): ", style="bold")
+    heading.append(record["status"], style=STATUS_STYLES[record["status"]])
+    console.print(heading, soft_wrap=True)
+    for finding in record["findings"]:
+        console.print(
+            Text(f"   {finding['text']}", style=TABLE_FINDING_STYLES[finding["level"]]), soft_wrap=True
+        )
+    summary = record["summary"]
+    console.print(
+        Text(
+            f"{summary['total']} finding(s): {summary['error']} error(s), {summary['warning']} warning(s), "
+            f"{summary['info']} info",
+            style="dim",
+        )
+    )

@@ -19,7 +19,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
 SCHEMA_FILE = "report-v1.schema.json"
-SHAPES = ("can-call-report", "missing-perms-report", "explain-report", "apis-report")
+SHAPES = ("can-call-report", "missing-perms-report", "explain-report", "apis-report", "scan-report")
 
 PARTNER = ("-g", "samples/partner-grants.yaml", "--apis", "samples/partner-apis.txt")
 CUSTOMER = ("-g", "samples/customer-grants.yaml", "--apis", "samples/customer-apis.txt")
@@ -99,6 +99,20 @@ RUNS = [
         0,
     ),
     ("apis-nothing", ("apis", "--search", "no-such-text-anywhere"), "apis-report", 1),
+    ("scan-fixture", ("scan", "tests/scan_fixture"), "scan-report", 0),
+    ("scan-nothing-found", ("scan", "samples"), "scan-report", 0),
+    (
+        "can-call-from-source",
+        ("can-call", "-g", "samples/customer-grants.yaml", "--from-source", "tests/scan_fixture"),
+        "can-call-report",
+        1,
+    ),
+    (
+        "missing-perms-from-source",
+        ("missing-perms", "-g", "samples/partner-grants.yaml", "--from-source", "tests/scan_fixture"),
+        "missing-perms-report",
+        1,
+    ),
 ]
 
 
@@ -208,6 +222,7 @@ def test_required_keys_match_the_readme(schema):
         "permission_names",
         "suggestions",
         "notes",
+        "call_sites",
     }
     assert set(defs["grant"]["required"]) == {
         "permission",

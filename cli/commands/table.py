@@ -1,0 +1,162 @@
+"""``bsscheck table``: import a table from Huawei's page, compare two tables, check a table file.
+
+Huawei updates the permission pages; these commands let a user follow a newer edition (or the
+Europe site's) without waiting for a release: import the page, review the diff against the
+bundled table, validate, then pass the file with ``--table``.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from cli import exitcodes
+from cli.messages import warn
+from cli.options import format_option, max_size_option
+from cli.output import emit, write_atomically
+from permtable.documents import decode, read_text
+from permtable.errors import InputError, Location
+from permtable.model import AccountType
+from permtable.table_check import check_table_ref
+from permtable.table_diff import diff_tables, load_table_ref
+from permtable.table_import import import_page, merge_into, table_file_text
+
+TABLE_REF = "FILE|bundled:partner|bundled:customer"
+
+
+@click.group(name="table")
+def command() -> None:
+    """Import a permission table from Huawei's page, compare two tables, check a table file.
+
+    A table file is in the bundled format; use it everywhere with --table FILE. TABLE arguments
+    are table files or bundled:partner / bundled:customer.
+
+    \b
+    Exit: import   0 written, 2 input error (a cell that cannot be placed, ...)
+          diff     0 identical, 1 different, 2 input error
+          validate 0 clean (info only), 1 findings, 2 unreadable
+    """
+
+
+@command.command(name="import")
+@click.argument("doc", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--type",
+    "account_type",
+    type=click.Choice([kind.value for kind in AccountType]),
+    required=True,
+    help="Which table the page documents.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the table file to FILE (atomically) instead of stdout.",
+)
+@click.option("--site", default=None, help="The site the page is on (source.site); the page does not say.")
+@click.option("--url", default=None, help="The page's address (source.url); the page does not show it.")
+@click.option(
+    "--merge-from",
+    "merge_from",
+    default=None,
+    metavar=TABLE_REF,
+    help="Keep this table's translations (the other language) where the documented text is unchanged.",
+)
+@max_size_option
+def import_command(
+    doc: str,
+    account_type: str,
+    output: str | None,
+    site: str | None,
+    url: str | None,
+    merge_from: str | None,
+    max_bytes: int,
+) -> int:
+    """Read the permission table from DOC, the page's text as copied from a browser or saved as
+    text ('-' reads standard input), and write it as a table file.
+
+    Both layouts are read: one cell per line ending in ' |' (English pages) and one cell per
+    paragraph (Chinese pages); spanned scenario and sub-scenario cells are carried down. The
+    title and update date come from the page. Each normalisation (a missing space in 'GET/v2/...',
+    a trailing '。' or '.' on a permission name) is reported on stderr and listed in the file.
+    A cell that cannot be placed is an error naming its line.
+
+    \b
+    Exit: 0 written, 2 input error.
+    """
+    if url is not None and not url.startswith(("https://", "http://")):
+        raise InputError(f"--url {url!r} is not an http(s) address", hint="give the page's address")
+    if site is not None and not site.strip():
+        raise InputError("--site is empty")
+    if output is not None and output == doc:
+        raise InputError("-o names the page being read", Location(output), "write the table elsewhere")
+    if doc == "-":
+        name = "<stdin>"
+        text = decode(sys.stdin.buffer.read(max_bytes + 1), name, max_bytes)
+    else:
+        name = doc
+        text = read_text(doc, max_bytes)
+    imported = import_page(text, name, AccountType(account_type), site=site, url=url)
+    if merge_from:
+        imported = merge_into(imported, load_table_ref(merge_from, max_bytes), merge_from)
+    table_text = table_file_text(imported)
+    for note in (*imported.notes, *imported.infos):
+        click.echo(f"bsscheck: note: {note}", err=True)
+    warn(imported.warnings)
+    table = imported.table
+    summary = (
+        f"{table.account_type.value} table, {len(table.entries)} rows, "
+        f"{len(imported.normalisations)} normalisation(s)"
+    )
+    if output is None:
+        click.echo(table_text, nl=False)
+        click.echo(f"bsscheck: {summary}", err=True)
+    else:
+        write_atomically(output, table_text)
+        click.echo(f"bsscheck: wrote {output} ({summary})", err=True)
+    return exitcodes.OK
+
+
+@command.command(name="diff")
+@click.argument("old", metavar="A")
+@click.argument("new", metavar="B")
+@click.option(
+    "--all-fields",
+    is_flag=True,
+    help="Also compare translations and source.site / source.url, which the page does not document.",
+)
+@format_option("table_diff")
+@max_size_option
+def diff_command(old: str, new: str, all_fields: bool, output_format: str, max_bytes: int) -> int:
+    """List the rows added, removed and changed (field by field) from table A to table B.
+
+    A and B are table files or bundled:partner / bundled:customer. Rows are matched by method
+    and path (placeholders compared by position, not name). By default the fields a page
+    documents are compared: texts in the page's language (source.language), path, permissions,
+    menu path or permission name, and the table's type, mode, title and update date.
+
+    \b
+    Exit: 0 identical, 1 different, 2 input error.
+    """
+    result = diff_tables(load_table_ref(old, max_bytes), load_table_ref(new, max_bytes), all_fields)
+    emit("table_diff", output_format, result.to_dict())
+    return exitcodes.OK if result.identical else exitcodes.FINDINGS
+
+
+@command.command(name="validate")
+@click.argument("file", metavar="TABLE")
+@format_option("table_validate")
+@max_size_option
+def validate_command(file: str, output_format: str, max_bytes: int) -> int:
+    """Check a table file: the strict loader's rules, then consistency (letter-case duplicates,
+    code shapes, a menu path or name on a row with several codes, one code with two menu paths or
+    names, empty scenarios). Documented oddities are reported as info.
+
+    \b
+    Exit: 0 clean (info only), 1 findings (errors or warnings), 2 unreadable.
+    """
+    check = check_table_ref(file, max_bytes)
+    emit("table_validate", output_format, check.to_dict())
+    return exitcodes.FINDINGS if check.failing else exitcodes.OK

@@ -1,0 +1,118 @@
+"""What a scan finds: the places that call an API, grouped by API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from permtable.errors import Location, Notice
+
+# How a call site was recognised. "sdk-call": a method of an SDK client
+# (``client.pay_orders(...)``); "sdk-request": an SDK request class (``PayOrdersRequest(...)``);
+# "http-call": a path handed to an HTTP call whose method is known (``requests.post(...)``);
+# "string": a Python string holding a path outside any such call; "text": a match in a file
+# that is not Python (JavaScript, Go, shell, YAML, ...).
+SITE_KINDS = ("sdk-call", "sdk-request", "http-call", "string", "text")
+
+
+@dataclass(frozen=True)
+class CallSite:
+    """One place in one file that calls (or names) an API."""
+
+    file: str
+    line: int
+    column: int
+    kind: str
+    evidence: str = ""  # the source line, shortened: what a reviewer needs to recognise it
+
+    @property
+    def location(self) -> Location:
+        return Location(self.file, self.line, self.column)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"file": self.file, "line": self.line, "column": self.column, "kind": self.kind}
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.file, self.line, self.column, self.kind)
+
+
+@dataclass(frozen=True)
+class ScannedApi:
+    """An API the code calls: its method (None when no call says which), path and call sites."""
+
+    method: str | None
+    path: str
+    operation: str | None
+    sites: tuple[CallSite, ...]
+
+    @property
+    def api(self) -> str | None:
+        return f"{self.method} {self.path}" if self.method else None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "method": self.method,
+            "path": self.path,
+            "api": self.api,
+            "operation": self.operation,
+            "sites": [site.to_dict() | {"evidence": site.evidence} for site in self.sites],
+        }
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    """A file or folder the scan passed over on purpose, and why (documentation, binary, ...)."""
+
+    file: str
+    reason: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {"file": self.file, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class ScanReport:
+    paths: tuple[str, ...]
+    apis: tuple[ScannedApi, ...]
+    files_scanned: int
+    skipped: tuple[SkippedFile, ...]
+    warnings: tuple[Notice, ...]  # about files: not valid Python, read as text instead
+
+    @property
+    def unknown_method(self) -> tuple[ScannedApi, ...]:
+        return tuple(api for api in self.apis if api.method is None)
+
+    def unknown_method_notices(
+        self, consequence: str = "it is reported without one, not guessed"
+    ) -> list[Notice]:
+        """One warning per call site of a path whose HTTP method the code does not state."""
+        return [
+            Notice(
+                f"{api.path}: the HTTP method cannot be read from the code here; {consequence}",
+                site.location,
+                f'read the code and list it with its method in an --apis file ("GET {api.path}", '
+                f'"POST {api.path}", ...)',
+            )
+            for api in self.unknown_method
+            for site in api.sites
+        ]
+
+    def notices(self) -> list[Notice]:
+        return [*self.warnings, *self.unknown_method_notices()]
+
+    def to_dict(self) -> dict[str, object]:
+        from permtable.reports import SCHEMA_VERSION  # noqa: PLC0415  (reports pulls the evaluator)
+
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "paths": list(self.paths),
+            "apis": [api.to_dict() for api in self.apis],
+            "summary": {
+                "apis": sum(1 for api in self.apis if api.method),
+                "unknown_method": len(self.unknown_method),
+                "sites": sum(len(api.sites) for api in self.apis),
+                "files_scanned": self.files_scanned,
+                "files_skipped": len(self.skipped),
+            },
+            "skipped": [item.to_dict() for item in self.skipped],
+            "warnings": [notice.to_dict() for notice in self.notices()],
+        }

@@ -1,0 +1,118 @@
+"""Running a scan: walk the files, read each in its language, group the call sites by API."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from permtable.apis import ApiRef, parse_api
+from permtable.documents import DEFAULT_MAX_BYTES
+from permtable.errors import Location, Notice
+from permtable.scan.model import CallSite, ScannedApi, ScanReport
+from permtable.scan.paths import canonical
+from permtable.scan.python_source import scan_python
+from permtable.scan.text_source import scan_text
+from permtable.scan.walker import PYTHON, SourceFile, walk
+
+EVIDENCE_LENGTH = 120
+# When one line holds several sites of one API (``client.pay_orders(PayOrdersRequest())``),
+# the one that says most is kept.
+KIND_RANK = {"sdk-call": 0, "http-call": 1, "sdk-request": 2, "string": 3, "text": 4}
+
+
+@dataclass(frozen=True)
+class _Found:
+    method: str | None
+    path: str
+    operation: str | None
+    site: CallSite
+
+
+def scan_paths(paths: Sequence[str], max_bytes: int = DEFAULT_MAX_BYTES) -> ScanReport:
+    """Scan files and folders; InputError for a path that does not exist or cannot be read."""
+    walked = walk(paths, max_bytes)
+    found: list[_Found] = []
+    warnings: list[Notice] = []
+    for source in walked.files:
+        found.extend(_scan_file(source, warnings))
+    apis = _group(found)
+    return ScanReport(tuple(paths), apis, len(walked.files), walked.skipped, tuple(warnings))
+
+
+def _evidence(lines: list[str], line: int) -> str:
+    text = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+    return text if len(text) <= EVIDENCE_LENGTH else text[: EVIDENCE_LENGTH - 1] + "…"
+
+
+def _scan_file(source: SourceFile, warnings: list[Notice]) -> list[_Found]:
+    lines = source.text.splitlines()
+    found = []
+    if source.language == PYTHON:
+        try:
+            for item in scan_python(source.text):
+                site = CallSite(source.path, item.line, item.column, item.kind, _evidence(lines, item.line))
+                found.append(_Found(item.method, item.path, item.operation, site))
+            return found
+        except SyntaxError as error:
+            warnings.append(
+                Notice(
+                    f"not valid Python ({error.msg}): read as plain text instead",
+                    Location(source.path, error.lineno, error.offset),
+                )
+            )
+        except (RecursionError, ValueError) as error:
+            reason = "nested too deeply" if isinstance(error, RecursionError) else str(error)
+            warnings.append(
+                Notice(
+                    f"cannot be parsed as Python ({reason}): read as plain text instead",
+                    Location(source.path),
+                )
+            )
+    language = "python" if source.language == PYTHON else source.language
+    for text_item in scan_text(source.text, language):
+        site = CallSite(
+            source.path, text_item.line, text_item.column, "text", _evidence(lines, text_item.line)
+        )
+        found.append(_Found(text_item.method, text_item.path, None, site))
+    return found
+
+
+def _group(found: list[_Found]) -> tuple[ScannedApi, ...]:
+    best: dict[tuple[str | None, str, str, int], _Found] = {}
+    for raw in found:
+        path, operation = raw.path, raw.operation
+        if operation is None:
+            path, operation = canonical(raw.method, path)
+        item = replace(raw, path=path, operation=operation)
+        key = (item.method, item.path, item.site.file, item.site.line)
+        known = best.get(key)
+        if known is None or _rank(item) < _rank(known):
+            best[key] = item
+    by_api: dict[tuple[str | None, str], list[_Found]] = {}
+    for item in best.values():
+        by_api.setdefault((item.method, item.path), []).append(item)
+    apis = []
+    for (method, path), items in by_api.items():
+        sites = tuple(sorted((item.site for item in items), key=CallSite.sort_key))
+        operation = next((item.operation for item in items if item.operation), None)
+        apis.append(ScannedApi(method, path, operation, sites))
+    return tuple(sorted(apis, key=lambda api: (api.path, api.method or "~")))
+
+
+def _rank(item: _Found) -> tuple[int, int]:
+    return (KIND_RANK[item.site.kind], item.site.column)
+
+
+def refs_from_scan(report: ScanReport) -> tuple[list[ApiRef], list[Notice]]:
+    """The scanned APIs as API references located at their first call (``sites`` starts with
+    it), and a warning for every site whose method is unknown: such a path is not checked."""
+    refs = []
+    for api in report.apis:
+        if api.method is not None:
+            # The line that fails is the call, not where a request object is built: a call
+            # leads, the other sites follow in file order.
+            primary = min(api.sites, key=lambda site: (site.kind == "sdk-request", site.sort_key()))
+            sites = (primary, *(site for site in api.sites if site is not primary))
+            ref = parse_api(f"{api.method} {api.path}", primary.location)
+            refs.append(replace(ref, operation=api.operation, sites=sites))
+    return refs, [*report.warnings, *report.unknown_method_notices("it was not checked")]

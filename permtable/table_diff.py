@@ -1,0 +1,213 @@
+"""Comparing two tables the way a reviewer compares two editions of a page.
+
+Rows are matched by API: method and path template, with placeholders compared by position, not
+name (``{order_id}`` and ``{id}`` are the same segment; a renamed placeholder is a changed path,
+not a removed and an added row). By default only what a page documents is compared: every text
+in the page's own language (``source.language``), method, path, permissions, menu path or
+permission name, and the table's type, mode, title and update date. Translations and the
+``site``/``url`` strings are not on the page, so an imported table cannot reproduce them; they
+are compared only with ``all_fields``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from permtable.apis import is_placeholder, split_path
+from permtable.documents import DEFAULT_MAX_BYTES
+from permtable.errors import InputError, Location
+from permtable.model import LANGUAGES, AccountType, Entry, LocalText, Table
+from permtable.tables import bundled, load_table_file
+
+BUNDLED_PREFIX = "bundled:"
+DIFF_SCHEMA_VERSION = 1
+
+TEXT_FIELDS = ("scenario", "sub_scenario", "description")
+LAST_FIELDS = ("menu_path", "permission_name")
+
+ApiKey = tuple[str, tuple[str, ...]]
+
+
+def api_key(method: str, path: str) -> ApiKey:
+    """A row's identity: the method and the path with every placeholder reduced to its position."""
+    return method, tuple("{}" if is_placeholder(segment) else segment for segment in split_path(path))
+
+
+def load_table_ref(ref: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Table:
+    """A table file, or ``bundled:partner`` / ``bundled:customer``."""
+    if ref.startswith(BUNDLED_PREFIX):
+        name = ref[len(BUNDLED_PREFIX) :]
+        try:
+            kind = AccountType(name)
+        except ValueError:
+            choices = ", ".join(f"{BUNDLED_PREFIX}{member.value}" for member in AccountType)
+            raise InputError(f"no bundled table {name!r}", Location(ref), f"use {choices}") from None
+        return bundled(kind).table
+    return load_table_file(ref, max_bytes).table
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    old: Any
+    new: Any
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"field": self.field, "old": _plain(self.old), "new": _plain(self.new)}
+
+
+@dataclass(frozen=True)
+class RowChange:
+    """One API in both tables whose compared fields differ."""
+
+    old: Entry
+    new: Entry
+    fields: tuple[FieldChange, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "api": self.new.api,
+            "old_api": self.old.api,
+            "old_row": self.old.index,
+            "new_row": self.new.index,
+            "fields": [change.to_dict() for change in self.fields],
+        }
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _raw(text: LocalText | None, lang: str) -> str | None:
+    if text is None:
+        return None
+    value: str | None = getattr(text, lang)
+    return value
+
+
+def row_record(entry: Entry, lang: str) -> dict[str, Any]:
+    """A row as its page documents it (texts in the page's language)."""
+    record: dict[str, Any] = {
+        "api": entry.api,
+        "row": entry.index,
+        "method": entry.method,
+        "path": entry.path,
+        "scenario": _raw(entry.scenario, lang),
+        "sub_scenario": _raw(entry.sub_scenario, lang),
+        "description": _raw(entry.description, lang),
+        "permissions": list(entry.permissions),
+    }
+    if entry.table is AccountType.PARTNER:
+        record["menu_path"] = _raw(entry.menu_path, lang)
+    else:
+        record["permission_name"] = _raw(entry.permission_name, lang)
+    return record
+
+
+@dataclass(frozen=True)
+class TableDiff:
+    old: Table
+    new: Table
+    all_fields: bool
+    table_changes: tuple[FieldChange, ...]
+    added: tuple[Entry, ...]
+    removed: tuple[Entry, ...]
+    changed: tuple[RowChange, ...]
+
+    @property
+    def identical(self) -> bool:
+        return not (self.table_changes or self.added or self.removed or self.changed)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": DIFF_SCHEMA_VERSION,
+            "old": _table_record(self.old),
+            "new": _table_record(self.new),
+            "all_fields": self.all_fields,
+            "identical": self.identical,
+            "table": [change.to_dict() for change in self.table_changes],
+            "added": [row_record(entry, self.new.source.language) for entry in self.added],
+            "removed": [row_record(entry, self.old.source.language) for entry in self.removed],
+            "changed": [change.to_dict() for change in self.changed],
+            "summary": {
+                "old_rows": len(self.old.entries),
+                "new_rows": len(self.new.entries),
+                "added": len(self.added),
+                "removed": len(self.removed),
+                "changed": len(self.changed),
+                "table_fields": len(self.table_changes),
+            },
+        }
+
+
+def _table_record(table: Table) -> dict[str, Any]:
+    source = table.source
+    return {
+        "file": source.file,
+        "type": table.account_type.value,
+        "title": source.title.get(source.language),
+        "language": source.language,
+        "updated": source.updated,
+        "rows": len(table.entries),
+    }
+
+
+def diff_tables(old: Table, new: Table, all_fields: bool = False) -> TableDiff:
+    old_lang, new_lang = old.source.language, new.source.language
+    # Translations: with --all-fields, every language that is not the documented one on both sides.
+    extra = tuple(lang for lang in LANGUAGES if lang != old_lang or lang != new_lang) if all_fields else ()
+    table_changes = _changes(_table_fields(old, old_lang, extra), _table_fields(new, new_lang, extra))
+    old_rows = {api_key(entry.method, entry.path): entry for entry in old.entries}
+    new_rows = {api_key(entry.method, entry.path): entry for entry in new.entries}
+    changed = []
+    for key, entry in new_rows.items():
+        before = old_rows.get(key)
+        if before is None:
+            continue
+        fields = _changes(_row_fields(before, old_lang, extra), _row_fields(entry, new_lang, extra))
+        if fields:
+            changed.append(RowChange(before, entry, fields))
+    return TableDiff(
+        old=old,
+        new=new,
+        all_fields=all_fields,
+        table_changes=table_changes,
+        added=tuple(entry for key, entry in new_rows.items() if key not in old_rows),
+        removed=tuple(entry for key, entry in old_rows.items() if key not in new_rows),
+        changed=tuple(changed),
+    )
+
+
+def _changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[FieldChange, ...]:
+    return tuple(FieldChange(name, old[name], new[name]) for name in old if old[name] != new[name])
+
+
+def _table_fields(table: Table, lang: str, extra: tuple[str, ...]) -> dict[str, Any]:
+    source = table.source
+    fields: dict[str, Any] = {
+        "type": table.account_type.value,
+        "mode": table.mode.value,
+        "source.language": source.language,
+        "source.title": source.title.get(lang),
+        "source.updated": source.updated,
+    }
+    if extra:
+        fields["source.site"] = source.site
+        fields["source.url"] = source.url
+        for other in extra:
+            fields[f"source.title.{other}"] = _raw(source.title, other)
+    return fields
+
+
+def _row_fields(entry: Entry, lang: str, extra: tuple[str, ...]) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "path": entry.path,
+        **{name: _raw(getattr(entry, name), lang) for name in TEXT_FIELDS},
+        "permissions": entry.permissions,
+        **{name: _raw(getattr(entry, name), lang) for name in LAST_FIELDS},
+    }
+    for other in extra:
+        for name in (*TEXT_FIELDS, *LAST_FIELDS):
+            fields[f"{name}.{other}"] = _raw(getattr(entry, name), other)
+    return fields
