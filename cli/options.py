@@ -42,7 +42,7 @@ def grants_option(required: bool) -> Callable[[F], F]:
         "grants_files",
         multiple=True,
         required=required,
-        type=click.Path(dir_okay=False),
+        type=click.Path(),
         help="Grants file (YAML or JSON; repeatable, merged). A bare IAM policy JSON works too.",
     )
 
@@ -52,7 +52,7 @@ def table_option(function: F) -> F:
         "--table",
         "table_files",
         multiple=True,
-        type=click.Path(dir_okay=False),
+        type=click.Path(),
         help="Table file in the bundled format; replaces the bundled table of its type.",
     )(function)
 
@@ -72,7 +72,7 @@ def output_option(function: F) -> F:
     return click.option(
         "-o",
         "--output",
-        type=click.Path(dir_okay=False),
+        type=click.Path(),
         default=None,
         help="Write the report to FILE (atomically) instead of stdout; a one-line summary goes to stderr.",
     )(function)
@@ -142,7 +142,7 @@ def api_input_options(function: F) -> F:
     function = click.option(
         "--apis",
         "apis_file",
-        type=click.Path(dir_okay=False, allow_dash=True),
+        type=click.Path(allow_dash=True),
         help="File with one API per line ('#' comments allowed); '-' reads standard input.",
     )(function)
     return click.argument("apis", nargs=-1)(function)

@@ -79,6 +79,8 @@ def validate_files(
 def validate_file(path: str, tables: TableSet, max_bytes: int = DEFAULT_MAX_BYTES) -> FileCheck:
     kind = "unknown"
     try:
+        if Path(path).is_dir():
+            raise InputError("is a directory, not a file", Location(path))
         if path.lower().endswith(API_LIST_SUFFIXES):
             kind = "api-list"
             return FileCheck(path, kind, findings=_check_api_list(path, tables, max_bytes))

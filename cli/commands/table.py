@@ -40,7 +40,7 @@ def command() -> None:
 
 
 @command.command(name="import")
-@click.argument("doc", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("doc", type=click.Path(allow_dash=True))
 @click.option(
     "--type",
     "account_type",
@@ -51,7 +51,7 @@ def command() -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False),
+    type=click.Path(),
     default=None,
     help="Write the table file to FILE (atomically) instead of stdout.",
 )

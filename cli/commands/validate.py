@@ -11,7 +11,7 @@ from permtable.validation import validate_files
 
 
 @click.command(name="validate")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path())
 @shared_output("validate")
 def command(
     files: tuple[str, ...],

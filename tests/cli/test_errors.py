@@ -55,7 +55,6 @@ CASES = [
         "directory as grants",
         ("can-call", "-g", "{dir}/adir", "GET /x"),
         ("adir", "is a directory"),
-        kind="usage",
         dirs=("adir",),
     ),
     Case(
