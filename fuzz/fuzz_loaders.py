@@ -13,9 +13,8 @@ reaches every parser:
   bundled routers.
 
 The contract is the library's: a value or an ``InputError``. Any other exception propagates, and
-atheris reports it as a crash with the input saved (``-artifact_prefix``). With
-``FUZZ_SKIP_KNOWN=1`` the crashes of bugs already reported (tests/permtable/test_properties.py,
-BUG-1 to BUG-3) are skipped, so a long run can look for new ones.
+atheris reports it as a crash with the input saved (``-artifact_prefix``). The crashes found so
+far are fixed; their inputs are kept in fuzz/crashes/ as regression seeds.
 
 Not a test module (pytest collects ``test_*.py`` under ``tests/`` only); it needs atheris,
 an optional dependency. How to install and run it: fuzz/README.md.
@@ -23,11 +22,8 @@ an optional dependency. How to install and run it: fuzz/README.md.
 
 from __future__ import annotations
 
-import os
 import sys
 import tempfile
-import traceback
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -44,65 +40,13 @@ with atheris.instrument_imports(include=["permtable"]):
     from permtable.model import AccountType
     from permtable.router import Router
 
-import yaml
 
 T = TypeVar("T")
-SKIP_KNOWN = os.environ.get("FUZZ_SKIP_KNOWN") == "1"
 NAME = "fuzz-input"
-
-_STD = "tag:yaml.org,2002:"
-
-
-# --------------------------------------------------------------------------- known bugs
-
-
-def _collection_tag_on_scalar_or_str_tagged_key(text: str) -> bool:
-    """BUG-1 (open part): ``!!map``/``!!seq`` on a scalar, or a ``!!str`` list/mapping as a key."""
-    try:
-        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except Exception:
-        return False
-    stack, seen = [root], set()
-    while stack:
-        node = stack.pop()
-        if node is None or id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, yaml.ScalarNode) and node.tag in (f"{_STD}map", f"{_STD}seq"):
-            return True
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                if key.tag == f"{_STD}str" and not isinstance(key, yaml.ScalarNode):
-                    return True
-                stack.extend((key, value))
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-    return False
-
-
-def _known_bug(error: BaseException, text: str) -> str | None:
-    frames = {frame.name for frame in traceback.extract_tb(error.__traceback__)}
-    if frames & {"_mapping", "_convert_new"} and _collection_tag_on_scalar_or_str_tagged_key(text):
-        return "BUG-1"
-    if isinstance(error, ValueError) and "integer string conversion" in str(error):
-        return "BUG-2"
-    if isinstance(error, ValueError) and {"_policy_item", "read_text"} <= frames:
-        return "BUG-3"
-    return None
-
-
-_SKIPPED: Counter[str] = Counter()
-
-
-def _skip(bug: str) -> None:
-    """Count a skipped known bug; report at powers of two (libFuzzer exits without atexit)."""
-    _SKIPPED[bug] += 1
-    if _SKIPPED[bug] & (_SKIPPED[bug] - 1) == 0:
-        print(f"fuzz_loaders: skipped known {bug} x{_SKIPPED[bug]}", file=sys.stderr, flush=True)
 
 
 class _Stop(Exception):
-    """An InputError (or, with FUZZ_SKIP_KNOWN=1, a known bug) ended this path of the input."""
+    """An InputError ended this path of the input."""
 
 
 def _run(action: Callable[[], T], text: str) -> T:
@@ -111,12 +55,6 @@ def _run(action: Callable[[], T], text: str) -> T:
     except InputError as error:
         if "\n" in str(error):
             raise AssertionError(f"an InputError spans lines: {str(error)!r}") from error
-        raise _Stop from None
-    except Exception as error:
-        bug = _known_bug(error, text) if SKIP_KNOWN else None
-        if bug is None:
-            raise
-        _skip(bug)
         raise _Stop from None
 
 
