@@ -79,16 +79,16 @@ def _physical(file: str, line: int | None = None, column: int | None = None) -> 
     return location
 
 
-def _rule(kind: str) -> Record:
-    rule = RULES[kind]
+def _rule_record(rule: Rule, level: str) -> Record:
+    """A SARIF reportingDescriptor for one of our rules (findings, validate, scan)."""
     return {
         "id": rule.id,
         "name": rule.name,
         "shortDescription": {"text": rule.title},
         "fullDescription": {"text": rule.help},
         "help": {"text": rule.help},
-        "defaultConfiguration": {"level": LEVELS[kind]},
-        "properties": {"kind": kind},
+        "defaultConfiguration": {"level": level},
+        "properties": {"kind": rule.kind},
     }
 
 
@@ -214,7 +214,7 @@ def sarif_log(record: Record, view: str) -> Record:
             "driver": {
                 "name": "bsscheck",
                 "version": __version__,
-                "rules": [_rule(kind) for kind in RULE_ORDER],
+                "rules": [_rule_record(RULES[kind], LEVELS[kind]) for kind in RULE_ORDER],
             }
         },
         "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": _notifications(record)}],
@@ -240,17 +240,6 @@ def missing_perms(record: Record, stream: TextIO) -> None:
     _write(sarif_log(record, "missing_perms"), stream)
 
 
-def _input_rule(rule: Rule) -> Record:
-    return {
-        "id": rule.id,
-        "name": rule.name,
-        "shortDescription": {"text": rule.title},
-        "fullDescription": {"text": rule.help},
-        "help": {"text": rule.help},
-        "defaultConfiguration": {"level": "error" if rule.kind == UNREADABLE else "warning"},
-    }
-
-
 def validate(record: Record, stream: TextIO) -> None:
     order = list(INPUT_RULES)
     results = []
@@ -274,7 +263,10 @@ def validate(record: Record, stream: TextIO) -> None:
             "driver": {
                 "name": "bsscheck",
                 "version": __version__,
-                "rules": [_input_rule(INPUT_RULES[kind]) for kind in order],
+                "rules": [
+                    _rule_record(INPUT_RULES[kind], "error" if kind == UNREADABLE else "warning")
+                    for kind in order
+                ],
             }
         },
         "invocations": [{"executionSuccessful": True}],
@@ -307,17 +299,6 @@ SCAN_RULES = (
     ),
 )
 SCAN_LEVELS = {"api-call": "note", "unknown-method": "warning"}
-
-
-def _scan_rule(rule: Rule) -> Record:
-    return {
-        "id": rule.id,
-        "name": rule.name,
-        "shortDescription": {"text": rule.title},
-        "fullDescription": {"text": rule.help},
-        "help": {"text": rule.help},
-        "defaultConfiguration": {"level": SCAN_LEVELS[rule.kind]},
-    }
 
 
 def scan(record: Record, stream: TextIO) -> None:
@@ -370,7 +351,7 @@ def scan(record: Record, stream: TextIO) -> None:
             "driver": {
                 "name": "bsscheck",
                 "version": __version__,
-                "rules": [_scan_rule(rule) for rule in SCAN_RULES],
+                "rules": [_rule_record(rule, SCAN_LEVELS[rule.kind]) for rule in SCAN_RULES],
             }
         },
         "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
