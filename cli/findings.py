@@ -10,13 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-Record = dict[str, Any]
+# The kinds and the classification live in cli.finding_kinds (light: the gates load it on
+# every run); the formats keep importing them from here.
+from cli.finding_kinds import (  # noqa: F401
+    CONDITIONAL,
+    DENIED,
+    FINDING_KINDS,
+    NOT_CALLABLE,
+    UNLISTED,
+    finding_kind,
+)
 
-NOT_CALLABLE = "not-callable"
-DENIED = "denied"
-CONDITIONAL = "conditional"
-UNLISTED = "unlisted"
-FINDING_KINDS = (NOT_CALLABLE, DENIED, CONDITIONAL, UNLISTED)
+Record = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -67,20 +72,6 @@ RULES = {
         "the real API needs the permission named in the suggestion.",
     ),
 }
-
-
-def finding_kind(result: Record) -> str | None:
-    """The kind of finding a result is, or None when there is nothing to report."""
-    decision = result["decision"]
-    if decision == "explicit_deny":
-        return DENIED
-    if decision == "conditional":
-        return CONDITIONAL
-    if decision == "implicit_deny":
-        return NOT_CALLABLE
-    if decision == "not_checked" and (not result["callable"] or result["suggestions"]):
-        return UNLISTED
-    return None
 
 
 def api_text(result: Record) -> str:

@@ -1,7 +1,7 @@
 """Which findings fail the run: ``--fail-on`` and ``--exit-zero``.
 
 The default keeps the core behaviour: any API that is not callable fails the run. ``--fail-on``
-narrows or widens that to chosen finding kinds (see cli.findings); ``--exit-zero`` reports
+narrows or widens that to chosen finding kinds (see cli.finding_kinds); ``--exit-zero`` reports
 without failing. Input errors exit 2 regardless: a broken input is never a pass.
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from cli import exitcodes
-from cli.findings import NOT_CALLABLE, UNLISTED, finding_kind
+from cli.finding_kinds import NOT_CALLABLE, UNLISTED, finding_kind
 
 DEFAULT_FAIL_ON = (NOT_CALLABLE,)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 import sys
-import traceback
 
 import click
 
@@ -26,6 +25,9 @@ COMMANDS = {
     "validate": "validate",
     "scan": "scan",
     "table": "table",
+    "who-can": "who_can",
+    "diff": "diff",
+    "matrix": "matrix",
 }
 
 
@@ -92,6 +94,8 @@ def run(argv: list[str] | None = None) -> None:
     except click.exceptions.Exit as exit_request:
         code = exit_request.exit_code
     except Exception:
+        import traceback  # noqa: PLC0415  (only a bug pays for it)
+
         traceback.print_exc()
         click.echo("bsscheck: internal error: this is a bug in bsscheck; please report it", err=True)
         code = exitcodes.INTERNAL_ERROR

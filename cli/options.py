@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import click
 
-from cli.findings import FINDING_KINDS
+from cli.finding_kinds import FINDING_KINDS
 from cli.formats import format_names
 from permtable.apis import METHODS, ApiRef, parse_api, read_api_file
 from permtable.documents import DEFAULT_MAX_BYTES
@@ -236,13 +236,17 @@ def collect_apis(
     if apis_file:
         from_file = read_api_file(apis_file, max_bytes)
         if not from_file:
-            raise InputError(
-                "the API list has no APIs (only blank lines or comments)",
-                Location("<stdin>" if apis_file == "-" else apis_file),
-                "one API per line, e.g. GET /v2/orders/customer-orders",
-            )
+            raise empty_api_list(apis_file)
         refs.extend(from_file)
     return refs
+
+
+def empty_api_list(apis_file: str) -> InputError:
+    return InputError(
+        "the API list has no APIs (only blank lines or comments)",
+        Location("<stdin>" if apis_file == "-" else apis_file),
+        "one API per line, e.g. GET /v2/orders/customer-orders",
+    )
 
 
 def source_apis(

@@ -5,16 +5,17 @@ from __future__ import annotations
 import io
 import os
 import sys
-import tempfile
 from collections.abc import Iterable
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from cli.formats import render
 from cli.messages import warn
 from permtable.errors import InputError, Location, Notice
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def emit(
@@ -47,6 +48,14 @@ def summary_line(record: dict[str, Any]) -> str:
     summary = record.get("summary") or {}
     if "entries" in record and "summary" not in record:  # explain
         return f"{len(record['entries'])} table row(s) matched."
+    if "accounts" in record or "changes" in record:  # who-can, matrix, diff
+        from cli import fleet_text  # noqa: PLC0415  (only for the fleet reports)
+
+        if "changes" in record:
+            return fleet_text.diff_summary(record) + "."
+        if "api" in record:
+            return fleet_text.who_can_summary(record) + "."
+        return fleet_text.matrix_summary(record) + "."
     if "files_scanned" in summary:  # scan
         return (
             f"{summary['apis']} API(s) at {summary['sites']} call site(s) in {summary['files_scanned']} "
@@ -64,6 +73,9 @@ def summary_line(record: dict[str, Any]) -> str:
 
 def write_atomically(path: str, text: str) -> None:
     """Write via a temporary file and a rename: a failed run never leaves a partial report."""
+    import tempfile  # noqa: PLC0415  (only --output pays for these imports)
+    from pathlib import Path  # noqa: PLC0415
+
     target = Path(path)
     if not path:
         raise InputError("--output needs a file name")

@@ -12,13 +12,10 @@ import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urlsplit
 
-from permtable.documents import DEFAULT_MAX_BYTES, decode
+from permtable.documents import DEFAULT_MAX_BYTES, decode, iter_text_blocks, open_binary
 from permtable.errors import InputError, Location
-from permtable.operations import IDENTIFIER
 
 if TYPE_CHECKING:
     from permtable.scan.model import CallSite
@@ -39,6 +36,8 @@ _API_PATTERN = re.compile(r"(?P<method>[A-Za-z]+)(?P<space>\s*)(?P<target>(?:htt
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# A bare identifier: the shape of an SDK operation name (list_customer_orders, PayOrdersRequest).
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 @dataclass(frozen=True)
@@ -115,6 +114,8 @@ def parse_api(text: str, location: Location | None = None) -> ApiRef:
         raise InputError(f"{stripped!r} is not an API", where, 'write it as "METHOD /path"')
     host = None
     if target.startswith(("http://", "https://")):
+        from urllib.parse import urlsplit  # noqa: PLC0415  (a start-up need not pay for it)
+
         if not match["space"]:
             raise InputError(f"{_shorten(stripped)!r} needs a space between the method and the URL", where)
         try:
@@ -127,7 +128,12 @@ def parse_api(text: str, location: Location | None = None) -> ApiRef:
         raw_path = parts.path or "/"
     else:
         raw_path = target.split("?", 1)[0].split("#", 1)[0]
-    decoded = unquote(raw_path)
+    if "%" in raw_path:
+        from urllib.parse import unquote  # noqa: PLC0415  (a start-up need not pay for it)
+
+        decoded = unquote(raw_path)
+    else:
+        decoded = raw_path
     if _ANY_CONTROL.search(decoded):
         # Checked again after decoding: %0A or %1B would otherwise reach reports and terminals.
         raise InputError("API path contains encoded control characters", where)
@@ -180,4 +186,27 @@ def read_api_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> list[ApiRef]
         return list(iter_api_lines(decode(data, "<stdin>", max_bytes), "<stdin>"))
     from permtable.documents import read_text  # noqa: PLC0415
 
-    return list(iter_api_lines(read_text(Path(path), max_bytes, label=path), path))
+    return list(iter_api_lines(read_text(path, max_bytes, label=path), path))
+
+
+def iter_api_file_blocks(path: str) -> Iterator[tuple[int, list[str]]]:
+    """The lines of an API list file (standard input for ``-``), streamed in blocks.
+
+    Yields (number of the block's first line, the block's lines without their line breaks),
+    numbered as ``iter_api_lines`` numbers them. Memory stays bounded by the block size, so a
+    log of any size can be read (``can-call --unique``); the checks are those of
+    ``documents.iter_text_blocks``.
+    """
+    name = "<stdin>" if path == "-" else path
+    handle = sys.stdin.buffer if path == "-" else open_binary(path, name)
+    try:
+        number = 1
+        for text in iter_text_blocks(handle, name):
+            lines = _LINE_BREAK.split(text) if "\r" in text else text.split("\n")
+            if text.endswith(("\n", "\r")):
+                lines.pop()  # the empty text after the block's last line break
+            yield number, lines
+            number += len(lines)
+    finally:
+        if handle is not sys.stdin.buffer:
+            handle.close()

@@ -23,12 +23,16 @@ SEARCH_BUDGET = 2_000_000
 
 @dataclass(frozen=True)
 class Fix:
+    """One permission of the smallest set, and the blocked APIs its grant helps."""
+
     permission: Permission
     unlocks: tuple[str, ...]  # "METHOD path" of the blocked rows this grant helps unblock
 
 
 @dataclass(frozen=True)
 class FixPlan:
+    """What missing-perms answers: what to grant, and what no grant can fix."""
+
     to_grant: tuple[Fix, ...]
     blocked_by_deny: tuple[ApiResult, ...]
     unlisted: tuple[ApiResult, ...]  # not callable only because of --strict: nothing to grant

@@ -10,14 +10,17 @@ permission) instead of silently accepting them.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 from permtable.errors import InputError, Location
 from permtable.textdistance import closest
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 # Hard bounds keep hostile files (alias bombs, absurd nesting, huge files) fast to refuse.
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -85,25 +88,83 @@ def describe(node: Node) -> str:
 def read_text(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, label: str | None = None) -> str:
     """A file's text as UTF-8 (a BOM is accepted); every failure is an InputError naming the file."""
     name = label or str(path)
-    where = Location(name)
-    target = Path(path)
-    try:
-        if target.is_dir():
-            raise InputError("is a directory, not a file", where)
-        with target.open("rb") as handle:
-            data = handle.read(max_bytes + 1)
-    except InputError:
-        raise
-    except FileNotFoundError:
-        raise InputError("no such file", where) from None
-    except (ValueError, UnicodeError):
-        # A NUL byte or a lone surrogate in the name: no file can have it.
-        raise InputError("not a valid file name", where) from None
-    except PermissionError:
-        raise InputError("permission denied: cannot read the file", where) from None
-    except OSError as error:
-        raise InputError(f"cannot read the file: {error.strerror or error}", where) from None
+    with open_binary(path, name) as handle:
+        data = read_bytes(handle, max_bytes + 1, name)
     return decode(data, name, max_bytes)
+
+
+def open_binary(path: str | Path, name: str) -> BinaryIO:
+    """Open a file to read bytes; every failure is an InputError naming the file as ``name``."""
+    # os.path rather than pathlib, which costs a start-up its import; "" is read as pathlib
+    # reads it: the current directory.
+    target = os.fspath(path) or "."
+    try:
+        if os.path.isdir(target):
+            raise InputError("is a directory, not a file", Location(name))
+        return open(target, "rb")
+    except (OSError, ValueError, UnicodeError) as error:
+        raise _read_error(error, name) from None
+
+
+def read_bytes(handle: BinaryIO, size: int, name: str) -> bytes:
+    """Up to ``size`` bytes (fewer only at the end); a failure is an InputError naming the file."""
+    try:
+        return handle.read(size)
+    except (OSError, ValueError, UnicodeError) as error:
+        raise _read_error(error, name) from None
+
+
+def _read_error(error: Exception, name: str) -> InputError:
+    where = Location(name)
+    if isinstance(error, FileNotFoundError):
+        return InputError("no such file", where)
+    if isinstance(error, (ValueError, UnicodeError)):
+        # A NUL byte or a lone surrogate in the name: no file can have it.
+        return InputError("not a valid file name", where)
+    if isinstance(error, PermissionError):
+        return InputError("permission denied: cannot read the file", where)
+    assert isinstance(error, OSError)
+    return InputError(f"cannot read the file: {error.strerror or error}", where)
+
+
+def _pure_parts(path: str) -> tuple[str, list[str]]:
+    """A POSIX path as pathlib parses it: its root ("", "/" or "//") and its parts, without
+    empty and "." parts (".." is kept: it may cross a symbolic link)."""
+    root = ""
+    if path.startswith("/"):
+        stripped = path.lstrip("/")
+        root = "//" if len(path) - len(stripped) == 2 else "/"
+        path = stripped
+    return root, [part for part in path.split("/") if part and part != "."]
+
+
+def beside(file: str, relative: str) -> str:
+    """``str(pathlib.Path(file).parent / relative)``: a path written relative to a file's folder.
+
+    The messages name files exactly as pathlib would; pathlib itself is not imported, because
+    its import costs a start-up more than the rest of a one-API check does.
+    """
+    if os.name != "posix":
+        from pathlib import Path  # noqa: PLC0415
+
+        return str(Path(file).parent / relative)
+    root, parts = _pure_parts(relative)
+    if not root:
+        root, folder = _pure_parts(file)
+        parts = folder[:-1] + parts
+    return root + "/".join(parts) or "."
+
+
+def file_stem(path: str) -> str:
+    """``pathlib.Path(path).stem``, without importing pathlib (see ``beside``)."""
+    if os.name != "posix":
+        from pathlib import Path  # noqa: PLC0415
+
+        return Path(path).stem
+    parts = _pure_parts(path)[1]
+    name = parts[-1] if parts else ""
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
 
 
 def decode(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
@@ -128,6 +189,77 @@ def decode(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
+        raise InputError(
+            f"not valid UTF-8 (byte 0x{data[error.start]:02x})",
+            Location(name, line),
+            "save the file as UTF-8",
+        ) from None
+
+
+# Streaming (``iter_text_blocks``): how much is read at a time, and the longest line accepted,
+# so that memory stays bounded whatever the file's size.
+STREAM_BLOCK_BYTES = 1024 * 1024
+MAX_STREAM_LINE_BYTES = 1024 * 1024
+
+
+def iter_text_blocks(handle: BinaryIO, name: str) -> Iterator[str]:
+    """A file's UTF-8 text in blocks of whole lines, for files too large to hold (API logs).
+
+    The checks are ``decode``'s, with the same messages and lines (a BOM is accepted, UTF-16,
+    NUL bytes and invalid UTF-8 are refused), made block by block: an error late in a file is
+    found when its block is read. No size limit applies; a line longer than
+    MAX_STREAM_LINE_BYTES is refused instead. Every block but the last ends with a line break,
+    and no block splits a ``\r\n`` or a character.
+    """
+    carry = b""
+    head = b""  # the file's first bytes, to tell UTF-16 from a binary file
+    newlines = 0  # b"\n" before the current block: decode's line numbers count them
+    started = False
+    while True:
+        block = read_bytes(handle, STREAM_BLOCK_BYTES, name)
+        data = carry + block if carry else block
+        if not started:
+            if block and len(data) < 4:
+                carry = data  # a pipe may give fewer bytes than a BOM needs
+                continue
+            started = True
+            if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+                raise InputError("file is UTF-16; only UTF-8 is read", Location(name), "save it as UTF-8")
+            if data.startswith(b"\xef\xbb\xbf"):
+                data = data[3:]
+            head = data[:4096]
+        if not block:
+            if data:
+                yield _decode_block(data, name, head, newlines)
+            return
+        cut = data.rfind(b"\n")
+        if cut < 0:
+            cut = data.rfind(b"\r", 0, len(data) - 1)  # a final \r may be half of a \r\n
+        if cut < 0:
+            if len(data) > MAX_STREAM_LINE_BYTES:
+                raise InputError(
+                    f"line longer than {MAX_STREAM_LINE_BYTES:,} bytes", Location(name, newlines + 1)
+                )
+            carry = data
+            continue
+        part, carry = data[: cut + 1], data[cut + 1 :]
+        yield _decode_block(part, name, head, newlines)
+        newlines += part.count(b"\n")
+
+
+def _decode_block(data: bytes, name: str, head: bytes, newlines: int) -> str:
+    if b"\x00" in data:
+        if _looks_utf16(head):
+            raise InputError(
+                "file looks like UTF-16 (without a BOM); only UTF-8 is read",
+                Location(name),
+                "save it as UTF-8",
+            )
+        raise InputError("file contains NUL bytes: it looks binary, not text", Location(name))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = newlines + data[: error.start].count(b"\n") + 1
         raise InputError(
             f"not valid UTF-8 (byte 0x{data[error.start]:02x})",
             Location(name, line),
@@ -240,6 +372,20 @@ def _from_json(text: str, name: str) -> Node:
             result[key] = value
         return result
 
+    try:
+        return node_from_plain(json.loads(text, object_pairs_hook=pairs), name)
+    except RecursionError:
+        raise InputError(f"nesting deeper than {MAX_DEPTH} levels", where) from None
+
+
+def node_from_plain(value: Any, name: str) -> Node:
+    """Nodes for JSON values already read, every one located at the file ``name`` alone.
+
+    For JSON that YAML refuses, and for the bundled tables' generated JSON form (see
+    permtable.tables), which then goes through the same checks as any table file.
+    """
+    where = Location(name)
+
     def build(value: Any, depth: int = 0) -> Node:
         if depth > MAX_DEPTH:
             raise InputError(f"nesting deeper than {MAX_DEPTH} levels", where)
@@ -255,10 +401,7 @@ def _from_json(text: str, name: str) -> Node:
             return Node(value, "bool", where)
         return Node(value, "int" if isinstance(value, int) else "float", where)
 
-    try:
-        return build(json.loads(text, object_pairs_hook=pairs))
-    except RecursionError:
-        raise InputError(f"nesting deeper than {MAX_DEPTH} levels", where) from None
+    return build(value)
 
 
 def _tab_at(text: str, line_index: int) -> bool:

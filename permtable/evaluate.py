@@ -95,6 +95,9 @@ class ApiResult:
     checks: tuple[PermissionCheck, ...] = ()
     suggestions: tuple[Suggestion, ...] = ()
     notes: tuple[str, ...] = ()
+    # With --unique: how many inputs named this endpoint (``ref`` is the first). None: not
+    # counted, every input is a result of its own.
+    count: int | None = None
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -116,6 +119,8 @@ class ApiResult:
 
 @dataclass(frozen=True)
 class Options:
+    """How to read what cannot be settled offline; both default to the stricter answer."""
+
     strict: bool = False  # an API missing from the table counts as not callable
     assume_conditions: bool = False  # treat every Condition as satisfied
 

@@ -7,19 +7,20 @@ Everything is checked strictly: a misread grant is how an auditor produces a fal
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from pathlib import Path
 
 from permtable.documents import (
     DEFAULT_MAX_BYTES,
     Node,
+    beside,
     check_keys,
     describe,
     expect_map,
     expect_str,
     expect_str_list,
+    file_stem,
     load_document,
 )
 from permtable.errors import InputError, Location, Notice
@@ -55,6 +56,8 @@ class Role:
 
 @dataclass(frozen=True)
 class Statement:
+    """One statement of an IAM policy, its actions compiled once for every permission check."""
+
     policy: str
     index: int  # 1-based, as a reader counts statements in the document
     effect: Effect
@@ -70,6 +73,8 @@ class Statement:
 
 @dataclass(frozen=True)
 class Policy:
+    """An IAM policy document as attached to the account (Version 1.0 is a system role)."""
+
     name: str
     version: str
     statements: tuple[Statement, ...]
@@ -144,7 +149,7 @@ def load_grants_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Grants:
             "start with 'type: partner' or 'type: customer', or give an IAM policy document",
         )
     mapping = root.value
-    stem = Path(path).stem
+    stem = file_stem(path)
     if "type" not in mapping and ("Version" in mapping or "Statement" in mapping):
         policy, notices = _policy(root, stem, path)
         return Grants(AccountType.CUSTOMER, stem, (path,), policies=(policy,), notices=tuple(notices))
@@ -207,10 +212,10 @@ def _policy_item(node: Node, index: int, grants_path: str, max_bytes: int) -> tu
         )
     if "file" in fields:
         relative = expect_str(fields["file"], f"policy {index} file")
-        target = Path(grants_path).parent / relative
-        document = load_document(str(target), max_bytes)
-        default_name = Path(relative).stem
-        default_file = str(target)
+        target = beside(grants_path, relative)
+        document = load_document(target, max_bytes)
+        default_name = file_stem(relative)
+        default_file = target
     else:
         document = fields["document"]
         default_name = f"policy {index}"
@@ -291,14 +296,16 @@ def _statement(node: Node, policy: str, index: int) -> Statement:
 # --------------------------------------------------------------------------- review
 
 
-def review_grants(grants: Grants, known_codes: Iterable[str], other_codes: Iterable[str]) -> list[Notice]:
+def review_grants(grants: Grants, known_codes: Iterable[str], other_codes: Container[str]) -> list[Notice]:
     """Warnings about grants that cannot do what their author meant.
 
     ``known_codes`` are the permission codes of the account's own table, ``other_codes`` those
-    of the other table (a partner code in a customer policy is a classic mix-up).
+    of the other table (a partner code in a customer policy is a classic mix-up). Only
+    membership is asked of ``other_codes``, and only for a code the own table does not know, so
+    a caller may pass a container that reads the other table lazily.
     """
     known = list(dict.fromkeys(known_codes))
-    other = set(other_codes)
+    other = other_codes
     notices: list[Notice] = list(grants.notices)
     if grants.account_type is AccountType.PARTNER:
         for role in grants.roles:
@@ -333,13 +340,15 @@ def _firmly_denied(grants: Grants, known: list[str]) -> dict[str, Statement]:
 
 
 def _review_statement(
-    statement: Statement, where: str, known: list[str], other: set[str], denied: dict[str, Statement]
+    statement: Statement, where: str, known: list[str], other: Container[str], denied: dict[str, Statement]
 ) -> list[Notice]:
     notices = []
     if not statement.actions:
         notices.append(Notice(f"{where} has no actions: it never applies", statement.location))
     for pattern in statement.actions:
-        if pattern.text in other or PARTNER_CODE.fullmatch(pattern.text):
+        # A partner code in an IAM policy. (Every code of a partner table has this shape, which
+        # the table loader enforces, so the other table need not be read to tell.)
+        if PARTNER_CODE.fullmatch(pattern.text):
             notices.append(_unknown_code(pattern.text, where, statement.location, known, other))
             continue
         if not pattern.text.lower().startswith("bss:") and not pattern.text.startswith("*"):
@@ -361,7 +370,9 @@ def _review_statement(
     return notices
 
 
-def _unknown_code(code: str, holder: str, location: Location, known: list[str], other: set[str]) -> Notice:
+def _unknown_code(
+    code: str, holder: str, location: Location, known: list[str], other: Container[str]
+) -> Notice:
     if code in other:
         return Notice(
             f"{code!r} in {holder} belongs to the other account type's table and grants nothing here",

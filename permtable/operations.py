@@ -12,16 +12,16 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 from permtable.textdistance import closest
 
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 @dataclass(frozen=True)
 class Operation:
+    """An SDK operation and the API it calls, as the SDK client builds the request."""
+
     name: str  # snake_case, as the SDK client method is called
     request: str  # the request class, e.g. ListCustomerOrdersRequest
     method: str
@@ -31,6 +31,8 @@ class Operation:
 
 @dataclass(frozen=True)
 class OperationMap:
+    """Every operation of the SDKs, by snake_case name, and the SDK versions read."""
+
     operations: dict[str, Operation]
     sdks: dict[str, str]
 
@@ -46,6 +48,8 @@ def snake_name(name: str) -> str:
 
 @cache
 def operation_map() -> OperationMap:
+    from importlib import resources  # noqa: PLC0415  (only when an operation name is met)
+
     text = (resources.files("permtable") / "data" / "sdk_operations.json").read_text("utf-8")
     document = json.loads(text)
     merged: dict[str, Operation] = {}

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class ActionPattern:
+    """An IAM action or pattern as written, with its compiled matcher (never compared)."""
+
     text: str
     _regex: re.Pattern[str] = field(repr=False, compare=False, hash=False)
 

@@ -6,20 +6,22 @@ Each returns a report record; none prints. The command line is one client of the
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from permtable.apis import BSS_HOSTS, ApiRef, parse_api, split_path
-from permtable.cover import plan_fixes
+from permtable.apis import BSS_HOSTS, IDENTIFIER, ApiRef, parse_api, split_path
 from permtable.errors import InputError, Location, Notice
 from permtable.evaluate import ApiResult, Evaluator, Options
 from permtable.grants import Grants, review_grants
 from permtable.model import AccountType, Entry, Permission, Table
-from permtable.operations import IDENTIFIER
-from permtable.operations import lookup as lookup_operation
 from permtable.patterns import compile_action, compile_code_glob
 from permtable.reports import ApisReport, CanCallReport, ExplainReport, MissingPermsReport
 from permtable.router import Suggestion
-from permtable.tables import TableSet
+from permtable.tables import IndexedTable, TableSet
+
+if TYPE_CHECKING:
+    from permtable.unique import Tally
 
 DEFAULT_OPTIONS = Options()
 
@@ -37,7 +39,9 @@ def can_call(
 ) -> CanCallReport:
     """Decide every API; ``notices`` are warnings about the inputs (from a scan) to report first."""
     indexed = tables.get(grants.account_type)
-    other = tables.get(other_type(grants.account_type))
+    # The other type's table is read only when it can matter: for an API the account's own
+    # table does not list, and for a grant naming a code its own table does not know.
+    other_kind = other_type(grants.account_type)
     evaluator = Evaluator(indexed, grants, options)
     results = []
     for ref in refs:
@@ -47,14 +51,53 @@ def can_call(
                 f"host {ref.host} is not a BSS endpoint ({', '.join(BSS_HOSTS)}); "
                 "its path was checked against the BSS table anyway",
             )
-        if indexed.router.resolve(ref) is None and other.router.resolve(ref) is not None:
+        if indexed.router.resolve(ref) is None and tables.get(other_kind).router.resolve(ref) is not None:
             notes += (
-                f"listed only in the {other.table.account_type.value} table; "
+                f"listed only in the {other_kind.value} table; "
                 f"{grants.account_type.value} accounts need no fine-grained permission for it",
             )
         results.append(evaluator.evaluate(ref, notes))
-    reviewed = review_grants(grants, indexed.table.permissions, other.table.permissions)
+    reviewed = review_grants(grants, indexed.table.permissions, _Codes(tables, other_kind))
     return CanCallReport(grants, indexed.table, tuple(results), (*notices, *reviewed), options)
+
+
+def endpoint_key(indexed: IndexedTable) -> Callable[[ApiRef], Hashable]:
+    """What makes two inputs the same endpoint for ``--unique``: the table row they resolve to,
+    else their method and path; a host that is not a BSS endpoint keeps its inputs apart (their
+    results carry a note about it). Inputs with one key get one and the same answer."""
+
+    def key(ref: ApiRef) -> Hashable:
+        entry = indexed.router.resolve(ref)
+        foreign = ref.host if ref.host is not None and ref.host not in BSS_HOSTS else None
+        return (entry.index if entry is not None else ref.api, foreign)
+
+    return key
+
+
+def can_call_unique(
+    tallies: Sequence[Tally],
+    grants: Grants,
+    tables: TableSet,
+    options: Options,
+    notices: Sequence[Notice] = (),
+) -> CanCallReport:
+    """can-call once per endpoint (``UniqueApis``): each result is its first input's, counted."""
+    report = can_call([tally.ref for tally in tallies], grants, tables, options, notices)
+    results = tuple(
+        replace(result, count=tally.count) for result, tally in zip(report.results, tallies, strict=True)
+    )
+    return replace(report, results=results)
+
+
+class _Codes:
+    """The permission codes of a table, read only when first asked about (``in``)."""
+
+    def __init__(self, tables: TableSet, account_type: AccountType):
+        self._tables = tables
+        self._account_type = account_type
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._tables.get(self._account_type).table.permissions
 
 
 def entry_refs(table: Table) -> list[ApiRef]:
@@ -75,6 +118,8 @@ def missing_perms(
     """What is missing for ``refs``; None checks every API of the account type's table."""
     if refs is None:
         refs = entry_refs(tables.get(grants.account_type).table)
+    from permtable.cover import plan_fixes  # noqa: PLC0415  (only missing-perms needs the cover)
+
     checked = can_call(refs, grants, tables, options, notices)
     return MissingPermsReport(checked, plan_fixes(checked.results, checked.table))
 
@@ -107,6 +152,8 @@ def explain(
 
 
 def _looks_like_api(text: str) -> bool:
+    from permtable.operations import lookup as lookup_operation  # noqa: PLC0415  (explain only)
+
     first = text.split(None, 1)[0] if text.split() else ""
     if IDENTIFIER.fullmatch(text) and lookup_operation(text) is not None:
         return True  # an SDK operation name: list_customer_orders, ListCustomerOrdersRequest

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from permtable.apis import ApiRef
-from permtable.cover import FixPlan
 from permtable.errors import Notice
 from permtable.evaluate import ApiResult, Decision, Options
 from permtable.grants import Grants
 from permtable.model import AccountType, Entry, Permission, Table
 from permtable.router import Suggestion
+
+if TYPE_CHECKING:
+    from permtable.cover import FixPlan  # the minimal cover is computed only by missing-perms
 
 SCHEMA_VERSION = 1
 
@@ -66,22 +69,33 @@ def result_record(result: ApiResult, table: Table, lang: str) -> dict[str, objec
             record["menu_paths"] = [p.to_dict(lang) for p in permissions]
         else:
             record["permission_names"] = [p.to_dict(lang) for p in permissions]
+    if result.count is not None:
+        # --unique: the keys exist only then, so reports without it are unchanged.
+        location = result.ref.location
+        record["count"] = result.count
+        record["first_line"] = location.line if location else None
     return record
 
 
 def summary_record(results: tuple[ApiResult, ...]) -> dict[str, object]:
     decisions = Counter(result.decision.value for result in results)
-    return {
+    record: dict[str, object] = {
         "total": len(results),
         "callable": sum(1 for result in results if result.callable),
         "not_callable": sum(1 for result in results if not result.callable),
         "decisions": {decision.value: decisions.get(decision.value, 0) for decision in Decision},
         "suspected_typos": sum(1 for result in results if result.suggestions),
     }
+    if any(result.count is not None for result in results):
+        # --unique: the inputs counted into the ``total`` distinct endpoints.
+        record["inputs"] = sum(result.count or 0 for result in results)
+    return record
 
 
 @dataclass(frozen=True)
 class CanCallReport:
+    """The answer of can-call: one result per API, and the warnings about the inputs."""
+
     grants: Grants
     table: Table
     results: tuple[ApiResult, ...]
@@ -112,6 +126,8 @@ def permission_record(permission: Permission, lang: str, unlocks: tuple[str, ...
 
 @dataclass(frozen=True)
 class MissingPermsReport:
+    """The answer of missing-perms: the can-call answer and the smallest fix."""
+
     checked: CanCallReport
     plan: FixPlan
 
@@ -143,6 +159,8 @@ class MissingPermsReport:
 
 @dataclass(frozen=True)
 class ExplainReport:
+    """The answer of explain: the rows an API or a permission names, and a decision trace."""
+
     target: str
     kind: str  # "api" or "permission"
     entries: tuple[tuple[Entry, Table], ...]
@@ -173,6 +191,8 @@ class ExplainReport:
 
 @dataclass(frozen=True)
 class ApisReport:
+    """The answer of apis: the table rows that matched."""
+
     entries: tuple[tuple[Entry, Table], ...]
 
     def to_dict(self, lang: str) -> dict[str, object]:

@@ -8,7 +8,7 @@ API path would otherwise read as "not listed, so callable".
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from permtable.apis import ApiRef, is_placeholder, split_path
 from permtable.model import Entry, Table
@@ -17,12 +17,20 @@ from permtable.textdistance import edit_distance
 GLOB = "**"
 
 
-@dataclass
 class _TrieNode:
-    literals: dict[str, _TrieNode] = field(default_factory=dict)
-    placeholder: _TrieNode | None = None
-    glob_entry: Entry | None = None  # an entry whose template ends in ``**`` here
-    entry: Entry | None = None  # an entry whose template ends exactly here
+    """One path segment of the router: its children by kind, and the rows ending here.
+
+    A plain class with slots: it is private, mutable while the router is built, and a
+    dataclass would cost every start-up its generated methods for nothing.
+    """
+
+    __slots__ = ("entry", "glob_entry", "literals", "placeholder")
+
+    def __init__(self) -> None:
+        self.literals: dict[str, _TrieNode] = {}
+        self.placeholder: _TrieNode | None = None
+        self.glob_entry: Entry | None = None  # an entry whose template ends in ``**`` here
+        self.entry: Entry | None = None  # an entry whose template ends exactly here
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from cli import gates
 from cli.options import (
     account_check_options,
     collect_apis,
+    empty_api_list,
     evaluation,
     load_account,
     load_tables,
@@ -17,10 +18,22 @@ from cli.options import (
 )
 from cli.output import emit
 from permtable import queries
+from permtable.evaluate import Options
+from permtable.grants import Grants
+from permtable.reports import CanCallReport
+from permtable.tables import TableSet
 
 
 @click.command(name="can-call")
 @account_check_options("can_call")
+@click.option(
+    "--unique",
+    is_flag=True,
+    help=(
+        "Report each endpoint once, with how many inputs named it and the first; --apis is read "
+        "as a stream (no --max-file-size limit), for API logs of any size."
+    ),
+)
 def command(
     grants_files: tuple[str, ...],
     apis: tuple[str, ...],
@@ -35,6 +48,7 @@ def command(
     output: str | None,
     lang: str | None,
     max_bytes: int,
+    unique: bool,
 ) -> int:
     """Decide, per API, whether the account in GRANTS can call it.
 
@@ -43,19 +57,56 @@ def command(
     in place of {order_id}, or the documented template itself; or found in code with
     --from-source (each result then points at the lines that call the API).
 
+    With --unique, inputs that resolve to one endpoint (one table row, else one method and
+    path) are reported once, with their count and the first of them.
+
     \b
     Exit: 0 every API callable, 1 any is not (see --fail-on, --exit-zero),
           2 usage or input error.
     """
     tables = load_tables(table_files, max_bytes)
     grants = load_account(grants_files, max_bytes)
-    refs = collect_apis(apis, apis_file, max_bytes)
-    scanned, notices = source_apis(from_source, max_bytes)
-    if not from_source:
-        require_apis(refs)
-    report = queries.can_call(
-        [*refs, *scanned], grants, tables, evaluation(strict, assume_conditions), notices
-    )
+    options = evaluation(strict, assume_conditions)
+    if unique:
+        report = _unique_report(apis, apis_file, from_source, grants, tables, options, max_bytes)
+    else:
+        refs = collect_apis(apis, apis_file, max_bytes)
+        scanned, notices = source_apis(from_source, max_bytes)
+        if not from_source:
+            require_apis(refs)
+        report = queries.can_call([*refs, *scanned], grants, tables, options, notices)
     record = report.to_dict(resolve_lang(lang))
     emit("can_call", output_format, record, report.notices, output)
     return gates.exit_code(record["results"], fail_on, exit_zero)
+
+
+def _unique_report(
+    apis: tuple[str, ...],
+    apis_file: str | None,
+    from_source: tuple[str, ...],
+    grants: Grants,
+    tables: TableSet,
+    options: Options,
+    max_bytes: int,
+) -> CanCallReport:
+    """--unique: every input counted by its endpoint, the --apis file streamed in blocks.
+
+    The file is not held whole, so --max-file-size does not apply to it (it still applies to
+    grants, tables and source files): memory grows with the distinct endpoints, not the lines.
+    """
+    from permtable.unique import UniqueApis  # noqa: PLC0415  (only --unique needs it)
+
+    counter = UniqueApis(queries.endpoint_key(tables.get(grants.account_type)))
+    for ref in collect_apis(apis, None, max_bytes):
+        counter.add(ref)
+    if apis_file:
+        counted = counter.inputs
+        counter.add_file(apis_file)
+        if counter.inputs == counted:
+            raise empty_api_list(apis_file)
+    scanned, notices = source_apis(from_source, max_bytes)
+    for ref in scanned:
+        counter.add(ref)
+    if not from_source and not counter.inputs:
+        require_apis([])
+    return queries.can_call_unique(counter.tallies(), grants, tables, options, notices)

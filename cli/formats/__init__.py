@@ -19,6 +19,9 @@ ALL_VIEWS = (
     "scan",
     "table_diff",
     "table_validate",
+    "who_can",
+    "diff",
+    "matrix",
 )
 CHECK_VIEWS = ("can_call", "missing_perms")
 CI_VIEWS = (*CHECK_VIEWS, "validate")
@@ -29,11 +32,13 @@ FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
     "table": ("table", ALL_VIEWS),
     "json": ("json_format", ALL_VIEWS),
     "github": ("github", (*CI_VIEWS, "scan")),
-    "markdown": ("markdown", (*CI_VIEWS, "scan")),
+    "markdown": ("markdown", (*CI_VIEWS, "scan", "who_can", "diff", "matrix")),
     "sarif": ("sarif", (*CI_VIEWS, "scan")),
     "junit": ("junit", CI_VIEWS),
     # An API list that --apis reads back: only a scan produces one.
     "text": ("text", ("scan",)),
+    # A spreadsheet of accounts by APIs: only the matrix is a grid.
+    "csv": ("csv_format", ("matrix",)),
 }
 
 

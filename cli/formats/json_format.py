@@ -22,3 +22,6 @@ validate = _dump
 scan = _dump
 table_diff = _dump
 table_validate = _dump
+who_can = _dump
+diff = _dump
+matrix = _dump

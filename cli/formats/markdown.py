@@ -13,6 +13,20 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 
 from cli.findings import api_text, fixes, grant_source, input_findings, reason
+from cli.fleet_text import (
+    CELL_LEGEND,
+    account_reasons,
+    cause_lines,
+    cell_label,
+    diff_scope,
+    diff_summary,
+    listing_for,
+    listing_line,
+    matrix_summary,
+    shown_listings,
+    transition,
+    who_can_summary,
+)
 from cli.locations import display_path
 
 Record = dict[str, Any]
@@ -309,4 +323,156 @@ def scan(record: Record, stream: TextIO) -> None:
         f"file(s)**, {summary['unknown_method']} path(s) with no determinable method, "
         f"{summary['files_skipped']} skipped"
     )
+    _write(lines, stream)
+
+
+# --------------------------------------------------------------------------- fleet: who-can, diff, matrix
+
+
+def _fleet_problems(record: Record) -> list[str]:
+    lines = []
+    if record["errors"]:
+        lines += ["**Unreadable grants files** (their accounts are not in the report)", ""]
+        lines += [
+            f"- {code(error['file'])}: {text(error['text'], starts_line=False)}" for error in record["errors"]
+        ]
+        lines.append("")
+    if record["skipped"]:
+        lines += ["Skipped:", ""]
+        lines += [
+            f"- {code(item['file'])}: {text(item['reason'], starts_line=False)}" for item in record["skipped"]
+        ]
+        lines.append("")
+    return lines
+
+
+def _account_decision(account: Record) -> str:
+    if account["decision"] == "not_checked" and not account["callable"]:
+        return "**NOT LISTED** (--strict)"
+    return DECISION_LABELS[account["decision"]]
+
+
+def _reason_literals(account: Record, listing: Record | None) -> list[str]:
+    grants = [*account["granted_by"], *account["denied_by"]]
+    found = [*account["missing"], *(grant["permission"] for grant in grants)]
+    found += [grant["pattern"] or "" for grant in grants]
+    found += [grant["file"] or "" for grant in grants if grant["file"] != account["file"]]
+    if listing and listing["entry"]:
+        found += listing["entry"]["permissions"]
+    return found
+
+
+def _listing_literals(listing: Record) -> list[str]:
+    found = [suggestion["api"] for suggestion in listing["suggestions"]]
+    for suggestion in listing["suggestions"]:
+        found += suggestion["permissions"]
+    if listing["entry"]:
+        found += [listing["entry"]["api"], *listing["entry"]["permissions"]]
+    return found
+
+
+def who_can(record: Record, stream: TextIO) -> None:
+    api = record["api"]
+    lines = [f"### bsscheck who-can: {code(api['method'] + ' ' + api['path'])}", ""]
+    lines += [
+        f"- {with_code(listing_line(listing), _listing_literals(listing))}"
+        for listing in shown_listings(record)
+    ]
+    lines.append("")
+    if record["accounts"]:
+        lines += [
+            row(["#", "Account", "Type", "Decision", "Granted by / why not"]),
+            row(["--:", *["---"] * 4]),
+        ]
+        for number, account in enumerate(record["accounts"], 1):
+            listing = listing_for(record, account)
+            literals = _reason_literals(account, listing)
+            reasons = "<br>".join(with_code(line, literals) for line in account_reasons(account, listing))
+            name = f"{text(account['account'])}<br>{code(account['file'])}"
+            lines.append(
+                row([str(number), name, account["type"], _account_decision(account), reasons or "-"])
+            )
+        lines.append("")
+    lines += _fleet_problems(record)
+    lines += _warnings(record)
+    lines.append(f"**{text(who_can_summary(record))}**")
+    _write(lines, stream)
+
+
+def diff(record: Record, stream: TextIO) -> None:
+    new = record["new"]
+    files = (
+        f"{', '.join(code(f) for f in record['old']['files'])} -> {', '.join(code(f) for f in new['files'])}"
+    )
+    lines = [
+        f"### bsscheck diff: account {text(new['name'])} ({new['type']})",
+        "",
+        f"{files}; compared: {text(diff_scope(record), starts_line=False)}.",
+        "",
+    ]
+    if record["changes"]:
+        lines += [row(["Change", "API", "Old -> new", "Because"]), row(["---"] * 4)]
+        for change in record["changes"]:
+            literals = []
+            for cause in change["causes"]:
+                literals.append(cause["permission"])
+                for grant in (*cause["added"], *cause["removed"]):
+                    literals += [grant["pattern"] or "", f"{grant['file']}:{grant['line']}"]
+            because = "<br>".join(with_code(line, literals) for line in cause_lines(change))
+            lines.append(
+                row([f"**{change['kind']}**", code(change["api"]), text(transition(change)), because])
+            )
+        lines.append("")
+    else:
+        lines += ["No change in what the account can call.", ""]
+    lines += _warnings(record)
+    lines.append(f"**{text(diff_summary(record))}**")
+    _write(lines, stream)
+
+
+# A pull-request comment scrolls sideways, but past this many accounts a grid is unreadable.
+MAX_MATRIX_COLUMNS = 20
+
+
+def matrix(record: Record, stream: TextIO) -> None:
+    accounts = record["accounts"]
+    lines = ["### bsscheck matrix", ""]
+    if len(accounts) > MAX_MATRIX_COLUMNS:
+        lines += [row(["API", "Callable", "Denied", "Conditional"]), row(["---", "--:", "--:", "--:"])]
+        for api in record["apis"]:
+            cells = api["cells"]
+            lines.append(
+                row(
+                    [
+                        code(api["api"]),
+                        str(cells["callable"]),
+                        str(cells["denied"]),
+                        str(cells["conditional"]),
+                    ]
+                )
+            )
+        lines += [
+            "",
+            f"More than {MAX_MATRIX_COLUMNS} accounts: counts per API; "
+            "`--format csv` or `json` gives every cell.",
+            "",
+        ]
+    elif accounts and record["apis"]:
+        header = ["API", *(text(account["account"]) for account in accounts), "Callable by"]
+        lines += [row(header), row(["---", *[":-:"] * len(accounts), "--:"])]
+        for index, api in enumerate(record["apis"]):
+            cells = [text(cell_label(a["cells"][index], a["decisions"][index])) for a in accounts]
+            lines.append(row([code(api["api"]), *cells, f"{api['cells']['callable']}/{len(accounts)}"]))
+        lines += [
+            "",
+            "Accounts: "
+            + "; ".join(f"{text(a['account'])} ({a['type']}, {code(a['file'])})" for a in accounts)
+            + ".",
+            "",
+            text(CELL_LEGEND) + ".",
+            "",
+        ]
+    lines += _fleet_problems(record)
+    lines += _warnings(record)
+    lines.append(f"**{text(matrix_summary(record))}**")
     _write(lines, stream)

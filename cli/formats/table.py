@@ -13,6 +13,19 @@ from rich.table import Table
 from rich.text import Text
 
 from cli.findings import fixes, grant_source
+from cli.fleet_text import (
+    CELL_LEGEND,
+    account_reasons,
+    cause_lines,
+    cell_label,
+    diff_scope,
+    diff_summary,
+    listing_for,
+    listing_line,
+    matrix_summary,
+    shown_listings,
+    who_can_summary,
+)
 from cli.terminal import make_console
 
 Record = dict[str, Any]
@@ -64,6 +77,8 @@ def result_details(result: Record) -> Text:
             line(fix, "yellow")
     for note in result["notes"]:
         line(note, "dim")
+    if "count" in result:  # --unique
+        line(f"named by {result['count']} input(s), first at {_location_text(result['location'])}", "dim")
     sites = result.get("call_sites") or []
     for site in sites[:MAX_SITES]:
         line(f"called at {site['file']}:{site['line']}:{site['column']} ({site['kind']})", "dim")
@@ -90,12 +105,20 @@ def _header(console: Console, record: Record) -> None:
     console.print(Text(f"Table: {table['title']} ({updated})", style="dim"))
 
 
+def _location_text(location: Record | None) -> str:
+    if not location:
+        return "?"
+    parts = [str(location[key]) for key in ("file", "line", "column") if location.get(key) is not None]
+    return ":".join(parts)
+
+
 def _summary(console: Console, summary: Record) -> None:
     decisions = ", ".join(f"{count} {name}" for name, count in summary["decisions"].items() if count)
     style = "green" if summary["not_callable"] == 0 else "red"
+    inputs = f" named by {summary['inputs']} input(s)" if "inputs" in summary else ""  # --unique
     console.print(
         Text(
-            f"{summary['total']} API(s): {summary['callable']} callable, "
+            f"{summary['total']} API(s){inputs}: {summary['callable']} callable, "
             f"{summary['not_callable']} not callable ({decisions})",
             style=style,
         ),
@@ -115,8 +138,12 @@ def _results_table(results: list[Record]) -> Table:
     grid.add_column("#", justify="right", style="dim")
     grid.add_column("API", overflow="fold")
     grid.add_column("Decision", no_wrap=True)
+    counted = bool(results) and "count" in results[0]  # --unique: how many inputs each
+    if counted:
+        grid.add_column("Inputs", justify="right")
     for number, result in enumerate(results, 1):
-        grid.add_row(str(number), Text(f"{result['method']} {result['path']}"), decision_text(result))
+        cells = [str(number), Text(f"{result['method']} {result['path']}"), decision_text(result)]
+        grid.add_row(*cells, *([str(result["count"])] if counted else []))
     return grid
 
 
@@ -418,3 +445,141 @@ def table_validate(record: Record, stream: TextIO) -> None:
             style="dim",
         )
     )
+
+
+# --------------------------------------------------------------------------- fleet: who-can, diff, matrix
+
+
+def _fleet_errors(console: Console, record: Record) -> None:
+    for item in record["skipped"]:
+        console.print(Text(f"skipped {item['file']}: {item['reason']}", style="dim"), soft_wrap=True)
+    for error in record["errors"]:
+        console.print(Text(f"unreadable: {error['text']}", style="red"), soft_wrap=True)
+
+
+# Past this many accounts a rich table takes longer to draw than the fleet takes to check, and
+# nobody reads it as a table: one line per account instead (json and csv hold everything).
+MAX_TABLE_ROWS = 200
+# Past this many accounts the matrix no longer fits a terminal: one line per API with counts.
+MAX_MATRIX_COLUMNS = 12
+
+
+def _who_can_lines(console: Console, record: Record) -> None:
+    for number, account in enumerate(record["accounts"], 1):
+        line = Text(f"{number}. {account['account']} ({account['type']}) {account['file']}  ")
+        line.append_text(decision_text(account))
+        reasons = account_reasons(account, listing_for(record, account))
+        if reasons:
+            line.append(f"  {'; '.join(reasons)}", style="dim")
+        console.print(line, soft_wrap=True)
+
+
+def who_can(record: Record, stream: TextIO) -> None:
+    console = make_console(stream)
+    api = record["api"]
+    console.print(Text(f"Who can call {api['method']} {api['path']}", style="bold"), soft_wrap=True)
+    for listing in shown_listings(record):
+        console.print(Text(f"  {listing_line(listing)}", style="dim"), soft_wrap=True)
+    if len(record["accounts"]) > MAX_TABLE_ROWS:
+        _who_can_lines(console, record)
+    elif record["accounts"]:
+        grid = Table(expand=False)
+        grid.add_column("#", justify="right", style="dim")
+        grid.add_column("Account", overflow="fold")
+        grid.add_column("Type", no_wrap=True)
+        grid.add_column("Decision", no_wrap=True)
+        grid.add_column("Granted by / why not", overflow="fold")
+        for number, account in enumerate(record["accounts"], 1):
+            name = Text(account["account"])
+            name.append(f"\n{account['file']}", style="dim")
+            reasons = "\n".join(account_reasons(account, listing_for(record, account)))
+            grid.add_row(str(number), name, account["type"], decision_text(account), reasons)
+        console.print(grid)
+    _fleet_errors(console, record)
+    style = "red" if record["summary"]["callable"] else "green"
+    console.print(Text(who_can_summary(record), style=style), soft_wrap=True)
+
+
+def diff(record: Record, stream: TextIO) -> None:
+    console = make_console(stream)
+    old, new = record["old"], record["new"]
+    console.print(
+        Text(
+            f"Account {new['name']} ({new['type']}): {', '.join(old['files'])} -> {', '.join(new['files'])}",
+            style="bold",
+        ),
+        soft_wrap=True,
+    )
+    table = record["table"]
+    console.print(
+        Text(
+            f"Table: {table['title']} ({table['updated'] or 'no date on the page'}); compared: "
+            f"{diff_scope(record)}",
+            style="dim",
+        ),
+        soft_wrap=True,
+    )
+    if record["changes"]:
+        grid = Table(expand=False, show_lines=True)
+        grid.add_column("Change", no_wrap=True)
+        grid.add_column("API", overflow="fold", ratio=2)
+        grid.add_column("Because", overflow="fold", ratio=3)
+        styles = {"gained": "yellow", "lost": "red", "changed": "cyan"}
+        for change in record["changes"]:
+            kind = Text(change["kind"], style=styles[change["kind"]])
+            kind.append(f"\n{change['old']['decision']}\n-> {change['new']['decision']}", style="dim")
+            grid.add_row(kind, change["api"], "\n".join(cause_lines(change)))
+        console.print(grid)
+    else:
+        console.print(Text("No change in what the account can call.", style="green"))
+    console.print(Text(diff_summary(record), style="bold"), soft_wrap=True)
+
+
+def _matrix_counts(console: Console, record: Record) -> None:
+    grid = Table(expand=False, title=f"{len(record['accounts'])} accounts: how many can call each API")
+    grid.add_column("API", overflow="fold")
+    grid.add_column("Callable", justify="right", style="green")
+    grid.add_column("Denied", justify="right", style="red")
+    grid.add_column("Conditional", justify="right", style="yellow")
+    for api in record["apis"]:
+        cells = api["cells"]
+        grid.add_row(api["api"], str(cells["callable"]), str(cells["denied"]), str(cells["conditional"]))
+    console.print(grid)
+    console.print(
+        Text(
+            f"More than {MAX_MATRIX_COLUMNS} accounts: counts per API; "
+            "--format csv or json gives every cell.",
+            style="dim",
+        ),
+        soft_wrap=True,
+    )
+
+
+def matrix(record: Record, stream: TextIO) -> None:
+    console = make_console(stream)
+    accounts = record["accounts"]
+    if len(accounts) > MAX_MATRIX_COLUMNS:
+        _matrix_counts(console, record)
+    elif accounts and record["apis"]:
+        grid = Table(expand=False)
+        grid.add_column("API", overflow="fold")
+        for number in range(1, len(accounts) + 1):
+            grid.add_column(str(number), justify="center", no_wrap=True)
+        grid.add_column("Callable by", justify="right", no_wrap=True)
+        styles = {"callable": "green", "denied": "red", "conditional": "yellow"}
+        for index, api in enumerate(record["apis"]):
+            cells = [(account["cells"][index], account["decisions"][index]) for account in accounts]
+            grid.add_row(
+                api["api"],
+                *(Text(cell_label(cell, decision), style=styles[cell]) for cell, decision in cells),
+                f"{api['cells']['callable']}/{len(accounts)}",
+            )
+        console.print(grid)
+        for number, account in enumerate(accounts, 1):
+            console.print(
+                Text(f"{number}: {account['account']} ({account['type']}) {account['file']}", style="dim"),
+                soft_wrap=True,
+            )
+        console.print(Text(CELL_LEGEND, style="dim"), soft_wrap=True)
+    _fleet_errors(console, record)
+    console.print(Text(matrix_summary(record), style="bold"), soft_wrap=True)

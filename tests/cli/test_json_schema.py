@@ -19,7 +19,16 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
 SCHEMA_FILE = "report-v1.schema.json"
-SHAPES = ("can-call-report", "missing-perms-report", "explain-report", "apis-report", "scan-report")
+SHAPES = (
+    "can-call-report",
+    "missing-perms-report",
+    "explain-report",
+    "apis-report",
+    "scan-report",
+    "who-can-report",
+    "diff-report",
+    "matrix-report",
+)
 
 PARTNER = ("-g", "samples/partner-grants.yaml", "--apis", "samples/partner-apis.txt")
 CUSTOMER = ("-g", "samples/customer-grants.yaml", "--apis", "samples/customer-apis.txt")
@@ -46,6 +55,12 @@ RUNS = [
         ),
         "can-call-report",
         0,
+    ),
+    (
+        "can-call-unique",
+        ("can-call", *CUSTOMER, "--unique", "GET /v2/orders/customer-orders"),
+        "can-call-report",
+        1,
     ),
     ("missing-perms-partner", ("missing-perms", *PARTNER), "missing-perms-report", 1),
     (
@@ -112,6 +127,43 @@ RUNS = [
         ("missing-perms", "-g", "samples/partner-grants.yaml", "--from-source", "tests/scan_fixture"),
         "missing-perms-report",
         1,
+    ),
+    (
+        "who-can-mixed-fleet",
+        ("who-can", "POST /v3/orders/customer-orders/pay", "-g", "samples/fleet"),
+        "who-can-report",
+        0,
+    ),
+    (
+        "who-can-strict-zh",
+        ("who-can", "GET /v2/orders/customer-orders", "-g", "samples/fleet", "--strict", "--lang", "zh"),
+        "who-can-report",
+        0,
+    ),
+    (
+        "who-can-typo",
+        ("who-can", "POST /v2/orders/subscriptions/resources/query", "-g", "samples/fleet/customers"),
+        "who-can-report",
+        0,
+    ),
+    (
+        "diff-sample",
+        ("diff", "samples/grants-change/old.yaml", "samples/grants-change/new.yaml"),
+        "diff-report",
+        1,
+    ),
+    (
+        "diff-no-change",
+        ("diff", "samples/grants-change/old.yaml", "samples/grants-change/old.yaml"),
+        "diff-report",
+        0,
+    ),
+    ("matrix-fleet", ("matrix", "-g", "samples/fleet"), "matrix-report", 0),
+    (
+        "matrix-apis",
+        ("matrix", "-g", "samples/fleet", "--apis", "samples/partner-apis.txt", "--assume-conditions"),
+        "matrix-report",
+        0,
     ),
 ]
 
@@ -337,6 +389,10 @@ def _deny_grant(report: dict[str, Any]) -> dict[str, Any]:
 
 
 # (id, arguments, mutation): every mutation must make the report invalid.
+WHO_CAN = ("who-can", "POST /v3/orders/customer-orders/pay", "-g", "samples/fleet")
+DIFF = ("diff", "samples/grants-change/old.yaml", "samples/grants-change/new.yaml")
+MATRIX = ("matrix", "-g", "samples/fleet")
+
 NEGATIVE = [
     # required top-level keys
     *[
@@ -428,6 +484,20 @@ NEGATIVE = [
         ("explain", "POST /v2/orders/subscriptions/resources/query"),
         _set(("matched",), True),
     ),
+    # fleet reports
+    *[
+        (f"who-can-without-{key}", WHO_CAN, _drop((key,)))
+        for key in ("api", "accounts", "summary", "errors", "skipped", "warnings")
+    ],
+    ("who-can-allowed-but-not-callable", WHO_CAN, _set(("accounts", 1, "callable"), False)),
+    ("who-can-deny-without-the-deny", WHO_CAN, _set(("accounts", 0, "denied_by"), [])),
+    ("who-can-account-with-an-extra-key", WHO_CAN, _set(("accounts", 0, "acount"), "x")),
+    ("who-can-listed-without-entry", WHO_CAN, _set(("api", "tables", 1, "entry"), None)),
+    ("diff-gained-but-callable-before", DIFF, _set(("changes", 0, "old", "callable"), True)),
+    ("diff-unknown-kind", DIFF, _set(("changes", 0, "kind"), "granted")),
+    ("diff-without-changes", DIFF, _drop(("changes",))),
+    ("matrix-unknown-cell", MATRIX, _set(("accounts", 0, "cells", 0), "maybe")),
+    ("matrix-scope-misspelt", MATRIX, _set(("scope",), "table")),
 ]
 
 

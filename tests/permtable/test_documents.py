@@ -6,12 +6,22 @@ import json
 import subprocess
 import sys
 import textwrap
+from pathlib import PurePosixPath
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pt_helpers import check_input_error, stacked_aliases, write_text
 
 from permtable import documents
-from permtable.documents import MAX_NODES, load_document, parse_document, read_text
+from permtable.documents import (
+    MAX_NODES,
+    beside,
+    file_stem,
+    load_document,
+    parse_document,
+    read_text,
+)
 from permtable.errors import InputError, Location
 
 
@@ -409,3 +419,36 @@ def test_json_is_detected_by_name_or_first_character(tmp_path):
     with pytest.raises(InputError) as caught:
         load_document(sniffed)
     assert caught.value.message.startswith("invalid JSON")
+
+
+# --------------------------------------------------------------------------- paths without pathlib
+
+_PATH_TEXT = st.text(alphabet="/.ab", max_size=10)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the helpers defer to pathlib on Windows")
+@settings(max_examples=2000, deadline=None)
+@given(_PATH_TEXT, _PATH_TEXT)
+def test_beside_and_file_stem_name_paths_as_pathlib_does(file, relative):
+    # Messages name a policy file as str(Path(grants).parent / relative) always did.
+    assert beside(file, relative) == str(PurePosixPath(file).parent / relative)
+    assert file_stem(file) == PurePosixPath(file).stem
+
+
+@pytest.mark.parametrize(
+    ("file", "relative", "expected"),
+    [
+        ("samples/customer-grants.yaml", "customer-policy.json", "samples/customer-policy.json"),
+        ("grants.yaml", "p.json", "p.json"),
+        ("./team//grants.yaml", "./policies/p.json", "team/policies/p.json"),
+        ("a/grants.yaml", "/etc/p.json", "/etc/p.json"),
+        ("a/../grants.yaml", "p.json", "a/../p.json"),
+    ],
+)
+def test_beside_examples(file, relative, expected):
+    assert beside(file, relative) == expected
+
+
+def test_an_empty_file_name_reads_as_the_current_directory():
+    with pytest.raises(InputError, match="is a directory, not a file"):
+        read_text("")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from pt_helpers import check_input_error, write_grants
 
+from permtable.apis import parse_api
 from permtable.errors import InputError
 from permtable.model import AccountType
 from permtable.queries import browse, explain
@@ -118,3 +119,90 @@ def test_browse(tables):
         "GET /v2/accounts/customer-accounts/balances"
     ]
     assert browse(tables, search="no such words anywhere").entries == ()
+
+
+# --------------------------------------------------------------------------- the other table, lazily
+
+
+def _loaded(tables):
+    return sorted(kind.value for kind in tables._tables)
+
+
+def test_can_call_reads_the_other_table_only_when_it_can_matter(tmp_path, tables):
+    from permtable.evaluate import Options
+    from permtable.grants import load_grants
+    from permtable.queries import can_call
+
+    partner = load_grants(
+        [
+            str(
+                write_grants(
+                    tmp_path,
+                    "p.yaml",
+                    {"type": "partner", "roles": [{"name": "r", "actions": ["BPC_ITEM_SUBCUSTSERV_060100"]}]},
+                )
+            )
+        ]
+    )
+    listed = can_call([parse_api("GET /v2/orders/customer-orders")], partner, tables, Options())
+    assert listed.results[0].callable and listed.notices == ()
+    assert _loaded(tables) == ["partner"], "a listed API and known codes need no other table"
+    unlisted = can_call(
+        [parse_api("GET /v2/accounts/customer-accounts/balances")], partner, tables, Options()
+    )
+    assert unlisted.results[0].notes == (
+        "listed only in the customer table; partner accounts need no fine-grained permission for it",
+    )
+    assert _loaded(tables) == ["customer", "partner"]
+
+
+def test_a_code_of_the_other_type_is_still_named(tmp_path):
+    from permtable.evaluate import Options
+    from permtable.grants import load_grants
+    from permtable.queries import can_call
+    from permtable.tables import TableSet
+
+    grants = load_grants(
+        [
+            str(
+                write_grants(
+                    tmp_path,
+                    "p.yaml",
+                    {"type": "partner", "roles": [{"name": "r", "actions": ["bss:order:view"]}]},
+                )
+            )
+        ]
+    )
+    tables = TableSet()
+    report = can_call([parse_api("GET /v2/orders/customer-orders")], grants, tables, Options())
+    assert [notice.message for notice in report.notices] == [
+        "'bss:order:view' in r belongs to the other account type's table and grants nothing here"
+    ]
+    customer = load_grants(
+        [
+            str(
+                write_grants(
+                    tmp_path,
+                    "c.yaml",
+                    {
+                        "type": "customer",
+                        "policies": [
+                            {
+                                "document": {
+                                    "Version": "1.1",
+                                    "Statement": [
+                                        {"Effect": "Allow", "Action": ["BPC_ITEM_SUBCUSTSERV_060100"]}
+                                    ],
+                                }
+                            }
+                        ],
+                    },
+                )
+            )
+        ]
+    )
+    report = can_call([parse_api("GET /v2/orders/customer-orders")], customer, TableSet(), Options())
+    assert [notice.message for notice in report.notices] == [
+        "'BPC_ITEM_SUBCUSTSERV_060100' in statement 1 of policy 'policy 1' belongs to the other account "
+        "type's table and grants nothing here"
+    ]

@@ -7,15 +7,23 @@ transcription slip in ``permtable/data/*.yaml`` shows up as a difference between
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from dataclasses import dataclass
 
 import pytest
-from pt_helpers import SEEDS, check_input_error, write_text
+from pt_helpers import REPO, SEEDS, check_input_error, write_text
 
 from permtable.apis import parse_api
 from permtable.errors import InputError
 from permtable.model import AccountType, Mode
-from permtable.tables import TableSet, bundled, load_table_file
+from permtable.tables import (
+    TableSet,
+    bundled,
+    bundled_table_from_yaml,
+    compiled_table_text,
+    load_table_file,
+)
 
 URL = re.compile(r"^(GET|POST|PUT|DELETE) ?(/\S*)")
 
@@ -367,3 +375,35 @@ def test_a_partner_and_a_customer_table_together(tmp_path):
     tables = TableSet([str(partner), str(customer)])
     assert tables.get(AccountType.CUSTOMER).table.source.file == str(customer)
     assert tables.get(AccountType.PARTNER).table.source.file == str(partner)
+
+
+# --------------------------------------------------------------------------- the generated JSON form
+
+
+@pytest.mark.parametrize("kind", list(AccountType), ids=lambda kind: kind.value)
+def test_the_generated_json_tables_are_current(kind):
+    """permtable/data/<type>.json is what bsscheck reads; the reviewed YAML is the source."""
+    committed = (REPO / "permtable" / "data" / f"{kind.value}.json").read_text("utf-8")
+    assert committed == compiled_table_text(kind), (
+        f"permtable/data/{kind.value}.json is out of date: run python scripts/build_tables.py"
+    )
+
+
+@pytest.mark.parametrize("kind", list(AccountType), ids=lambda kind: kind.value)
+def test_the_bundled_table_read_from_json_equals_the_yaml(kind):
+    from_json = bundled(kind).table
+    from_yaml = bundled_table_from_yaml(kind)
+    assert from_json == from_yaml
+    assert from_json.entries == from_yaml.entries  # every field of every row, in order
+    assert from_json.permissions == from_yaml.permissions
+    assert from_json.source.file == f"bundled:{kind.value}"
+
+
+def test_the_build_script_checks_the_json_tables():
+    done = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "build_tables.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -1,0 +1,59 @@
+"""``bsscheck matrix``: every account of a fleet by every API."""
+
+from __future__ import annotations
+
+import click
+
+from cli import exitcodes
+from cli.fleet_options import fleet_grants_option, report_load_errors
+from cli.options import collect_apis, evaluation, evaluation_options, load_tables, resolve_lang, shared_output
+from cli.output import emit
+from cli.progress import file_progress
+from permtable.fleet import expand_paths, matrix
+
+
+@click.command(name="matrix")
+@click.argument("apis", nargs=-1)
+@fleet_grants_option
+@click.option(
+    "--apis",
+    "apis_file",
+    type=click.Path(allow_dash=True),
+    help="File with one API per line ('#' comments allowed); '-' reads standard input.",
+)
+@evaluation_options
+@shared_output("matrix")
+def command(
+    apis: tuple[str, ...],
+    paths: tuple[str, ...],
+    apis_file: str | None,
+    assume_conditions: bool,
+    table_files: tuple[str, ...],
+    output_format: str,
+    output: str | None,
+    lang: str | None,
+    max_bytes: int,
+) -> int:
+    """Accounts by APIs: for every grants file under the -g PATHs (one account each) and every
+    API, whether the account can call it: callable, denied or conditional.
+
+    The APIs are those given as arguments or with --apis; without any, every row of the tables of
+    the account types present (an API listed in both tables is one column). An API that an
+    account's own table does not list is callable for it (no fine-grained check).
+
+    The table and Markdown formats put the APIs down the side and the accounts across; json and
+    csv give one row per account. A file that cannot be read is reported and the others are
+    still shown; the exit code is then 2.
+
+    \b
+    Exit: 0 the matrix was built, 2 usage or input error, or a grants file could not be read.
+    """
+    refs = collect_apis(apis, apis_file, max_bytes)
+    tables = load_tables(table_files, max_bytes)
+    fleet = expand_paths(paths)
+    with file_progress(len(fleet.files), "matrix") as tick:
+        report = matrix(refs or None, fleet, tables, evaluation(False, assume_conditions), max_bytes, tick)
+    record = report.to_dict(resolve_lang(lang))
+    report_load_errors(report.run.failures)
+    emit("matrix", output_format, record, report.run.notices, output)
+    return exitcodes.INPUT_ERROR if report.run.failures else exitcodes.OK

@@ -1,0 +1,33 @@
+"""Options and messages of the fleet commands (who-can, matrix): grants PATHs, unreadable files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+import click
+
+from permtable.fleet import LoadFailure
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def fleet_grants_option(function: F) -> F:
+    return click.option(
+        "-g",
+        "--grants",
+        "paths",
+        multiple=True,
+        required=True,
+        type=click.Path(),
+        help=(
+            "A grants file, or a directory searched recursively for *.yaml, *.yml and *.json "
+            "grants files (hidden ones skipped). Repeatable. Each file is one account."
+        ),
+    )(function)
+
+
+def report_load_errors(failures: Iterable[LoadFailure]) -> None:
+    """One line per unreadable grants file, as every input error is shown."""
+    for failure in failures:
+        click.echo(f"bsscheck: error: {failure.text}", err=True)

@@ -1,0 +1,33 @@
+"""CSV output for ``matrix``: one row per account, one column per API, for spreadsheets.
+
+Cells are ``callable``, ``denied`` or ``conditional``. Account names and file names come from
+input files, so a value that a spreadsheet would run as a formula (starting with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return) gets a leading ``'``, as OWASP advises for CSV export.
+"""
+
+from __future__ import annotations
+
+import csv
+from typing import Any, TextIO
+
+Record = dict[str, Any]
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def matrix(record: Record, stream: TextIO) -> None:
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(["account", "file", "type", *(api["api"] for api in record["apis"])])
+    for account in record["accounts"]:
+        writer.writerow(
+            [
+                safe(account["account"]),
+                safe(account["file"]),
+                account["type"],
+                *account["cells"],
+            ]
+        )

@@ -1,0 +1,192 @@
+"""Comparing two versions of one account's grants: which APIs the change gains, loses or alters.
+
+Change reviews ask "does this grant anything new?". Both versions are evaluated against the same
+table, API by API, and each change is explained by the permissions of the row whose verdict
+moved, with the grants (role, or policy statement) that appeared or disappeared for them.
+Grants are compared by what they say (source, name, effect, statement, pattern, condition),
+never by file or line, which differ between two versions of a file by construction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+from permtable.apis import ApiRef
+from permtable.errors import InputError, Location, Notice
+from permtable.evaluate import ApiResult, Evaluator, GrantRef, Options, PermissionCheck
+from permtable.grants import Grants, review_grants
+from permtable.model import AccountType, Table
+from permtable.queries import entry_refs, other_type
+from permtable.reports import SCHEMA_VERSION, entry_record
+from permtable.tables import TableSet
+
+
+class ChangeKind(str, Enum):
+    GAINED = "gained"  # not callable before, callable now
+    LOST = "lost"  # callable before, not callable now
+    CHANGED = "changed"  # callable or not as before, for another reason (e.g. not granted -> Deny)
+
+    def __str__(self) -> str:
+        return self.value
+
+
+CHANGE_KINDS = tuple(kind.value for kind in ChangeKind)
+
+
+def grant_key(grant: GrantRef) -> tuple[object, ...]:
+    """What a grant says, without where it is written."""
+    return (grant.source, grant.name, grant.effect, grant.statement, grant.pattern, grant.condition)
+
+
+@dataclass(frozen=True)
+class Cause:
+    """A permission of the row whose verdict changed, and the grants that came and went for it."""
+
+    permission: str
+    old: PermissionCheck
+    new: PermissionCheck
+    added: tuple[GrantRef, ...]
+    removed: tuple[GrantRef, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "permission": self.permission,
+            "old": self.old.decision.value,
+            "new": self.new.decision.value,
+            "added": [grant.to_dict() for grant in self.added],
+            "removed": [grant.to_dict() for grant in self.removed],
+        }
+
+
+def _grants_of(check: PermissionCheck) -> tuple[GrantRef, ...]:
+    return (*check.allowed_by, *check.denied_by)
+
+
+def _cause(old: PermissionCheck, new: PermissionCheck) -> Cause:
+    before = {grant_key(grant) for grant in _grants_of(old)}
+    after = {grant_key(grant) for grant in _grants_of(new)}
+    added = tuple(grant for grant in _grants_of(new) if grant_key(grant) not in before)
+    removed = tuple(grant for grant in _grants_of(old) if grant_key(grant) not in after)
+    return Cause(old.permission, old, new, added, removed)
+
+
+@dataclass(frozen=True)
+class AccessChange:
+    kind: ChangeKind
+    old: ApiResult
+    new: ApiResult
+    causes: tuple[Cause, ...]
+
+    def to_dict(self, table: Table, lang: str) -> dict[str, object]:
+        entry = self.new.entry
+        return {
+            "kind": self.kind.value,
+            "api": entry.api if entry else self.new.ref.api,
+            "input": self.new.ref.text,
+            "location": self.new.ref.location.to_dict() if self.new.ref.location else None,
+            "entry": entry_record(entry, table, lang) if entry else None,
+            "old": {"callable": self.old.callable, "decision": self.old.decision.value},
+            "new": {"callable": self.new.callable, "decision": self.new.decision.value},
+            "causes": [cause.to_dict() for cause in self.causes],
+        }
+
+
+def compare(old: ApiResult, new: ApiResult) -> AccessChange | None:
+    """The change between two verdicts on one API, or None when the decision is the same."""
+    if old.decision is new.decision and old.callable == new.callable:
+        return None
+    if not old.callable and new.callable:
+        kind = ChangeKind.GAINED
+    elif old.callable and not new.callable:
+        kind = ChangeKind.LOST
+    else:
+        kind = ChangeKind.CHANGED
+    causes = tuple(
+        _cause(before, after)
+        for before, after in zip(old.checks, new.checks, strict=True)
+        if before.decision is not after.decision
+    )
+    return AccessChange(kind, old, new, causes)
+
+
+@dataclass(frozen=True)
+class GrantsDiffReport:
+    old: Grants
+    new: Grants
+    table: Table
+    scope: str  # "table": every row of the account type's table; "apis": the APIs given
+    checked: int
+    changes: tuple[AccessChange, ...]
+    notices: tuple[Notice, ...]
+    options: Options
+
+    def count(self, kind: ChangeKind) -> int:
+        return sum(1 for change in self.changes if change.kind is kind)
+
+    def to_dict(self, lang: str) -> dict[str, object]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "old": self.old.to_dict(),
+            "new": self.new.to_dict(),
+            "table": self.table.source.to_dict(lang) | {"type": self.table.account_type.value},
+            "options": {"strict": self.options.strict, "assume_conditions": self.options.assume_conditions},
+            "scope": self.scope,
+            "changes": [change.to_dict(self.table, lang) for change in self.changes],
+            "summary": {
+                "checked": self.checked,
+                "gained": self.count(ChangeKind.GAINED),
+                "lost": self.count(ChangeKind.LOST),
+                "changed": self.count(ChangeKind.CHANGED),
+                "unchanged": self.checked - len(self.changes),
+            },
+            "warnings": [notice.to_dict() for notice in self.notices],
+        }
+
+
+def diff_grants(
+    old: Grants,
+    new: Grants,
+    tables: TableSet,
+    options: Options,
+    refs: Sequence[ApiRef] | None = None,
+) -> GrantsDiffReport:
+    """Evaluate ``refs`` (None: every row of the account type's table) for both versions.
+
+    Changes come gained first, then lost, then changed, each in table (or input) order.
+    """
+    if old.account_type is not new.account_type:
+        raise InputError(
+            f"is a {new.account_type.value} grants file, but {old.files[0]} is {old.account_type.value}",
+            Location(new.files[0]),
+            "diff compares two versions of one account: both files must be of one account type",
+        )
+    kind: AccountType = old.account_type
+    indexed = tables.get(kind)
+    other = tables.get(other_type(kind)).table
+    scope = "table" if refs is None else "apis"
+    checked = entry_refs(indexed.table) if refs is None else list(refs)
+    before = Evaluator(indexed, old, options)
+    after = Evaluator(indexed, new, options)
+    changes = []
+    for ref in checked:
+        change = compare(before.evaluate(ref), after.evaluate(ref))
+        if change is not None:
+            changes.append(change)
+    order = list(ChangeKind)
+    changes.sort(key=lambda change: order.index(change.kind))  # stable: table order within a kind
+    notices: list[Notice] = []
+    if old.account != new.account:
+        notices.append(
+            Notice(
+                f"the account names differ ({old.account!r} in the old file, {new.account!r} in the new); "
+                "compared as two versions of one account anyway",
+                Location(new.files[0]),
+            )
+        )
+    for grants in (old, new):
+        notices.extend(review_grants(grants, indexed.table.permissions, other.permissions))
+    return GrantsDiffReport(
+        old, new, indexed.table, scope, len(checked), tuple(changes), tuple(notices), options
+    )
