@@ -78,13 +78,17 @@ def api_text(result: Record) -> str:
     return f"{result['method']} {result['path']}"
 
 
+def where_to_grant(item: Record) -> str:
+    """Where a permission record (partner menu path or customer name) says to grant it."""
+    if "menu_path" in item:
+        return f"menu: {item['menu_path']}" if item["menu_path"] else "menu path not documented by Huawei"
+    return f"name: {item['name']}" if item["name"] else "name not documented"
+
+
 def how_to_grant(result: Record, code: str) -> str:
-    for item in result["menu_paths"]:
+    for item in (*result["menu_paths"], *result["permission_names"]):
         if item["permission"] == code:
-            return f"menu: {item['menu_path']}" if item["menu_path"] else "menu path not documented by Huawei"
-    for item in result["permission_names"]:
-        if item["permission"] == code:
-            return f"name: {item['name']}" if item["name"] else "name not documented"
+            return where_to_grant(item)
     return ""
 
 

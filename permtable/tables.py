@@ -27,7 +27,6 @@ from permtable.documents import (
     DEFAULT_MAX_BYTES,
     Node,
     check_keys,
-    expect_map,
     expect_str,
     expect_str_list,
     load_document,
@@ -296,7 +295,3 @@ def _check_duplicates(entries: tuple[Entry, ...], nodes: list[Node]) -> None:
                 node.location,
             )
         seen[key] = entry.index
-
-
-def expect_mapping_root(node: Node, what: str) -> None:
-    expect_map(node, what)

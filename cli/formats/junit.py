@@ -13,7 +13,17 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Any, TextIO
 
-from cli.findings import RULES, api_text, finding_kind, fixes, grant_source, input_findings, message, reason
+from cli.findings import (
+    RULES,
+    api_text,
+    finding_kind,
+    fixes,
+    grant_source,
+    input_findings,
+    message,
+    reason,
+    where_to_grant,
+)
 from cli.locations import display_path, file_location
 
 Record = dict[str, Any]
@@ -98,14 +108,7 @@ def _to_grant_text(record: Record) -> str:
         heading = "Grant these (smallest set):" if record["minimal"] else "Grant these (may not be minimal):"
         lines.append(heading)
         for item in record["to_grant"]:
-            if "menu_path" in item:
-                where = (
-                    f"menu: {item['menu_path']}"
-                    if item["menu_path"]
-                    else "menu path not documented by Huawei"
-                )
-            else:
-                where = f"name: {item['name']}" if item["name"] else "name not documented"
+            where = where_to_grant(item)
             lines.append(f"  {item['permission']} ({where})")
             lines.extend(f"    unlocks {api}" for api in item["unlocks"])
     if record["blocked_by_deny"]:

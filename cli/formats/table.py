@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from cli.findings import fixes, grant_source
+from cli.findings import fixes, grant_source, where_to_grant
 from cli.fleet_text import (
     CELL_LEGEND,
     account_reasons,
@@ -180,14 +180,7 @@ def missing_perms(record: Record, stream: TextIO) -> None:
         grid.add_column("Permission", no_wrap=True)
         grid.add_column("Where to grant it, and what it unlocks", overflow="fold")
         for item in record["to_grant"]:
-            if "menu_path" in item:
-                where = (
-                    f"menu: {item['menu_path']}"
-                    if item["menu_path"]
-                    else "menu path not documented by Huawei"
-                )
-            else:
-                where = f"name: {item['name']}" if item["name"] else "name not documented"
+            where = where_to_grant(item)
             unlocks = "\n".join(f"unlocks {api}" for api in item["unlocks"])
             grid.add_row(item["permission"], f"{where}\n{unlocks}")
         console.print(grid)
