@@ -7,7 +7,6 @@ functions, so a reason and its fix read the same wherever they are shown, and th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 # The kinds and the classification live in cli.finding_kinds (light: the gates load it on
@@ -20,11 +19,12 @@ from cli.finding_kinds import (  # noqa: F401
     UNLISTED,
     finding_kind,
 )
+from permtable.records import record
 
 Record = dict[str, Any]
 
 
-@dataclass(frozen=True)
+@record
 class Rule:
     """A kind of finding, with a stable id for SARIF and CI systems."""
 
@@ -190,7 +190,7 @@ INPUT_RULES = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class InputFinding:
     """One problem ``validate`` found in one file, wherever it is shown."""
 

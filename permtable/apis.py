@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from permtable.documents import DEFAULT_MAX_BYTES, decode, iter_text_blocks, open_binary
 from permtable.errors import InputError, Location
+from permtable.records import record
 
 if TYPE_CHECKING:
     from permtable.scan.model import CallSite
@@ -40,7 +40,7 @@ _ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-@dataclass(frozen=True)
+@record
 class ApiRef:
     """An API as the user named it, normalised: upper-case method, path without host or query."""
 

@@ -13,10 +13,10 @@ import json
 import os
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 from permtable.errors import InputError, Location
+from permtable.records import field, record
 from permtable.textdistance import closest
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ _MAPPING_TAG = "tag:yaml.org,2002:map"
 _SEQUENCE_TAG = "tag:yaml.org,2002:seq"
 
 
-@dataclass(frozen=True)
+@record
 class Node:
     """One value of a document with its position; mappings hold Nodes, lists hold Nodes."""
 
@@ -381,8 +381,7 @@ def _from_json(text: str, name: str) -> Node:
 def node_from_plain(value: Any, name: str) -> Node:
     """Nodes for JSON values already read, every one located at the file ``name`` alone.
 
-    For JSON that YAML refuses, and for the bundled tables' generated JSON form (see
-    permtable.tables), which then goes through the same checks as any table file.
+    For JSON that YAML refuses: the strict JSON reader has no positions to give.
     """
     where = Location(name)
 

@@ -11,13 +11,13 @@ codes, so every code's verdict is computed up front and each API is then a dict 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import Enum
 
 from permtable.apis import ApiRef
 from permtable.errors import Notice
 from permtable.grants import ACCOUNT_ACTIONS, Effect, Grants, Statement
 from permtable.model import AccountType, Entry, Mode, Table
+from permtable.records import record
 from permtable.router import Suggestion
 from permtable.tables import IndexedTable
 
@@ -33,7 +33,7 @@ class Decision(str, Enum):
         return self.value
 
 
-@dataclass(frozen=True)
+@record
 class GrantRef:
     """One held grant that matched a permission, and where it is written."""
 
@@ -61,7 +61,7 @@ class GrantRef:
         }
 
 
-@dataclass(frozen=True)
+@record
 class PermissionCheck:
     """The verdict on one required permission."""
 
@@ -84,7 +84,7 @@ class PermissionCheck:
         }
 
 
-@dataclass(frozen=True)
+@record
 class ApiResult:
     """The answer for one API the user asked about."""
 
@@ -117,7 +117,7 @@ class ApiResult:
         return tuple(grant for check in self.checks for grant in check.allowed_by)
 
 
-@dataclass(frozen=True)
+@record
 class Options:
     """How to read what cannot be settled offline; both default to the stricter answer."""
 
@@ -125,22 +125,23 @@ class Options:
     assume_conditions: bool = False  # treat every Condition as satisfied
 
 
-@dataclass
 class Evaluator:
-    """Answers can-call questions for one account against one table."""
+    """Answers can-call questions for one account against one table.
 
-    indexed: IndexedTable
-    grants: Grants
-    options: Options = Options()
-    _checks: dict[str, PermissionCheck] = field(default_factory=dict, init=False, repr=False)
+    A service, not a value: it caches one check per permission code, so it is a plain class.
+    """
 
-    def __post_init__(self) -> None:
-        table = self.indexed.table
-        if self.grants.account_type is not table.account_type:
+    def __init__(self, indexed: IndexedTable, grants: Grants, options: Options | None = None) -> None:
+        table = indexed.table
+        if grants.account_type is not table.account_type:
             raise ValueError("grants and table are for different account types")
+        self.indexed = indexed
+        self.grants = grants
+        self.options = options if options is not None else Options()
         compute = _partner_check if table.account_type is AccountType.PARTNER else _customer_check
-        for code in table.permissions:
-            self._checks[code] = compute(self.grants, code, self.options)
+        self._checks: dict[str, PermissionCheck] = {
+            code: compute(grants, code, self.options) for code in table.permissions
+        }
 
     @property
     def table(self) -> Table:

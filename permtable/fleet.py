@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
 from typing import Generic, TypeVar
 
 from permtable.apis import ApiRef, split_path
@@ -24,6 +23,7 @@ from permtable.errors import InputError, Location, Notice
 from permtable.evaluate import ApiResult, Decision, Evaluator, Options
 from permtable.grants import Grants, load_grants_file, review_grants
 from permtable.model import AccountType, Entry, Table
+from permtable.records import record, replace
 from permtable.reports import SCHEMA_VERSION, entry_record
 from permtable.router import Suggestion
 from permtable.tables import IndexedTable, TableSet
@@ -41,7 +41,7 @@ CELLS = (CALLABLE, DENIED, CONDITIONAL)
 # --------------------------------------------------------------------------- finding the files
 
 
-@dataclass(frozen=True)
+@record
 class FleetFiles:
     """The grants files of a run, in a deterministic order."""
 
@@ -121,7 +121,7 @@ def _walk(directory: str) -> list[str]:
 # --------------------------------------------------------------------------- loading each account
 
 
-@dataclass(frozen=True)
+@record
 class LoadFailure:
     """A grants file that could not be read: reported, and the run exits 2."""
 
@@ -144,7 +144,7 @@ class LoadFailure:
         }
 
 
-@dataclass(frozen=True)
+@record
 class Skipped:
     """A file found in a directory that is not an account of its own."""
 
@@ -158,7 +158,7 @@ class Skipped:
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
+@record
 class Audited(Generic[T]):
     """One account and the answer computed for it."""
 
@@ -168,7 +168,7 @@ class Audited(Generic[T]):
     answer: T
 
 
-@dataclass(frozen=True)
+@record
 class FleetRun(Generic[T]):
     audited: tuple[Audited[T], ...]
     failures: tuple[LoadFailure, ...]
@@ -262,7 +262,7 @@ def _table_record(table: Table, lang: str) -> dict[str, object]:
 # --------------------------------------------------------------------------- who-can
 
 
-@dataclass(frozen=True)
+@record
 class Listing:
     """How one account type's table lists the API asked about."""
 
@@ -308,7 +308,7 @@ def _decision_counts(decisions: Sequence[Decision]) -> dict[str, int]:
     return {decision.value: counted.get(decision.value, 0) for decision in Decision}
 
 
-@dataclass(frozen=True)
+@record
 class WhoCanReport:
     ref: ApiRef
     listings: tuple[Listing, ...]  # one per account type
@@ -387,7 +387,7 @@ def who_can(
 # --------------------------------------------------------------------------- matrix
 
 
-@dataclass(frozen=True)
+@record
 class Cell:
     decision: Decision
     callable: bool
@@ -410,7 +410,7 @@ def cell(decision: Decision, callable: bool) -> Cell:
     return _CELLS[decision, callable]
 
 
-@dataclass(frozen=True)
+@record
 class Column:
     """One API of the matrix and its row in each account type's table (None: not listed)."""
 
@@ -421,7 +421,7 @@ class Column:
         return dict(self.entries)[kind]
 
 
-@dataclass(frozen=True)
+@record
 class MatrixReport:
     columns: tuple[Column, ...]
     run: FleetRun[tuple[Cell, ...]]

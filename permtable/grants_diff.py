@@ -10,7 +10,6 @@ never by file or line, which differ between two versions of a file by constructi
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from enum import Enum
 
 from permtable.apis import ApiRef
@@ -19,6 +18,7 @@ from permtable.evaluate import ApiResult, Evaluator, GrantRef, Options, Permissi
 from permtable.grants import Grants, review_grants
 from permtable.model import AccountType, Table
 from permtable.queries import entry_refs, other_type
+from permtable.records import record
 from permtable.reports import SCHEMA_VERSION, entry_record
 from permtable.tables import TableSet
 
@@ -40,7 +40,7 @@ def grant_key(grant: GrantRef) -> tuple[object, ...]:
     return (grant.source, grant.name, grant.effect, grant.statement, grant.pattern, grant.condition)
 
 
-@dataclass(frozen=True)
+@record
 class Cause:
     """A permission of the row whose verdict changed, and the grants that came and went for it."""
 
@@ -72,7 +72,7 @@ def _cause(old: PermissionCheck, new: PermissionCheck) -> Cause:
     return Cause(old.permission, old, new, added, removed)
 
 
-@dataclass(frozen=True)
+@record
 class AccessChange:
     kind: ChangeKind
     old: ApiResult
@@ -111,7 +111,7 @@ def compare(old: ApiResult, new: ApiResult) -> AccessChange | None:
     return AccessChange(kind, old, new, causes)
 
 
-@dataclass(frozen=True)
+@record
 class GrantsDiffReport:
     old: Grants
     new: Grants

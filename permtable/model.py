@@ -6,8 +6,9 @@ nothing may change them behind another caller's back.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import Enum
+
+from permtable.records import field, record
 
 
 class AccountType(str, Enum):
@@ -37,7 +38,7 @@ class Mode(str, Enum):
 LANGUAGES = ("en", "zh")
 
 
-@dataclass(frozen=True)
+@record
 class LocalText:
     """A text in both languages; one of them is the documented original."""
 
@@ -57,7 +58,7 @@ class LocalText:
         return {"en": self.en, "zh": self.zh}
 
 
-@dataclass(frozen=True)
+@record
 class Source:
     """Where a table was transcribed from, so every answer can cite it."""
 
@@ -79,7 +80,7 @@ class Source:
         }
 
 
-@dataclass(frozen=True)
+@record
 class Entry:
     """One documented row: an API and the permissions it needs."""
 
@@ -116,7 +117,7 @@ class Entry:
         }
 
 
-@dataclass(frozen=True)
+@record
 class Permission:
     """A permission code as the table documents it, with where or how it is granted."""
 
@@ -138,7 +139,7 @@ class Permission:
         return record
 
 
-@dataclass(frozen=True)
+@record
 class Table:
     """A whole documented table for one account type."""
 

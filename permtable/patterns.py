@@ -10,10 +10,11 @@ is reported by the grants loader rather than guessed at.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+
+from permtable.records import field, record
 
 
-@dataclass(frozen=True)
+@record
 class ActionPattern:
     """An IAM action or pattern as written, with its compiled matcher (never compared)."""
 

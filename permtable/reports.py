@@ -7,7 +7,6 @@ and later CI formats can never disagree about a decision.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from permtable.apis import ApiRef
@@ -15,6 +14,7 @@ from permtable.errors import Notice
 from permtable.evaluate import ApiResult, Decision, Options
 from permtable.grants import Grants
 from permtable.model import AccountType, Entry, Permission, Table
+from permtable.records import record
 from permtable.router import Suggestion
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ def summary_record(results: tuple[ApiResult, ...]) -> dict[str, object]:
     return record
 
 
-@dataclass(frozen=True)
+@record
 class CanCallReport:
     """The answer of can-call: one result per API, and the warnings about the inputs."""
 
@@ -124,7 +124,7 @@ def permission_record(permission: Permission, lang: str, unlocks: tuple[str, ...
     return record
 
 
-@dataclass(frozen=True)
+@record
 class MissingPermsReport:
     """The answer of missing-perms: the can-call answer and the smallest fix."""
 
@@ -157,7 +157,7 @@ class MissingPermsReport:
         return record
 
 
-@dataclass(frozen=True)
+@record
 class ExplainReport:
     """The answer of explain: the rows an API or a permission names, and a decision trace."""
 
@@ -189,7 +189,7 @@ class ExplainReport:
         }
 
 
-@dataclass(frozen=True)
+@record
 class ApisReport:
     """The answer of apis: the table rows that matched."""
 

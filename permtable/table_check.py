@@ -11,13 +11,13 @@ letter case between rows, the sub-scenario "-") are reported as info and do not 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from permtable.apis import is_placeholder, split_path
 from permtable.documents import DEFAULT_MAX_BYTES, Node, load_document, parse_document
 from permtable.errors import InputError, Location, one_line
 from permtable.model import AccountType, Entry, LocalText, Table
+from permtable.records import record
 from permtable.table_diff import BUNDLED_PREFIX
 from permtable.tables import bundled_table_text, table_from_node
 
@@ -32,7 +32,7 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _BLANK_TEXTS = {"-", "—", "–", "/", "N/A", "n/a", "无"}
 
 
-@dataclass(frozen=True)
+@record
 class TableFinding:
     level: str  # error | warning | info
     rule: str
@@ -59,7 +59,7 @@ class TableFinding:
         }
 
 
-@dataclass(frozen=True)
+@record
 class TableCheck:
     file: str
     table: Table

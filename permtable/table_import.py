@@ -9,11 +9,11 @@ The bundled tables stay the reviewed source: the tests import the seed pages and
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
 
 from permtable.documents import parse_document
 from permtable.errors import InputError, Location, Notice
 from permtable.model import AccountType, Entry, LocalText, Source, Table, build_permissions
+from permtable.records import record, replace
 from permtable.table_check import INFO, TableFinding, check_table
 from permtable.table_diff import api_key
 from permtable.table_merge import MergeSummary, merge_translations
@@ -34,7 +34,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@record
 class ImportedTable:
     """A table read from a page, with what the reading changed and noticed."""
 

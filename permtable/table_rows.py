@@ -9,12 +9,12 @@ shape) is an input error naming the page line.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from permtable.apis import METHODS, is_placeholder, split_path
 from permtable.errors import InputError, Location
 from permtable.model import AccountType, Entry, LocalText, Mode
 from permtable.patterns import PARTNER_CODE
+from permtable.records import record
 from permtable.table_page import URL_START, Cell, RawRow, language_of
 from permtable.tables import _CUSTOMER_CODE
 
@@ -37,7 +37,7 @@ KIND_DESCRIPTIONS = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class Normalisation:
     """One change the importer made to the page's text, so it can be reported and reviewed."""
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from permtable.errors import Location, Notice
+from permtable.records import record
 
 # How a call site was recognised. "sdk-call": a method of an SDK client
 # (``client.pay_orders(...)``); "sdk-request": an SDK request class (``PayOrdersRequest(...)``);
@@ -14,7 +13,7 @@ from permtable.errors import Location, Notice
 SITE_KINDS = ("sdk-call", "sdk-request", "http-call", "string", "text")
 
 
-@dataclass(frozen=True)
+@record
 class CallSite:
     """One place in one file that calls (or names) an API."""
 
@@ -35,7 +34,7 @@ class CallSite:
         return (self.file, self.line, self.column, self.kind)
 
 
-@dataclass(frozen=True)
+@record
 class ScannedApi:
     """An API the code calls: its method (None when no call says which), path and call sites."""
 
@@ -58,7 +57,7 @@ class ScannedApi:
         }
 
 
-@dataclass(frozen=True)
+@record
 class SkippedFile:
     """A file or folder the scan passed over on purpose, and why (documentation, binary, ...)."""
 
@@ -69,7 +68,7 @@ class SkippedFile:
         return {"file": self.file, "reason": self.reason}
 
 
-@dataclass(frozen=True)
+@record
 class ScanReport:
     paths: tuple[str, ...]
     apis: tuple[ScannedApi, ...]

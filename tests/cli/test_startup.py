@@ -42,7 +42,16 @@ NOT_FOR_ONE_API = (
     "cli.formats.table",  # rich
 )
 # Standard-library modules that cost a start-up more than the check itself.
-HEAVY_STDLIB = ("pathlib", "tempfile", "importlib.resources", "urllib.parse", "traceback", "pkgutil")
+# dataclasses: permtable.records declares the value types without it (README, Performance).
+HEAVY_STDLIB = (
+    "pathlib",
+    "tempfile",
+    "importlib.resources",
+    "urllib.parse",
+    "traceback",
+    "pkgutil",
+    "dataclasses",
+)
 
 
 @pytest.mark.parametrize(

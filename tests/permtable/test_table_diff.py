@@ -1,19 +1,19 @@
 """Comparing two tables: rows matched by API, fields compared as the page documents them.
 
-The tables here are the bundled ones, changed one field at a time with ``dataclasses.replace``,
+The tables here are the bundled ones, changed one field at a time with ``permtable.records.replace``,
 so each test says exactly which difference it expects to see, and no other.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 
 import pytest
 from pt_helpers import check_input_error, write_text
 
 from permtable.errors import InputError
 from permtable.model import AccountType, LocalText, Mode, Table
+from permtable.records import replace
 from permtable.table_diff import api_key, diff_tables, load_table_ref
 from permtable.tables import bundled, bundled_table_text
 
