@@ -32,12 +32,15 @@ BSS_HOSTS = {
 
 MAX_LINE_LENGTH = 8192
 
+# Compiled here: every run parses an API. The others are compiled by ``re`` on first use (and
+# cached there), so a run that never needs them never builds them.
 _API_PATTERN = re.compile(r"(?P<method>[A-Za-z]+)(?P<space>\s*)(?P<target>(?:https?://|/)\S*)(?P<rest>.*)")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Control characters are never printable, so printable text (nearly all) skips these two.
+_CONTROL = r"[\x00-\x08\x0b-\x1f\x7f]"
+_LINE_BREAK = r"\r\n|\r|\n"
+_ANY_CONTROL = r"[\x00-\x1f\x7f-\x9f]"
 # A bare identifier: the shape of an SDK operation name (list_customer_orders, PayOrdersRequest).
-IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+IDENTIFIER = r"[A-Za-z_][A-Za-z0-9_]*"
 
 
 @record
@@ -74,14 +77,14 @@ def parse_api(text: str, location: Location | None = None) -> ApiRef:
     stripped = text.strip()
     if len(stripped) > MAX_LINE_LENGTH:
         raise InputError(f"API name is longer than {MAX_LINE_LENGTH} characters", where)
-    if _CONTROL.search(stripped):
+    if not stripped.isprintable() and re.search(_CONTROL, stripped):
         raise InputError("API name contains control characters", where)
     if not stripped:
         raise InputError(
             "empty API name", where, 'write it as "METHOD /path", e.g. "GET /v2/orders/customer-orders"'
         )
     match = _API_PATTERN.fullmatch(stripped)
-    if match is None and IDENTIFIER.fullmatch(stripped) and stripped.upper() not in METHODS:
+    if match is None and re.fullmatch(IDENTIFIER, stripped) and stripped.upper() not in METHODS:
         return _operation_ref(stripped, where)
     if match is None:
         words = stripped.split()
@@ -134,7 +137,7 @@ def parse_api(text: str, location: Location | None = None) -> ApiRef:
         decoded = unquote(raw_path)
     else:
         decoded = raw_path
-    if _ANY_CONTROL.search(decoded):
+    if not decoded.isprintable() and re.search(_ANY_CONTROL, decoded):
         # Checked again after decoding: %0A or %1B would otherwise reach reports and terminals.
         raise InputError("API path contains encoded control characters", where)
     segments = split_path(decoded)
@@ -172,7 +175,7 @@ def iter_api_lines(text: str, name: str) -> Iterator[ApiRef]:
     """APIs of a list file: one per line, ``#`` comments and blank lines ignored."""
     # Only \n, \r\n and \r end a line: str.splitlines() would also split at U+2028 or \x1c
     # inside a comment and shift every later line number.
-    for number, line in enumerate(_LINE_BREAK.split(text), 1):
+    for number, line in enumerate(re.split(_LINE_BREAK, text), 1):
         content = line.split("#", 1)[0].strip() if "#" in line else line.strip()
         if not content:
             continue
@@ -202,7 +205,7 @@ def iter_api_file_blocks(path: str) -> Iterator[tuple[int, list[str]]]:
     try:
         number = 1
         for text in iter_text_blocks(handle, name):
-            lines = _LINE_BREAK.split(text) if "\r" in text else text.split("\n")
+            lines = re.split(_LINE_BREAK, text) if "\r" in text else text.split("\n")
             if text.endswith(("\n", "\r")):
                 lines.pop()  # the empty text after the block's last line break
             yield number, lines

@@ -267,9 +267,7 @@ def _decode_block(data: bytes, name: str, head: bytes, newlines: int) -> str:
         ) from None
 
 
-_SURROGATE_PAIR = re.compile(
-    r"(?<!\\)((?:\\\\)*)\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})"
-)
+_SURROGATE_PAIR = r"(?<!\\)((?:\\\\)*)\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})"
 
 
 def _astral_escape(match: re.Match[str]) -> str:
@@ -312,7 +310,8 @@ def parse_document(text: str, name: str, json_syntax: bool = False) -> Node:
         text = text.replace("\t", " ")
         # YAML reads \ud83d\ude00 as two lone surrogates and fails; its \U escape is the same
         # character, so the file keeps its line numbers.
-        text = _SURROGATE_PAIR.sub(_astral_escape, text)
+        if "\\u" in text:  # no escape, nothing to rewrite (and no expression to compile)
+            text = re.sub(_SURROGATE_PAIR, _astral_escape, text)
     import yaml  # noqa: PLC0415  (deferred: only commands that read files pay for it)
 
     loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -565,9 +564,10 @@ def expect_map(node: Node, what: str) -> dict[str, Node]:
 
 
 # What YAML 1.2 and JSON read as numbers although YAML 1.1 (PyYAML) keeps them as text: "1e3".
-_NUMBER_LIKE = re.compile(
-    r"[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|0[xob][0-9a-fA-F_]+"
-)
+# Every such text starts with a sign, a dot or a digit: others never reach the expression, which
+# ``re`` compiles (and caches) on first use.
+_NUMBER_LIKE = r"[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|0[xob][0-9a-fA-F_]+"
+_NUMBER_START = "+-.0123456789"
 
 
 def expect_str(node: Node, what: str, allow_empty: bool = False) -> str:
@@ -578,7 +578,7 @@ def expect_str(node: Node, what: str, allow_empty: bool = False) -> str:
         elif node.kind in ("bool", "int", "float", "other"):
             hint = f'quote it: "{node.value}"'
         raise InputError(f"{what} must be a string, found {describe(node)}", node.location, hint)
-    if node.unquoted and _NUMBER_LIKE.fullmatch(node.value):
+    if node.unquoted and node.value[:1] in _NUMBER_START and re.fullmatch(_NUMBER_LIKE, node.value):
         # Other YAML readers (and JSON) take this for a number; make the intent explicit.
         raise InputError(
             f"{what} must be a string, found {node.value!r}, which reads as a number in YAML 1.2",

@@ -138,20 +138,19 @@ class Evaluator:
         self.indexed = indexed
         self.grants = grants
         self.options = options if options is not None else Options()
-        compute = _partner_check if table.account_type is AccountType.PARTNER else _customer_check
-        self._checks: dict[str, PermissionCheck] = {
-            code: compute(grants, code, self.options) for code in table.permissions
-        }
+        self._compute = _partner_check if table.account_type is AccountType.PARTNER else _customer_check
+        # Filled as codes are asked about: a one-API check needs one or two of the table's codes.
+        self._checks: dict[str, PermissionCheck] = {}
 
     @property
     def table(self) -> Table:
         return self.indexed.table
 
     def check_permission(self, code: str) -> PermissionCheck:
-        if code not in self._checks:
-            compute = _partner_check if self.table.account_type is AccountType.PARTNER else _customer_check
-            self._checks[code] = compute(self.grants, code, self.options)
-        return self._checks[code]
+        check = self._checks.get(code)
+        if check is None:
+            check = self._checks[code] = self._compute(self.grants, code, self.options)
+        return check
 
     def evaluate(self, ref: ApiRef, notes: tuple[str, ...] = ()) -> ApiResult:
         entry = self.indexed.router.resolve(ref)

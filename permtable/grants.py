@@ -24,7 +24,7 @@ from permtable.documents import (
 )
 from permtable.errors import InputError, Location, Notice
 from permtable.model import AccountType
-from permtable.patterns import PARTNER_CODE, ActionPattern, compile_action, never_matching
+from permtable.patterns import ActionPattern, compile_action, is_partner_code, never_matching
 from permtable.records import record
 from permtable.textdistance import closest
 
@@ -272,7 +272,7 @@ def _statement(node: Node, policy: str, index: int) -> Statement:
     actions = []
     for text, action_node in expect_str_list(fields["Action"], f"Action of {what}", allow_single=True):
         pattern = compile_action(text.strip(), service_ignore_case=effect is Effect.DENY)
-        if pattern is None and PARTNER_CODE.fullmatch(text.strip()):
+        if pattern is None and is_partner_code(text.strip()):
             # A Partner Center code pasted into an IAM policy: it can never match an IAM
             # action, and review_grants names the mix-up in a warning.
             pattern = never_matching(text.strip())
@@ -348,7 +348,7 @@ def _review_statement(
     for pattern in statement.actions:
         # A partner code in an IAM policy. (Every code of a partner table has this shape, which
         # the table loader enforces, so the other table need not be read to tell.)
-        if PARTNER_CODE.fullmatch(pattern.text):
+        if is_partner_code(pattern.text):
             notices.append(_unknown_code(pattern.text, where, statement.location, known, other))
             continue
         if not pattern.text.lower().startswith("bss:") and not pattern.text.startswith("*"):

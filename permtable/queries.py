@@ -126,7 +126,7 @@ def missing_perms(
 
 # --------------------------------------------------------------------------- explain
 
-_METHOD_LESS_PATH = re.compile(r"(https?://\S+|/\S*)")
+_METHOD_LESS_PATH = r"(https?://\S+|/\S*)"
 
 
 def explain(
@@ -155,7 +155,7 @@ def _looks_like_api(text: str) -> bool:
     from permtable.operations import lookup as lookup_operation  # noqa: PLC0415  (explain only)
 
     first = text.split(None, 1)[0] if text.split() else ""
-    if IDENTIFIER.fullmatch(text) and lookup_operation(text) is not None:
+    if re.fullmatch(IDENTIFIER, text) and lookup_operation(text) is not None:
         return True  # an SDK operation name: list_customer_orders, ListCustomerOrdersRequest
     return "/" in text or first.upper() in {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"}
 
@@ -164,7 +164,7 @@ def _explain_api(
     text: str, tables: TableSet, types: list[AccountType], grants: Grants | None, options: Options
 ) -> ExplainReport:
     where = Location("<argument>")
-    if _METHOD_LESS_PATH.fullmatch(text):
+    if re.fullmatch(_METHOD_LESS_PATH, text):
         # A bare path: show it under every method it is listed for.
         refs = [parse_api(f"{method} {text}", where) for method in ("GET", "POST", "PUT", "DELETE", "PATCH")]
     else:

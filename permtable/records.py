@@ -97,6 +97,7 @@ class _Spec:
         "count",
         "defaults",
         "factories",
+        "finishing",
         "hashed",
         "init_names",
         "init_qualname",
@@ -133,6 +134,8 @@ class _Spec:
             name: spec.default_factory for name, spec in unset.items() if spec.default_factory is not MISSING
         }
         self.post_init = getattr(cls, "__post_init__", None)
+        # Anything to do once the arguments are bound (most records: nothing).
+        self.finishing = bool(self.unset_defaults or self.unset_factories or self.post_init)
         self.shown = tuple(name for name, spec in fields.items() if spec.repr)
         self.compared = _key([name for name, spec in fields.items() if spec.compare])
         self.hashed = _key(
@@ -220,32 +223,28 @@ def _init(self: Any, *args: Any, **kwargs: Any) -> None:
         values.update(zip(names[positional:], spec.tail[positional - spec.required :], strict=True))
     else:
         _bind(spec, values, args, kwargs)
-    if spec.unset_defaults:
-        values.update(spec.unset_defaults)
-    for name, factory in spec.unset_factories.items():
-        values[name] = factory()
-    if spec.post_init is not None:
-        spec.post_init(self)
+    if spec.finishing:
+        if spec.unset_defaults:
+            values.update(spec.unset_defaults)
+        for name, factory in spec.unset_factories.items():
+            values[name] = factory()
+        if spec.post_init is not None:
+            spec.post_init(self)
 
 
 def _bind(spec: _Spec, values: dict[str, Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     """Arguments given by keyword or left to their defaults, checked as Python checks a call."""
     names = spec.init_names
-    qualname = spec.init_qualname
-    # In CPython's order: keywords first (unknown, repeated), then too many positionals.
+    positional = len(args)
+    keywords = kwargs.keys()
+    if (
+        positional > spec.count
+        or not keywords <= spec.known
+        or (positional and not keywords.isdisjoint(names[:positional]))
+    ):
+        raise TypeError(_call_error(spec, positional, kwargs))
     values.update(zip(names, args, strict=False))
-    for name, value in kwargs.items():
-        if name not in spec.known:
-            raise TypeError(f"{qualname} got an unexpected keyword argument {name!r}")
-        if name in values:
-            raise TypeError(f"{qualname} got multiple values for argument {name!r}")
-        values[name] = value
-    if len(args) > spec.count:
-        least, most = spec.required + 1, spec.count + 1
-        takes = f"{most} positional argument" if most == 1 else f"{most} positional arguments"
-        if least != most:
-            takes = f"from {least} to {most} positional arguments"
-        raise TypeError(f"{qualname} takes {takes} but {len(args) + 1} were given")
+    values.update(kwargs)
     if len(values) < spec.count:
         for name, default in spec.defaults.items():
             if name not in values:
@@ -257,8 +256,26 @@ def _bind(spec: _Spec, values: dict[str, Any], args: tuple[Any, ...], kwargs: di
             missing = [name for name in names if name not in values]
             plural = "s" if len(missing) > 1 else ""
             raise TypeError(
-                f"{qualname} missing {len(missing)} required positional argument{plural}: {_listed(missing)}"
+                f"{spec.init_qualname} missing {len(missing)} required positional argument{plural}: "
+                f"{_listed(missing)}"
             )
+
+
+def _call_error(spec: _Spec, positional: int, kwargs: dict[str, Any]) -> str:
+    """What Python says about a call it cannot bind, in CPython's order of checks: keywords
+    first (unknown, then given twice), then too many positional arguments."""
+    qualname = spec.init_qualname
+    filled = spec.init_names[:positional]
+    for name in kwargs:
+        if name not in spec.known:
+            return f"{qualname} got an unexpected keyword argument {name!r}"
+        if name in filled:
+            return f"{qualname} got multiple values for argument {name!r}"
+    least, most = spec.required + 1, spec.count + 1
+    takes = f"{most} positional argument" if most == 1 else f"{most} positional arguments"
+    if least != most:
+        takes = f"from {least} to {most} positional arguments"
+    return f"{qualname} takes {takes} but {positional + 1} were given"
 
 
 def _listed(names: list[str]) -> str:

@@ -13,12 +13,14 @@ import re
 from permtable.apis import METHODS, is_placeholder, split_path
 from permtable.errors import InputError, Location
 from permtable.model import AccountType, Entry, LocalText, Mode
-from permtable.patterns import PARTNER_CODE
+from permtable.patterns import CUSTOMER_CODE_SHAPE, PARTNER_CODE_SHAPE
 from permtable.records import record
 from permtable.table_page import URL_START, Cell, RawRow, language_of
-from permtable.tables import _CUSTOMER_CODE
 
-CODE_PATTERNS = {AccountType.PARTNER: PARTNER_CODE, AccountType.CUSTOMER: _CUSTOMER_CODE}
+CODE_PATTERNS = {
+    AccountType.PARTNER: re.compile(PARTNER_CODE_SHAPE),
+    AccountType.CUSTOMER: re.compile(CUSTOMER_CODE_SHAPE),
+}
 CODE_EXAMPLES = {AccountType.PARTNER: "BPC_ITEM_SUBCUSTSERV_010100", AccountType.CUSTOMER: "bss:order:view"}
 
 _URL = re.compile(r"(?P<method>[A-Za-z]+)(?P<space>\s*)(?P<path>/\S*)")

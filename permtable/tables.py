@@ -43,14 +43,12 @@ from permtable.model import (
     Table,
     build_permissions,
 )
-from permtable.patterns import PARTNER_CODE
+from permtable.patterns import CUSTOMER_CODE_SHAPE, PARTNER_CODE_SHAPE
 from permtable.records import record
 from permtable.router import Router
 
 TABLE_SCHEMA = 1
 EXPECTED_MODE = {AccountType.PARTNER: Mode.ANY, AccountType.CUSTOMER: Mode.ALL}
-
-_CUSTOMER_CODE = re.compile(r"[a-z][a-z0-9-]*:[A-Za-z][A-Za-z0-9]*:[A-Za-z][A-Za-z0-9]*")
 
 _TABLE_KEYS = ("schema", "type", "mode", "source", "entries")
 _SOURCE_KEYS = ("title", "site", "url", "language", "updated")
@@ -290,9 +288,9 @@ def _entry(node: Node, index: int, account_type: AccountType, mode: Mode) -> Ent
     codes = expect_str_list(mapping["permissions"], f"{what} permissions")
     if not codes:
         raise InputError(f"{what}: permissions must not be empty", mapping["permissions"].location)
-    pattern = PARTNER_CODE if account_type is AccountType.PARTNER else _CUSTOMER_CODE
+    shape = PARTNER_CODE_SHAPE if account_type is AccountType.PARTNER else CUSTOMER_CODE_SHAPE
     for code, code_node in codes:
-        if not pattern.fullmatch(code):
+        if not re.fullmatch(shape, code):
             raise InputError(
                 f"{what}: {code!r} is not a {account_type.value} permission code",
                 code_node.location,

@@ -161,3 +161,55 @@ def test_partner_code_glob():
         "BPC_ITEM_SUBCUSTSERV_010111",
     }
     assert compile_code_glob("bpc_item_sales_020100").fullmatch("BPC_ITEM_SALES_020100")
+
+
+# --------------------------------------------------------------------------- the string matcher
+
+
+def regex_matches(pattern: str, permission: str, service_ignore_case: bool) -> bool:
+    """The definition the string matcher must agree with: a regular expression per segment."""
+    import re
+
+    def segment(text: str, ignore_case: bool) -> str:
+        body = "[^:]*".join(re.escape(part) for part in text.split("*"))
+        return f"(?i:{body})" if ignore_case else body
+
+    service, resource, action = pattern.split(":")
+    regex = ":".join((segment(service, service_ignore_case), segment(resource, True), segment(action, True)))
+    return re.fullmatch(regex, permission) is not None
+
+
+# Letters whose case folding reaches ASCII (Kelvin sign, long s, dotted I) sit beside ASCII ones.
+ACTION_TEXT = st.text(alphabet="abBsSkK*:-\u212a\u017f\u0130", min_size=1, max_size=8)
+
+
+@given(
+    service=ACTION_TEXT.filter(lambda t: ":" not in t),
+    resource=ACTION_TEXT.filter(lambda t: ":" not in t),
+    action=ACTION_TEXT.filter(lambda t: ":" not in t),
+    permission=ACTION_TEXT,
+    service_ignore_case=st.booleans(),
+)
+def test_the_string_matcher_agrees_with_the_regular_expression(
+    service, resource, action, permission, service_ignore_case
+):
+    pattern = f"{service}:{resource}:{action}"
+    compiled = compile_action(pattern, service_ignore_case=service_ignore_case)
+    assert compiled is not None
+    assert compiled.matches(permission) == regex_matches(pattern, permission, service_ignore_case)
+
+
+@pytest.mark.parametrize("code", ["BPC_ITEM_ORDER_010101", "BPC_A", "BPC_1_2"])
+def test_partner_code_shapes(code):
+    from permtable.patterns import is_partner_code
+
+    assert is_partner_code(code)
+
+
+@pytest.mark.parametrize(
+    "text", ["BPC_", "BPC_item", "bpc_ITEM", "BPC_ITEM-1", "BPC_ITEM ", "xBPC_A", "BPC_Ä"]
+)
+def test_not_partner_code_shapes(text):
+    from permtable.patterns import is_partner_code
+
+    assert not is_partner_code(text)
