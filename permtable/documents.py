@@ -515,7 +515,7 @@ class _Converter:
         if self.json_syntax and kind == "str" and unquoted:
             # In JSON an unquoted value is never a string (YAML 1.1 reads 1e5 as text).
             kind = "other"
-        return Node(self._scalar_value(kind, yaml_node.value), kind, where, unquoted=unquoted)
+        return Node(self._scalar_value(kind, yaml_node.value), kind, where, unquoted)
 
     @staticmethod
     def _scalar_value(kind: str, raw: str) -> Any:
@@ -551,7 +551,7 @@ class _Converter:
                 )
             keys[key] = key_where
             result[key] = self.convert(value_node, depth + 1)
-        return Node(result, "map", where, key_locations=keys)
+        return Node(result, "map", where, False, keys)  # positional: the quicker way to build a record
 
 
 # --------------------------------------------------------------------------- schema helpers

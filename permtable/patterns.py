@@ -38,63 +38,44 @@ def compile_action(text: str, service_ignore_case: bool = False) -> ActionPatter
     pass ``service_ignore_case=True`` and Allow statements do not, so whichever way IAM reads
     ``BSS:order:pay``, bsscheck errs towards "not callable", never towards a false "allowed".
 
-    The matcher works on strings: compiling a regular expression per action cost a customer
-    check more than evaluating it. Text outside ASCII (where case-insensitive matching follows
-    Unicode case folding, as ``re`` does it) goes to the regular expression.
+    An action without ``*`` (most of them) is matched by comparing strings: compiling a regular
+    expression for each cost a one-API customer check more than evaluating it. Patterns with
+    ``*``, and anything outside ASCII (where ``re`` applies Unicode case folding), use the
+    regular expression; ``re`` caches it, so a fleet of files repeating a pattern compiles it once.
     """
     parts = text.split(":")
     if len(parts) != 3 or not all(parts):
         return None
-    ignore_case = (service_ignore_case, True, True)
-    regex = ":".join(_segment_regex(part, fold) for part, fold in zip(parts, ignore_case, strict=True))
-    if not text.isascii():
-        return ActionPattern(text, _regex_matcher(regex))
-    globs = tuple(
-        (tuple((part.lower() if fold else part).split("*")), fold)
-        for part, fold in zip(parts, ignore_case, strict=True)
+    service, resource, action = parts
+    regex = ":".join(
+        (
+            _segment_regex(service, service_ignore_case),
+            _segment_regex(resource, True),
+            _segment_regex(action, True),
+        )
     )
-    return ActionPattern(text, partial(_matches_globs, globs, regex))
+    if "*" in text or not text.isascii():
+        compiled = re.compile(regex)
+        return ActionPattern(text, lambda permission: compiled.fullmatch(permission) is not None)
+    rest = f"{resource}:{action}".lower()
+    if service_ignore_case:
+        service = service.lower()
+    return ActionPattern(text, partial(_matches_exactly, service, service_ignore_case, rest, regex))
 
 
-def _matches_globs(globs: tuple[tuple[tuple[str, ...], bool], ...], regex: str, permission: str) -> bool:
+def _matches_exactly(service: str, service_ignore_case: bool, rest: str, regex: str, permission: str) -> bool:
+    """An ASCII action without ``*`` against a permission code, as its regular expression would."""
     if not permission.isascii():
-        return re.fullmatch(regex, permission) is not None
-    segments = permission.split(":")
-    if len(segments) != 3:
-        return False
-    return all(
-        _glob_matches(pieces, segment.lower() if fold else segment)
-        for (pieces, fold), segment in zip(globs, segments, strict=True)
-    )
-
-
-def _glob_matches(pieces: tuple[str, ...], text: str) -> bool:
-    """Whether ``text`` is the pieces of a glob joined by any runs of characters (``*``).
-
-    Leftmost matching of each middle piece is enough: a later match never leaves more room.
-    """
-    if len(pieces) == 1:
-        return text == pieces[0]
-    first, last = pieces[0], pieces[-1]
-    if len(text) < len(first) + len(last) or not text.startswith(first) or not text.endswith(last):
-        return False
-    position, end = len(first), len(text) - len(last)
-    for piece in pieces[1:-1]:
-        found = text.find(piece, position, end)
-        if found < 0:
-            return False
-        position = found + len(piece)
-    return True
+        return re.fullmatch(regex, permission) is not None  # Unicode case folding: leave it to re
+    given_service, _, given_rest = permission.partition(":")
+    if service_ignore_case:
+        return given_service.lower() == service and given_rest.lower() == rest
+    return given_service == service and given_rest.lower() == rest
 
 
 def _segment_regex(text: str, ignore_case: bool) -> str:
     body = "[^:]*".join(re.escape(part) for part in text.split("*"))
     return f"(?i:{body})" if ignore_case else body
-
-
-def _regex_matcher(regex: str) -> Callable[[str], bool]:
-    compiled = re.compile(regex)
-    return lambda permission: compiled.fullmatch(permission) is not None
 
 
 def _never(permission: str) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from permtable.model import AccountType
@@ -183,6 +183,7 @@ def regex_matches(pattern: str, permission: str, service_ignore_case: bool) -> b
 ACTION_TEXT = st.text(alphabet="abBsSkK*:-\u212a\u017f\u0130", min_size=1, max_size=8)
 
 
+@settings(max_examples=500)
 @given(
     service=ACTION_TEXT.filter(lambda t: ":" not in t),
     resource=ACTION_TEXT.filter(lambda t: ":" not in t),
