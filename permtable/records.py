@@ -143,6 +143,24 @@ class _Spec:
         )
 
 
+class _SpecOnFirstUse:
+    """Builds a class's ``_Spec`` when it is first needed, then puts it in its place.
+
+    A run imports many more value types than it creates (the reports of other commands, the
+    customer policy types in a partner check), so those never pay for one.
+    """
+
+    __slots__ = ("fields",)
+
+    def __init__(self, fields: dict[str, Field]) -> None:
+        self.fields = fields
+
+    def __get__(self, instance: object, owner: type) -> _Spec:
+        spec = _Spec(owner, self.fields)
+        type.__setattr__(owner, "__record_spec__", spec)
+        return spec
+
+
 @dataclass_transform(frozen_default=True, field_specifiers=(field,))
 def record(cls: type[T]) -> type[T]:
     """Make ``cls`` a frozen value type, as ``@dataclass(frozen=True)`` would."""
@@ -178,11 +196,10 @@ def record(cls: type[T]) -> type[T]:
     for name in _METHODS:
         if name in cls.__dict__ and name != "__hash__":
             raise TypeError(f"{cls.__qualname__}: a record writes {name} itself")
-    spec_of_class = _Spec(cls, fields)
     attributes: dict[str, Any] = {
-        "__record_spec__": spec_of_class,
+        "__record_spec__": _SpecOnFirstUse(fields),
         "__record_fields__": tuple(fields),
-        "__match_args__": spec_of_class.init_names,
+        "__match_args__": tuple(name for name, spec in fields.items() if spec.init),
         **_METHODS,
     }
     if "__hash__" in cls.__dict__:

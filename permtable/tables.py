@@ -120,44 +120,41 @@ def bundled(account_type: AccountType) -> IndexedTable:
 
 
 def _table_from_compiled(data: dict[str, Any], file: str) -> Table:
-    """A table from the values ``compiled_table_text`` wrote, which passed ``table_from_node``."""
+    """A table from the values ``compiled_table_text`` wrote, which passed ``table_from_node``.
+
+    Records are built with positional arguments here, their quickest form: this runs on every
+    check. The order is the field order of ``Entry``, ``LocalText`` and ``Source``.
+    """
     account_type = AccountType(data["type"])
     mode = Mode(data["mode"])
     source = data["source"]
     entries = tuple(
         Entry(
-            table=account_type,
-            index=index,
-            scenario=LocalText(**row["scenario"]),
-            sub_scenario=LocalText(**row["sub_scenario"]),
-            description=LocalText(**row["description"]),
-            method=row["method"],
-            path=row["path"],
-            permissions=tuple(row["permissions"]),
-            mode=mode,
-            menu_path=_optional_text(row.get("menu_path")),
-            permission_name=_optional_text(row.get("permission_name")),
+            account_type,
+            index,
+            _text(row["scenario"]),
+            _text(row["sub_scenario"]),
+            _text(row["description"]),
+            row["method"],
+            row["path"],
+            tuple(row["permissions"]),
+            mode,
+            _optional_text(row.get("menu_path")),
+            _optional_text(row.get("permission_name")),
         )
         for index, row in enumerate(data["entries"], 1)
     )
-    return Table(
-        account_type,
-        mode,
-        Source(
-            title=LocalText(**source["title"]),
-            site=source["site"],
-            url=source.get("url"),
-            language=source["language"],
-            updated=source.get("updated"),
-            file=file,
-        ),
-        entries,
-        build_permissions(account_type, entries),
-    )
+    title = _text(source["title"])
+    cited = Source(title, source["site"], source.get("url"), source["language"], source.get("updated"), file)
+    return Table(account_type, mode, cited, entries, build_permissions(account_type, entries))
+
+
+def _text(values: dict[str, str]) -> LocalText:
+    return LocalText(values.get("en"), values.get("zh"))
 
 
 def _optional_text(values: dict[str, str] | None) -> LocalText | None:
-    return None if values is None else LocalText(**values)
+    return None if values is None else _text(values)
 
 
 def load_table_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> IndexedTable:
