@@ -316,7 +316,8 @@ def parse_document(text: str, name: str, json_syntax: bool = False) -> Node:
 
     loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        _check_depth(yaml.parse(text, Loader=loader_class), name)
+        if len(text) > _COMPOSABLE_UNCHECKED:
+            _check_depth(yaml.parse(text, Loader=loader_class), name)
         root = yaml.compose(text, Loader=loader_class)
     except yaml.YAMLError as error:
         if json_syntax:
@@ -338,6 +339,13 @@ def _yaml_error(error: Exception, text: str, name: str) -> InputError:
     problem = getattr(error, "problem", None) or getattr(error, "context", None) or "invalid YAML"
     hint = "indent with spaces, not tabs" if _tab_at(text, mark.line) else None
     return InputError(f"invalid YAML: {problem}", Location(name, mark.line + 1, mark.column + 1), hint)
+
+
+# Nesting takes at least a character a level, so a text this short cannot nest deep enough to
+# overflow libyaml's composer (10,000 levels compose; 30,000 kill the interpreter): it is
+# composed straight away and the converter refuses more than MAX_DEPTH levels. Longer texts
+# are walked first as events, which costs a grants file about as much as composing it.
+_COMPOSABLE_UNCHECKED = 4096
 
 
 def _check_depth(events: Iterable[Any], name: str) -> None:

@@ -195,8 +195,12 @@ def test_very_deep_json_is_refused_before_yaml_sees_it():
         "roles: " + "[" * 100_000 + "]" * 100_000,  # flow nesting after a key (not sniffed as JSON)
         "- " * 100_000 + "x",  # block sequences
         "a: " + "{a: " * 100_000 + "1" + "}" * 100_000,
+        # The longest texts composed without walking their events first (4,096 characters):
+        # as deep as such a text can nest, and still refused by the converter, not a crash.
+        "a: " + "[" * 2046 + "]" * 2046 + "\n",
+        "- " * 2047 + "x\n",
     ],
-    ids=["flow-lists", "block-lists", "flow-maps"],
+    ids=["flow-lists", "block-lists", "flow-maps", "short-flow", "short-block"],
 )
 def test_extremely_deep_yaml_is_an_input_error_not_a_crash(tmp_path, text):
     path = write_text(tmp_path, "deep.yaml", text)
@@ -217,6 +221,7 @@ def test_extremely_deep_yaml_is_an_input_error_not_a_crash(tmp_path, text):
     )
     assert result.returncode == 0, (result.returncode, result.stderr[-500:])
     assert "InputError: " in result.stdout and "deep.yaml" in result.stdout
+    assert "nesting deeper than 64 levels" in result.stdout
 
 
 def test_very_deep_json_file_is_refused(tmp_path):
