@@ -1,5 +1,5 @@
-"""``python -m cli`` runs bsscheck."""
+"""``python -m cli`` runs bsscheck, as the installed command does."""
 
-from cli.main import run
+from cli.main import console
 
-run()
+console()

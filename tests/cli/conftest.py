@@ -1,9 +1,9 @@
 """Fixtures for command-line tests: run ``bsscheck`` in-process through its real entry point.
 
-``cli.main:run`` is the console script. It owns the exit-code mapping (InputError -> 2, click
-usage errors -> 2, a command's return value -> its exit code), so every test goes through it
-rather than through ``click.testing.CliRunner`` in standalone mode, which would swallow the
-commands' return values and report 0 for findings.
+``cli.main:run`` is what the console script (``cli.main:console``) runs. It owns the exit-code
+mapping (InputError -> 2, click usage errors -> 2, a command's return value -> its exit code),
+so every test goes through it rather than through ``click.testing.CliRunner`` in standalone
+mode, which would swallow the commands' return values and report 0 for findings.
 
 Every test runs from the project root with a clean, known environment (no locale, no colour
 variables, COLUMNS=120), so sample paths in reports are the relative ones a newcomer types.
