@@ -13,9 +13,9 @@ What a record does, as ``@dataclass(frozen=True)`` does: ``__init__`` takes the 
 positionally or by keyword, with defaults and default factories; ``field()`` takes ``default``,
 ``default_factory``, ``init``, ``repr``, ``compare`` and ``hash``; ``__repr__``, ``__eq__`` (same
 class, compared fields), ``__hash__`` (hashed fields), ``__match_args__``, a ``__post_init__``
-hook, and assignment or deletion refused with an ``AttributeError``. ``replace`` is
-``dataclasses.replace``. ``tests/permtable/test_records.py`` checks all of it side by side with
-the standard library, error messages included.
+hook, and assignment or deletion refused with an ``AttributeError``; ``replace`` does what
+``dataclasses.replace`` does. ``tests/permtable/test_records.py`` checks all of it side by side
+with the standard library, error messages included.
 
 Refused rather than half supported (no type of ours needs them): inheriting from a record or a
 dataclass, ``ClassVar`` and ``InitVar`` fields, keyword-only fields, ``__slots__``.
