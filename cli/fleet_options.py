@@ -27,6 +27,12 @@ def fleet_grants_option(function: F) -> F:
     )(function)
 
 
+def fleet_strict_option(function: F) -> F:
+    return click.option(
+        "--strict", is_flag=True, help="Count an API missing from an account's table as not callable."
+    )(function)
+
+
 def report_load_errors(failures: Iterable[LoadFailure]) -> None:
     """One line per unreadable grants file, as every input error is shown."""
     for failure in failures:

@@ -22,6 +22,7 @@ CELL_LABELS = {
 }
 CELL_LEGEND = (
     "yes: callable; yes*: not in the account type's table, no fine-grained check (callable); "
+    "no*: not in the table, counted not callable (--strict); "
     "no: not granted; DENY: an IAM Deny matches; cond: depends on an IAM Condition (not callable)"
 )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from cli import exitcodes
-from cli.fleet_options import fleet_grants_option, report_load_errors
+from cli.fleet_options import fleet_grants_option, fleet_strict_option, report_load_errors
 from cli.options import collect_apis, evaluation, evaluation_options, load_tables, resolve_lang, shared_output
 from cli.output import emit
 from cli.progress import file_progress
@@ -21,12 +21,14 @@ from permtable.fleet import expand_paths, matrix
     type=click.Path(allow_dash=True),
     help="File with one API per line ('#' comments allowed); '-' reads standard input.",
 )
+@fleet_strict_option
 @evaluation_options
 @shared_output("matrix")
 def command(
     apis: tuple[str, ...],
     paths: tuple[str, ...],
     apis_file: str | None,
+    strict: bool,
     assume_conditions: bool,
     table_files: tuple[str, ...],
     output_format: str,
@@ -39,7 +41,8 @@ def command(
 
     The APIs are those given as arguments or with --apis; without any, every row of the tables of
     the account types present (an API listed in both tables is one column). An API that an
-    account's own table does not list is callable for it (no fine-grained check).
+    account's own table does not list is callable for it (no fine-grained check), or with
+    --strict, not callable (a "denied" cell whose decision is not_checked).
 
     The table and Markdown formats put the APIs down the side and the accounts across; json and
     csv give one row per account. A file that cannot be read is reported and the others are
@@ -52,7 +55,7 @@ def command(
     tables = load_tables(table_files, max_bytes)
     fleet = expand_paths(paths)
     with file_progress(len(fleet.files), "matrix") as tick:
-        report = matrix(refs or None, fleet, tables, evaluation(False, assume_conditions), max_bytes, tick)
+        report = matrix(refs or None, fleet, tables, evaluation(strict, assume_conditions), max_bytes, tick)
     record = report.to_dict(resolve_lang(lang))
     report_load_errors(report.run.failures)
     emit("matrix", output_format, record, report.run.notices, output)

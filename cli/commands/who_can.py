@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from cli import exitcodes
-from cli.fleet_options import fleet_grants_option, report_load_errors
+from cli.fleet_options import fleet_grants_option, fleet_strict_option, report_load_errors
 from cli.options import (
     evaluation,
     evaluation_options,
@@ -29,7 +29,7 @@ from permtable.fleet import expand_paths, who_can
     is_flag=True,
     help="Exit 1 when any account can call the API: a guard for sensitive APIs.",
 )
-@click.option("--strict", is_flag=True, help="Count an API missing from an account's table as not callable.")
+@fleet_strict_option
 @evaluation_options
 @shared_output("who_can")
 def command(

@@ -218,3 +218,18 @@ def test_progress_bar_draws_on_a_terminal(monkeypatch):
         for number in range(60):
             tick(f"file-{number}")
     assert "who-can" in terminal.getvalue()
+
+
+def test_strict_makes_an_unlisted_api_a_denied_cell(run_cli):
+    args = ("matrix", PAY_V3, ORDERS, "-g", f"{FLEET}/partners", "--format", "json")
+    plain, strict = run_cli(*args), run_cli(*args, "--strict")
+    assert plain.code == strict.code == 0, (plain, strict)
+    for report, unlisted_cell in ((plain.json(), "callable"), (strict.json(), "denied")):
+        for account in report["accounts"]:
+            # PAY_V3 is a customer-table API: partner accounts' own table does not list it.
+            assert account["cells"][0] == unlisted_cell and account["decisions"][0] == "not_checked"
+        assert shape_errors(report, "matrix-report") == []
+    # Listed APIs are answered the same either way.
+    assert [a["cells"][1] for a in plain.json()["accounts"]] == [
+        a["cells"][1] for a in strict.json()["accounts"]
+    ]
