@@ -139,13 +139,17 @@ def api_input_options(function: F) -> F:
             "Results point at the call sites."
         ),
     )(function)
-    function = click.option(
+    function = apis_file_option(function)
+    return click.argument("apis", nargs=-1)(function)
+
+
+def apis_file_option(function: F) -> F:
+    return click.option(
         "--apis",
         "apis_file",
         type=click.Path(allow_dash=True),
         help="File with one API per line ('#' comments allowed); '-' reads standard input.",
     )(function)
-    return click.argument("apis", nargs=-1)(function)
 
 
 SIZE_UNITS = MappingProxyType({"": 1, "K": 1024, "M": 1024**2, "G": 1024**3})

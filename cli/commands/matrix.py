@@ -6,7 +6,15 @@ import click
 
 from cli import exitcodes
 from cli.fleet_options import fleet_grants_option, fleet_strict_option, report_load_errors
-from cli.options import collect_apis, evaluation, evaluation_options, load_tables, resolve_lang, shared_output
+from cli.options import (
+    apis_file_option,
+    collect_apis,
+    evaluation,
+    evaluation_options,
+    load_tables,
+    resolve_lang,
+    shared_output,
+)
 from cli.output import emit
 from cli.progress import file_progress
 from permtable.fleet import expand_paths, matrix
@@ -15,12 +23,7 @@ from permtable.fleet import expand_paths, matrix
 @click.command(name="matrix")
 @click.argument("apis", nargs=-1)
 @fleet_grants_option
-@click.option(
-    "--apis",
-    "apis_file",
-    type=click.Path(allow_dash=True),
-    help="File with one API per line ('#' comments allowed); '-' reads standard input.",
-)
+@apis_file_option
 @fleet_strict_option
 @evaluation_options
 @shared_output("matrix")

@@ -44,23 +44,29 @@ def workflow_command(name: str, properties: dict[str, object], text: str) -> str
     return f"::{name}{' ' + ','.join(pairs) if pairs else ''}::{escape_data(text)}"
 
 
+def _place(file: str, line: object, column: object) -> dict[str, object]:
+    """Where an annotation goes: GitHub's file, line and col properties."""
+    return {"file": display_path(file), "line": line, "col": column}
+
+
 def _position(result: Record, record: Record) -> dict[str, object]:
     where = finding_location(result, record)
-    if where is None:
-        return {}
-    return {"file": display_path(where.file), "line": where.line, "col": where.column}
+    return {} if where is None else _place(where.file, where.line, where.column)
+
+
+def _input_warning(warning: Record) -> str:
+    """The ``::warning`` for a warning about the input, at its file and line when it has one."""
+    where = file_location(warning)
+    properties = {} if where is None else _place(where.file, where.line, where.column)
+    properties["title"] = "bsscheck: warning about the input"
+    text = warning["message"] + (f" (hint: {warning['hint']})" if warning.get("hint") else "")
+    return workflow_command("warning", properties, text)
 
 
 def _annotations(record: Record) -> Iterator[tuple[str, str]]:
     """(level, command) for every warning about the input and every finding, in input order."""
     for warning in record["warnings"]:
-        where = file_location(warning)
-        properties: dict[str, object] = {}
-        if where is not None:
-            properties = {"file": display_path(where.file), "line": where.line, "col": where.column}
-        properties["title"] = "bsscheck: warning about the input"
-        text = warning["message"] + (f" (hint: {warning['hint']})" if warning.get("hint") else "")
-        yield "warning", workflow_command("warning", properties, text)
+        yield "warning", _input_warning(warning)
     for result in record["results"]:
         kind = finding_kind(result)
         if result["callable"] and kind is None:
@@ -73,12 +79,7 @@ def _annotations(record: Record) -> Iterator[tuple[str, str]]:
         if sites:
             # From a scan: every line that calls the API is annotated, not only the first.
             for site in sites:
-                properties = {
-                    "file": display_path(site["file"]),
-                    "line": site["line"],
-                    "col": site["column"],
-                    "title": title,
-                }
+                properties = {**_place(site["file"], site["line"], site["column"]), "title": title}
                 yield level, workflow_command(level, properties, text)
             continue
         properties = {**_position(result, record), "title": title}
@@ -151,9 +152,7 @@ def validate(record: Record, stream: TextIO) -> None:
         errors += finding.level == "error"
         warnings += finding.level == "warning"
         properties = {
-            "file": display_path(finding.file),
-            "line": finding.line,
-            "col": finding.column,
+            **_place(finding.file, finding.line, finding.column),
             "title": f"bsscheck {finding.rule.id}: {finding.rule.title}",
         }
         stream.write(workflow_command(finding.level, properties, finding.text) + "\n")
@@ -173,11 +172,7 @@ def scan(record: Record, stream: TextIO) -> None:
     unknown = set()
     for api in record["apis"]:
         for site in api["sites"]:
-            properties: dict[str, object] = {
-                "file": display_path(site["file"]),
-                "line": site["line"],
-                "col": site["column"],
-            }
+            properties = _place(site["file"], site["line"], site["column"])
             if api["method"]:
                 notices += 1
                 operation = f" (SDK operation {api['operation']})" if api["operation"] else ""
@@ -194,15 +189,7 @@ def scan(record: Record, stream: TextIO) -> None:
         if where is not None and (where.file, where.line, where.column) in unknown:
             continue
         warnings += 1
-        properties = {"title": "bsscheck: warning about the input"}
-        if where is not None:
-            properties = {
-                "file": display_path(where.file),
-                "line": where.line,
-                "col": where.column,
-                **properties,
-            }
-        stream.write(workflow_command("warning", properties, warning["message"]) + "\n")
+        stream.write(_input_warning(warning) + "\n")
     failure = append_step_summary(markdown.scan, record)
     if failure:
         stream.write(failure + "\n")
