@@ -14,9 +14,10 @@ see the same machine load, and prints the medians:
 - start-up: ``bsscheck can-call -g GRANTS API --format json`` on one API, for the partner and
   the customer sample grants, against ``python -c "import click, yaml"`` (its dependencies' own
   import time); target 1.3x. The ratio is the median of paired runs (each bsscheck run over the
-  baseline run just before it), so a machine whose speed drifts during the benchmark moves both
-  sides of each pair alike. With ``--instructions`` (needs valgrind) the same two commands are
-  also counted in CPU instructions, a measure that does not depend on the machine's load.
+  baseline run that opened its round, moments before), so a machine whose speed drifts during
+  the benchmark moves both sides of each pair alike. With ``--instructions`` (needs valgrind)
+  the same two commands are also counted in CPU instructions, a measure that does not depend
+  on the machine's load.
 - ``--unique``: ``bsscheck can-call --unique --apis LOG`` over a 1,000,000-line API log, against
   a bare Python loop that only splits the log's lines; target 4x, peak RSS reported (and the
   peak RSS at a tenth of the log, to show it does not grow with the file).
@@ -357,33 +358,21 @@ class Row:
     unit: str = "s"
 
     def cells(self) -> list[str]:
-        ratio_value = (
-            self.ratio
-            if self.ratio is not None
-            else (self.measured / self.baseline if self.baseline else None)
-        )
-        ratio = f"{ratio_value:.2f}x" if ratio_value is not None else "-"
-        if self.unit == "instructions":
-            baseline = f"{self.baseline / 1e6:.0f} M" if self.baseline else "-"
-            return [
-                self.name,
-                f"{self.measured / 1e6:.0f} M",
-                baseline,
-                ratio,
-                self.target,
-                "PASS" if self.passed else "FAIL",
-                self.rss,
-            ]
-        baseline = f"{self.baseline:.3f} s" if self.baseline else "-"
+        ratio = self.ratio
+        if ratio is None and self.baseline:
+            ratio = self.measured / self.baseline
         return [
             self.name,
-            f"{self.measured:.3f} s",
-            baseline,
-            ratio,
+            self._amount(self.measured),
+            self._amount(self.baseline) if self.baseline else "-",
+            f"{ratio:.2f}x" if ratio is not None else "-",
             self.target,
             "PASS" if self.passed else "FAIL",
             self.rss,
         ]
+
+    def _amount(self, value: float) -> str:
+        return f"{value / 1e6:.0f} M" if self.unit == "instructions" else f"{value:.3f} s"
 
 
 def print_table(rows: list[Row]) -> None:

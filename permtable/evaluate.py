@@ -5,8 +5,8 @@ request is denied implicitly. A statement with a Condition (or a Resource restri
 the request and cannot be settled offline, so it yields ``conditional``, never a silent allow.
 Partner accounts hold plain action codes through roles; there is no Deny.
 
-Grants are compiled once against the table's permission codes: the tables name a few dozen
-codes, so every code's verdict is computed up front and each API is then a dict lookup.
+Grants are compiled once; each permission code's verdict is computed the first time an API
+needs it and kept, so every further API needing that code is a dict lookup.
 """
 
 from __future__ import annotations
