@@ -167,3 +167,23 @@ def python_code() -> Callable[..., subprocess.CompletedProcess[str]]:
 @pytest.fixture
 def root() -> Path:
     return ROOT
+
+
+def _shape_errors(report: dict[str, Any], shape: str) -> list[str]:
+    from importlib import resources
+
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+
+    schema = json.loads(resources.files("cli.schemas").joinpath("report-v1.schema.json").read_text("utf-8"))
+    registry = Registry().with_resource(schema["$id"], Resource.from_contents(schema))
+    validator = Draft202012Validator({"$ref": f"{schema['$id']}#/$defs/{shape}"}, registry=registry)
+    top = Draft202012Validator(schema)
+    return [error.message for error in (*validator.iter_errors(report), *top.iter_errors(report))]
+
+
+@pytest.fixture
+def shape_errors() -> Callable[[dict[str, Any], str], list[str]]:
+    """``shape_errors(report, shape)``: what the v1 JSON Schema finds wrong with ``report`` as one
+    of its ``$defs`` shapes (who-can-report, diff-report, ...) and as a whole; [] when it fits."""
+    return _shape_errors

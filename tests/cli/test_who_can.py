@@ -7,13 +7,10 @@ tests/permtable/test_fleet.py for the grants of each account).
 from __future__ import annotations
 
 import json
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pytest
-from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
 
 FLEET = "samples/fleet"
 PAY_V3 = "POST /v3/orders/customer-orders/pay"
@@ -27,19 +24,11 @@ roles:
 """
 
 
-def shape_errors(report: dict[str, Any], shape: str) -> list[str]:
-    schema = json.loads(resources.files("cli.schemas").joinpath("report-v1.schema.json").read_text("utf-8"))
-    registry = Registry().with_resource(schema["$id"], Resource.from_contents(schema))
-    validator = Draft202012Validator({"$ref": f"{schema['$id']}#/$defs/{shape}"}, registry=registry)
-    top = Draft202012Validator(schema)
-    return [error.message for error in (*validator.iter_errors(report), *top.iter_errors(report))]
-
-
 def accounts(report: dict[str, Any]) -> dict[str, tuple[str, bool]]:
     return {item["account"]: (item["decision"], item["callable"]) for item in report["accounts"]}
 
 
-def test_who_can_pay_orders_json(run_cli):
+def test_who_can_pay_orders_json(run_cli, shape_errors):
     out = run_cli("who-can", PAY_V3, "-g", FLEET, "--format", "json")
     assert out.code == 0, out
     report = out.json()
@@ -146,7 +135,7 @@ def test_a_conditional_grant_is_not_callable_unless_assumed(run_cli):
     assert accounts(assumed.json()) == {"treasury": ("allowed", True)}
 
 
-def test_strict_counts_an_unlisted_api_as_not_callable(run_cli):
+def test_strict_counts_an_unlisted_api_as_not_callable(run_cli, shape_errors):
     out = run_cli(
         "who-can", PAY_V3, "-g", f"{FLEET}/partners", "--strict", "--fail-if-any", "--format", "json"
     )
@@ -223,7 +212,7 @@ def test_a_broken_file_in_a_directory_is_reported_after_the_others(run_cli, brok
     assert "Traceback" not in out.stderr
 
 
-def test_a_broken_file_is_in_the_json_errors(run_cli, broken_fleet):
+def test_a_broken_file_is_in_the_json_errors(run_cli, broken_fleet, shape_errors):
     out = run_cli("who-can", ORDERS, "-g", str(broken_fleet), "--fail-if-any", "--format", "json")
     assert out.code == 2  # a broken input is never a pass, whatever the answer
     report = out.json()
