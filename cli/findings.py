@@ -15,7 +15,9 @@ from cli.finding_kinds import (  # noqa: F401
     CONDITIONAL,
     DENIED,
     FINDING_KINDS,
+    NEAR_MISS,
     NOT_CALLABLE,
+    OTHER_ACCOUNT_TYPE,
     UNLISTED,
     finding_kind,
 )
@@ -71,7 +73,38 @@ RULES = {
         "checked for it. When it is a near miss of a listed API, the path is probably misspelt and "
         "the real API needs the permission named in the suggestion.",
     ),
+    NEAR_MISS: Rule(
+        "BSS005",
+        NEAR_MISS,
+        "NearMissApi",
+        "API not in the permission table but a near miss of a listed one",
+        "The API is not in the account type's permission table, but it is a small edit away from "
+        "one that is (a typo, another letter case, another method). Read as written it would need "
+        "no permission, which is how a misspelt path passes a check. bsscheck counts it as not "
+        "callable: correct the path to the listed API and grant what that API needs, or, if the "
+        "path really is a different, unlisted API, leave near-miss out of --fail-on.",
+    ),
+    OTHER_ACCOUNT_TYPE: Rule(
+        "BSS006",
+        OTHER_ACCOUNT_TYPE,
+        "OtherAccountTypeApi",
+        "API documented only for the other account type",
+        "The API is listed only in the other account type's permission table (a partner API asked "
+        "of a customer account, or the reverse). It is not taken to be callable by this account: "
+        "call it with an account of the type that lists it, holding the permission named there.",
+    ),
 }
+
+
+UNLISTED_LABELS = {
+    "near_miss": "NEAR MISS of a listed API",
+    "other_account_type": "OTHER ACCOUNT TYPE's API",
+}
+
+
+def unlisted_label(result: Record) -> str:
+    """The short label of an unlisted API that is not callable: why it is not."""
+    return UNLISTED_LABELS.get(result.get("unlisted_reason") or "", "NOT LISTED (--strict)")
 
 
 def api_text(result: Record) -> str:
@@ -109,6 +142,12 @@ def grant_source(grant: Record) -> str:
 def fixes(result: Record) -> list[str]:
     """What to do, one sentence per missing permission (empty when nothing is to be done)."""
     if result["entry"] is None:
+        other = result.get("listed_for")
+        if other:
+            return [
+                f"call it with a {other['type']} account holding "
+                f"{(' or ' if other['mode'] == 'any' else ' and ').join(other['permissions'])}"
+            ]
         return [
             f"did you mean {s['api']}? ({s['reason']}; it needs {' | '.join(s['permissions'])})"
             for s in result["suggestions"]
@@ -139,6 +178,11 @@ def reason(result: Record) -> str:
     """Why the result is what it is, in one sentence."""
     decision = result["decision"]
     if result["entry"] is None:
+        other = result.get("listed_for")
+        if other:
+            return f"documented only in the {other['type']} table: not callable by this account type"
+        if result["suggestions"] and not result["callable"]:
+            return "not in the permission table, but a near miss of a listed API: counted as not callable"
         if result["callable"]:
             return "not in the permission table: no fine-grained permission is checked"
         return "not in the permission table; --strict counts it as not callable"

@@ -22,7 +22,8 @@ CELL_LABELS = {
 }
 CELL_LEGEND = (
     "yes: callable; yes*: not in the account type's table, no fine-grained check (callable); "
-    "no*: not in the table, counted not callable (--strict); "
+    "no*: not in the table, counted not callable (documented only for the other account type, "
+    "a near miss of a listed API, or --strict); "
     "no: not granted; DENY: an IAM Deny matches; cond: depends on an IAM Condition (not callable)"
 )
 

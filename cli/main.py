@@ -32,8 +32,25 @@ COMMANDS = {
 }
 
 
+class BareCommand(Exception):
+    """A group called with nothing to do: its help, as a usage error (exit 2, on stderr).
+
+    Raised here rather than left to click, whose answer changed in 8.2 (help on stdout and
+    exit 0 before it): the contract must not depend on the installed click.
+    """
+
+    def __init__(self, ctx: click.Context) -> None:
+        super().__init__("no command given")
+        self.ctx = ctx
+
+
 class LazyGroup(click.Group):
     """Lists every command but imports a command's module only when it runs (fast start-up)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args and self.no_args_is_help and not ctx.resilient_parsing:
+            raise BareCommand(ctx)
+        return super().parse_args(ctx, args)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
@@ -62,10 +79,6 @@ def main() -> None:
     """
 
 
-# click >= 8.2 raises this when a command with no_args_is_help gets no arguments.
-_NO_ARGS_IS_HELP: type[Exception] | tuple[()] = getattr(click.exceptions, "NoArgsIsHelpError", ())
-
-
 def run(argv: list[str] | None = None) -> None:
     """Run bsscheck and exit with its code (``SystemExit``): the whole command, in-process."""
     for stream in (sys.stdout, sys.stderr):
@@ -78,10 +91,9 @@ def run(argv: list[str] | None = None) -> None:
     except InputError as error:
         click.echo(f"bsscheck: error: {error}", err=True)
         code = exitcodes.INPUT_ERROR
-    except _NO_ARGS_IS_HELP as error:
+    except BareCommand as bare:
         # A bare command with nothing to check: show its help, as a usage error.
-        ctx = getattr(error, "ctx", None)
-        click.echo(ctx.get_help() if ctx else str(error), err=True)
+        click.echo(bare.ctx.get_help(), err=True)
         code = exitcodes.INPUT_ERROR
     except click.UsageError as error:
         error.show()

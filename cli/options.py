@@ -90,9 +90,11 @@ def gate_options(function: F) -> F:
         multiple=True,
         type=click.Choice(FINDING_KINDS),
         help=(
-            "Findings that make the exit code 1 (repeatable). Default: not-callable, i.e. any API "
-            "that is not callable. denied: an explicit Deny; conditional: a Condition decides; "
-            "unlisted: an API not in the table (typo or not)."
+            "Findings that make the exit code 1 (repeatable). Default: not-callable, near-miss "
+            "and other-account-type, i.e. any API that is not callable. not-callable: any other "
+            "API that is not callable; denied: an explicit Deny; conditional: a Condition decides; "
+            "unlisted: an API not in the table (typo or not); near-miss: an unlisted API a small "
+            "edit away from a listed one; other-account-type: an API only the other type's table lists."
         ),
     )(function)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from permtable.documents import DEFAULT_MAX_BYTES, decode, iter_text_blocks, open_binary
@@ -62,6 +62,11 @@ class ApiRef:
     def api(self) -> str:
         return f"{self.method} {self.path}"
 
+    @property
+    def holes(self) -> tuple[int, ...]:
+        """Positions of ``{placeholder}`` segments: values the caller did not say."""
+        return tuple(position for position, segment in enumerate(self.segments) if is_placeholder(segment))
+
 
 def is_placeholder(segment: str) -> bool:
     return len(segment) > 2 and segment.startswith("{") and segment.endswith("}")
@@ -69,6 +74,50 @@ def is_placeholder(segment: str) -> bool:
 
 def split_path(path: str) -> tuple[str, ...]:
     return tuple(segment for segment in path.split("/") if segment)
+
+
+def remove_dot_segments(segments: Iterable[str]) -> tuple[str, ...]:
+    """RFC 3986 §5.2.4 over decoded segments: ``.`` goes, ``..`` takes the segment before it.
+
+    urllib3, curl and OkHttp do this before a request leaves the client, and gateways do it
+    again after decoding ``%2E``, so ``.../autorenew/../../customer-orders/pay`` is judged as
+    the ``.../customer-orders/pay`` it reaches. A ``..`` at the root stays at the root.
+    """
+    kept: list[str] = []
+    for segment in segments:
+        if segment == "..":
+            if kept:
+                kept.pop()
+        elif segment != ".":
+            kept.append(segment)
+    return tuple(kept)
+
+
+def path_segments(raw_path: str) -> tuple[str, ...]:
+    """A path as sent on the wire -> its decoded segments, as the server routes them.
+
+    The path is split at literal ``/`` first and each segment decoded after, so ``%2F`` stays
+    inside its segment (``details/CS%2F123`` is one ``{order_id}``); percent-encoded dots are
+    dots, and dot segments are removed after decoding.
+    """
+    if "%" not in raw_path:
+        return remove_dot_segments(split_path(raw_path))
+    from urllib.parse import unquote  # noqa: PLC0415  (a start-up need not pay for it)
+
+    return remove_dot_segments(unquote(segment) for segment in split_path(raw_path))
+
+
+def join_segments(segments: Iterable[str]) -> str:
+    """The path of decoded segments, as it goes on the wire: a ``/`` inside a segment is
+    written ``%2F`` again, and a ``%`` that would start an escape ``%25``, so ``path_segments``
+    reads it back (a lone ``%`` stays as written: it decodes to itself)."""
+    return "/" + "/".join(_escape_segment(segment) for segment in segments)
+
+
+def _escape_segment(segment: str) -> str:
+    if "%" in segment:
+        segment = re.sub(r"%(?=[0-9A-Fa-f]{2})", "%25", segment)
+    return segment.replace("/", "%2F")
 
 
 def parse_api(text: str, location: Location | None = None) -> ApiRef:
@@ -131,20 +180,19 @@ def parse_api(text: str, location: Location | None = None) -> ApiRef:
         raw_path = parts.path or "/"
     else:
         raw_path = target.split("?", 1)[0].split("#", 1)[0]
-    if "%" in raw_path:
-        from urllib.parse import unquote  # noqa: PLC0415  (a start-up need not pay for it)
-
-        decoded = unquote(raw_path)
-    else:
-        decoded = raw_path
+    segments = path_segments(raw_path)
+    decoded = "/".join(segments)
     if not decoded.isprintable() and re.search(_ANY_CONTROL, decoded):
         # Checked again after decoding: %0A or %1B would otherwise reach reports and terminals.
         raise InputError("API path contains encoded control characters", where)
-    segments = split_path(decoded)
     if not segments:
-        raise InputError(f"{_shorten(stripped)!r} has an empty path", where, 'write it as "METHOD /path"')
-    path = "/" + "/".join(segments)
-    return ApiRef(method, path, segments, stripped, host, location)
+        raise InputError(
+            f"{_shorten(stripped)!r} has an empty path"
+            + (" once its dot segments are removed" if split_path(raw_path) else ""),
+            where,
+            'write it as "METHOD /path"',
+        )
+    return ApiRef(method, join_segments(segments), segments, stripped, host, location)
 
 
 def _operation_ref(name: str, where: Location) -> ApiRef:

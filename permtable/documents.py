@@ -320,6 +320,11 @@ def parse_document(text: str, name: str, json_syntax: bool = False) -> Node:
             _check_depth(yaml.parse(text, Loader=loader_class), name)
         root = yaml.compose(text, Loader=loader_class)
     except yaml.YAMLError as error:
+        # libyaml (bundled in some PyYAML wheels) has a nesting limit of its own, with its own
+        # message. Our limit is the contract: the error path re-reads the text with PyYAML's
+        # pure-Python event parser (iterative, without such a limit), so a text nesting deeper
+        # than MAX_DEPTH before the first error gets our message whichever wheel is installed.
+        _check_depth_before_error(text, name, yaml)
         if json_syntax:
             # Valid JSON that YAML refuses (surrogate-pair escapes, keys over 1024 characters):
             # read it with json alone, at the cost of line numbers inside it.
@@ -366,6 +371,17 @@ def _check_depth(events: Iterable[Any], name: str) -> None:
                 )
         elif kind in ("MappingEndEvent", "SequenceEndEvent"):
             depth -= 1
+
+
+def _check_depth_before_error(text: str, name: str, yaml: Any) -> None:
+    """Raise our depth error if the text nests deeper than MAX_DEPTH before it breaks.
+
+    Runs only when libyaml has refused the text, so valid files never pay for the slower parser.
+    """
+    try:
+        _check_depth(yaml.parse(text, Loader=yaml.SafeLoader), name)
+    except yaml.YAMLError:
+        return  # broken before it got that deep: libyaml's own error is the one to report
 
 
 def _from_json(text: str, name: str) -> Node:

@@ -11,13 +11,14 @@ needs it and kept, so every further API needing that code is a dict lookup.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
 
 from permtable.apis import ApiRef
 from permtable.errors import Notice
 from permtable.grants import ACCOUNT_ACTIONS, Effect, Grants, Statement
 from permtable.model import AccountType, Entry, Mode, Table
-from permtable.records import record
+from permtable.records import record, replace
 from permtable.router import Suggestion
 from permtable.tables import IndexedTable
 
@@ -31,6 +32,53 @@ class Decision(str, Enum):
 
     def __str__(self) -> str:
         return self.value
+
+
+class Unlisted(str, Enum):
+    """Why an API missing from the account's table is not read as "no check, callable"."""
+
+    NEAR_MISS = "near_miss"  # a small edit away from a listed API: most likely a typo of it
+    OTHER_ACCOUNT_TYPE = "other_account_type"  # documented only for the other account type
+
+    def __str__(self) -> str:
+        return self.value
+
+
+# Worst first: how an API with {holes} is decided when its values could reach several rows.
+_SEVERITY = {
+    Decision.EXPLICIT_DENY: 0,
+    Decision.IMPLICIT_DENY: 1,
+    Decision.CONDITIONAL: 2,
+    Decision.NOT_CHECKED: 3,
+    Decision.ALLOWED: 4,
+}
+
+
+@record
+class Route:
+    """Where an API leads in one account type's table; computed once, evaluated per account."""
+
+    candidates: tuple[Entry | None, ...]  # the rows it can reach; None: an unlisted path
+    suggestions: tuple[Suggestion, ...] = ()  # near misses, for an API no row matches
+    other_entry: Entry | None = None  # the other type's row, for an API only that table lists
+
+    @property
+    def listed(self) -> tuple[Entry, ...]:
+        return tuple(entry for entry in self.candidates if entry is not None)
+
+
+def route(ref: ApiRef, indexed: IndexedTable, other: Callable[[], IndexedTable] | None = None) -> Route:
+    """Resolve ``ref`` once: its rows, and for an unlisted API its near misses and the other
+    account type's row. ``other`` gives the other type's table, asked for only when the API
+    is unlisted (None: not looked up)."""
+    candidates = indexed.router.candidates(ref)
+    if any(entry is not None for entry in candidates):
+        return Route(candidates)
+    other_entry = None
+    if other is not None:
+        other_entry = next((entry for entry in other().router.candidates(ref) if entry is not None), None)
+    suggestions = () if other_entry is not None else tuple(indexed.router.suggestions(ref))
+    return Route(candidates, suggestions, other_entry)
 
 
 @record
@@ -98,6 +146,22 @@ class ApiResult:
     # With --unique: how many inputs named this endpoint (``ref`` is the first). None: not
     # counted, every input is a result of its own.
     count: int | None = None
+    # An API the account's table does not list but the other type's table does: its row there.
+    other_entry: Entry | None = None
+    # An API with {holes} that could reach several rows: ``entry`` is the worst of them, these
+    # are the others (each decided the same way), so what to grant covers every value.
+    alternatives: tuple[ApiResult, ...] = ()
+
+    @property
+    def unlisted_kind(self) -> Unlisted | None:
+        """Why an API the table does not list is a finding, or None (listed, or plainly unlisted)."""
+        if self.entry is not None:
+            return None
+        if self.other_entry is not None:
+            return Unlisted.OTHER_ACCOUNT_TYPE
+        if self.suggestions:
+            return Unlisted.NEAR_MISS
+        return None
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -131,8 +195,16 @@ class Evaluator:
     A service, not a value: it caches one check per permission code, so it is a plain class.
     """
 
-    def __init__(self, indexed: IndexedTable, grants: Grants, options: Options | None = None) -> None:
+    def __init__(
+        self,
+        indexed: IndexedTable,
+        grants: Grants,
+        options: Options | None = None,
+        other: Callable[[], IndexedTable] | None = None,
+    ) -> None:
         table = indexed.table
+        # The other account type's table, read only for an API the account's own table lacks.
+        self._other = other
         if grants.account_type is not table.account_type:
             raise ValueError("grants and table are for different account types")
         self.indexed = indexed
@@ -152,18 +224,51 @@ class Evaluator:
             check = self._checks[code] = self._compute(self.grants, code, self.options)
         return check
 
+    def route(self, ref: ApiRef) -> Route:
+        return route(ref, self.indexed, self._other)
+
     def evaluate(self, ref: ApiRef, notes: tuple[str, ...] = ()) -> ApiResult:
-        entry = self.indexed.router.resolve(ref)
-        if entry is None:
-            return ApiResult(
-                ref,
-                None,
-                Decision.NOT_CHECKED,
-                callable=not self.options.strict,
-                suggestions=tuple(self.indexed.router.suggestions(ref)),
-                notes=notes,
+        return self.evaluate_route(self.route(ref), ref, notes)
+
+    def evaluate_route(self, where: Route, ref: ApiRef, notes: tuple[str, ...] = ()) -> ApiResult:
+        listed = where.listed
+        if not listed:
+            return self._unlisted(where, ref, notes)
+        if len(where.candidates) == 1:
+            return self.evaluate_entry(listed[0], ref, notes)
+        # A {hole} whose value decides the row: every row it can reach is decided, and the
+        # worst answers for the API, so no value the caller may send is called callable wrongly.
+        results = [self.evaluate_entry(entry, ref) for entry in listed]
+        worst = min(results, key=lambda result: (result.callable, _SEVERITY[result.decision]))
+        holes = ", ".join(dict.fromkeys(ref.segments[position] for position in ref.holes))
+        reach = ", ".join(entry.api for entry in listed)
+        unlisted = " or an unlisted path" if None in where.candidates else ""
+        note = (
+            f"{holes} could make this any of {len(listed)} listed API{'s' if len(listed) > 1 else ''} "
+            f"({reach}){unlisted}; decided by the worst: {worst.entry.api if worst.entry else ref.api}"
+        )
+        others = tuple(result for result in results if result is not worst)
+        return replace(worst, notes=(*notes, note, *worst.notes), alternatives=others)
+
+    def _unlisted(self, where: Route, ref: ApiRef, notes: tuple[str, ...]) -> ApiResult:
+        kind = self.table.account_type
+        if where.other_entry is not None:
+            # Huawei documents the API for the other type only; nothing says this type may call
+            # it, so the strict reading is that it cannot.
+            other = where.other_entry
+            needs = (" or " if other.mode is Mode.ANY else " and ").join(other.permissions)
+            note = (
+                f"documented only for {other.table.value} accounts ({other.api} needs {needs} there): "
+                f"a {kind.value} account is not taken to be able to call it"
             )
-        return self.evaluate_entry(entry, ref, notes)
+            return ApiResult(ref, None, Decision.NOT_CHECKED, False, notes=(*notes, note), other_entry=other)
+        if where.suggestions:
+            # A typo of a listed API would read as "not listed, so callable": the strict reading
+            # takes it for the API it nearly names, which this account has not been shown to hold.
+            return ApiResult(
+                ref, None, Decision.NOT_CHECKED, False, suggestions=where.suggestions, notes=notes
+            )
+        return ApiResult(ref, None, Decision.NOT_CHECKED, callable=not self.options.strict, notes=notes)
 
     def evaluate_entry(self, entry: Entry, ref: ApiRef, notes: tuple[str, ...] = ()) -> ApiResult:
         checks = tuple(self.check_permission(code) for code in entry.permissions)

@@ -20,7 +20,7 @@ from typing import Generic, TypeVar
 from permtable.apis import ApiRef, split_path
 from permtable.documents import DEFAULT_MAX_BYTES
 from permtable.errors import InputError, Location, Notice
-from permtable.evaluate import ApiResult, Decision, Evaluator, Options
+from permtable.evaluate import ApiResult, Decision, Evaluator, Options, Route, route
 from permtable.grants import Grants, load_grants_file, review_grants
 from permtable.model import AccountType, Entry, Table
 from permtable.records import record, replace
@@ -242,9 +242,8 @@ def _focused(indexed: IndexedTable, entries: Sequence[Entry]) -> IndexedTable:
     return IndexedTable(narrowed, indexed.router)
 
 
-def _unlisted(ref: ApiRef, options: Options) -> ApiResult:
-    # Suggestions are computed once per table for the report, not once per account.
-    return ApiResult(ref, None, Decision.NOT_CHECKED, callable=not options.strict)
+def _route(ref: ApiRef, tables: TableSet, kind: AccountType) -> Route:
+    return route(ref, tables.get(kind), lambda: tables.get(kind.other))
 
 
 def _errors_and_skipped(run: FleetRun[T]) -> dict[str, object]:
@@ -270,10 +269,23 @@ class Listing:
     entry: Entry | None
     suggestions: tuple[Suggestion, ...]
 
+    # The other account type's row, for an API only that type's table lists.
+    other_entry: Entry | None = None
+
     def note(self, options: Options) -> str | None:
         if self.entry is not None:
             return None
         kind = self.table.account_type.value
+        if self.other_entry is not None:
+            return (
+                f"documented only for {self.other_entry.table.value} accounts: "
+                f"{kind} accounts are not counted as able to call it"
+            )
+        if self.suggestions:
+            return (
+                f"not in the {kind} table, but a near miss of {self.suggestions[0].entry.api}: "
+                f"{kind} accounts are not counted as able to call it"
+            )
         if options.strict:
             return f"not in the {kind} table; --strict counts it as not callable for {kind} accounts"
         return f"not in the {kind} table: {kind} accounts need no fine-grained permission for it"
@@ -300,6 +312,7 @@ def account_answer_record(item: Audited[ApiResult]) -> dict[str, object]:
         "granted_by": [grant.to_dict() for grant in result.granted_by],
         "denied_by": [grant.to_dict() for check in result.checks for grant in check.denied_by],
         "missing": list(result.missing),
+        "unlisted_reason": result.unlisted_kind.value if result.unlisted_kind else None,
     }
 
 
@@ -357,24 +370,25 @@ def who_can(
     """Which accounts of the fleet can call ``ref``, each against its own type's table."""
     listings: dict[AccountType, Listing] = {}
     focused: dict[AccountType, IndexedTable] = {}
-    for kind in AccountType:
+    # Routed once per account type, as can-call routes it (holes, near misses, the other
+    # type's table), then decided per account.
+    routes = {kind: _route(ref, tables, kind) for kind in AccountType}
+    for kind, where in routes.items():
         indexed = tables.get(kind)
-        entry = indexed.router.resolve(ref)
-        suggestions = () if entry else tuple(indexed.router.suggestions(ref))
-        listings[kind] = Listing(indexed.table, entry, suggestions)
-        focused[kind] = _focused(indexed, [entry] if entry else [])
+        entry = where.listed[0] if where.listed else None
+        listings[kind] = Listing(indexed.table, entry, where.suggestions, where.other_entry)
+        focused[kind] = _focused(indexed, where.listed)
 
     def answer(grants: Grants) -> ApiResult:
-        entry = listings[grants.account_type].entry
-        if entry is None:
-            return _unlisted(ref, options)
-        return Evaluator(focused[grants.account_type], grants, options).evaluate_entry(entry, ref)
+        kind = grants.account_type
+        return Evaluator(focused[kind], grants, options).evaluate_route(routes[kind], ref)
 
     run = audit_files(fleet, tables, answer, max_bytes, on_file)
     typos = [
         Notice(
-            f"{ref.text} is not in the {kind.value} table, so every {kind.value} account can call it; "
-            f"did you mean {listing.suggestions[0].entry.api}? ({listing.suggestions[0].reason})",
+            f"{ref.text} is not in the {kind.value} table, but a near miss of "
+            f"{listing.suggestions[0].entry.api} ({listing.suggestions[0].reason}): "
+            f"{kind.value} accounts are not counted as able to call it",
             ref.location or Location(),
         )
         for kind, listing in listings.items()
@@ -415,10 +429,15 @@ class Column:
     """One API of the matrix and its row in each account type's table (None: not listed)."""
 
     ref: ApiRef
-    entries: tuple[tuple[AccountType, Entry | None], ...]
+    routes: tuple[tuple[AccountType, Route], ...]
 
-    def entry(self, kind: AccountType) -> Entry | None:
-        return dict(self.entries)[kind]
+    @property
+    def entries(self) -> tuple[tuple[AccountType, Entry | None], ...]:
+        """The first row each table lists the API at (None: not listed)."""
+        return tuple((kind, where.listed[0] if where.listed else None) for kind, where in self.routes)
+
+    def route(self, kind: AccountType) -> Route:
+        return dict(self.routes)[kind]
 
 
 @record
@@ -499,23 +518,18 @@ def matrix(
     for ref in _table_refs(tables) if refs is None else refs:
         unique.setdefault((ref.method, ref.path), ref)
     columns = [
-        Column(ref, tuple((kind, tables.get(kind).router.resolve(ref)) for kind in AccountType))
+        Column(ref, tuple((kind, _route(ref, tables, kind)) for kind in AccountType))
         for ref in unique.values()
     ]
-
-    unlisted = cell(Decision.NOT_CHECKED, not options.strict)
-    rows = {kind: [(column.ref, column.entry(kind)) for column in columns] for kind in AccountType}
+    rows = {kind: [(column.ref, column.route(kind)) for column in columns] for kind in AccountType}
 
     def answer(grants: Grants) -> tuple[Cell, ...]:
         kind = grants.account_type
         evaluator = Evaluator(tables.get(kind), grants, options)
         cells = []
-        for ref, entry in rows[kind]:
-            if entry is None:
-                cells.append(unlisted)
-            else:
-                result = evaluator.evaluate_entry(entry, ref)
-                cells.append(cell(result.decision, result.callable))
+        for ref, where in rows[kind]:
+            result = evaluator.evaluate_route(where, ref)
+            cells.append(cell(result.decision, result.callable))
         return tuple(cells)
 
     run = audit_files(fleet, tables, answer, max_bytes, on_file)
@@ -533,17 +547,16 @@ def matrix(
         run = replace(run, audited=audited)
     else:
         for column in columns:
-            for kind, entry in column.entries:
-                if entry is None and kind in run.types:
-                    near = tables.get(kind).router.suggestions(column.ref)
-                    if near:
-                        notices.append(
-                            Notice(
-                                f"{column.ref.text} is not in the {kind.value} table, so every "
-                                f"{kind.value} account can call it; did you mean {near[0].entry.api}? "
-                                f"({near[0].reason})",
-                                column.ref.location or Location(),
-                            )
+            for kind, where in column.routes:
+                if where.suggestions and kind in run.types:
+                    near = where.suggestions[0]
+                    notices.append(
+                        Notice(
+                            f"{column.ref.text} is not in the {kind.value} table, but a near miss of "
+                            f"{near.entry.api} ({near.reason}): {kind.value} accounts are not counted "
+                            "as able to call it",
+                            column.ref.location or Location(),
                         )
+                    )
     run = replace(run, notices=(*run.notices, *notices))
     return MatrixReport(tuple(columns), run, options, scope)

@@ -20,6 +20,11 @@ class AccountType(str, Enum):
     def __str__(self) -> str:
         return self.value
 
+    @property
+    def other(self) -> AccountType:
+        """The other account type: its table is consulted for an API this one does not list."""
+        return AccountType.CUSTOMER if self is AccountType.PARTNER else AccountType.PARTNER
+
 
 class Mode(str, Enum):
     """How a row's permissions combine.

@@ -27,7 +27,7 @@ DEFAULT_OPTIONS = Options()
 
 
 def other_type(account_type: AccountType) -> AccountType:
-    return AccountType.CUSTOMER if account_type is AccountType.PARTNER else AccountType.PARTNER
+    return account_type.other
 
 
 def can_call(
@@ -42,7 +42,7 @@ def can_call(
     # The other type's table is read only when it can matter: for an API the account's own
     # table does not list, and for a grant naming a code its own table does not know.
     other_kind = other_type(grants.account_type)
-    evaluator = Evaluator(indexed, grants, options)
+    evaluator = Evaluator(indexed, grants, options, other=lambda: tables.get(other_kind))
     results = []
     for ref in refs:
         notes: tuple[str, ...] = ()
@@ -50,11 +50,6 @@ def can_call(
             notes += (
                 f"host {ref.host} is not a BSS endpoint ({', '.join(BSS_HOSTS)}); "
                 "its path was checked against the BSS table anyway",
-            )
-        if indexed.router.resolve(ref) is None and tables.get(other_kind).router.resolve(ref) is not None:
-            notes += (
-                f"listed only in the {other_kind.value} table; "
-                f"{grants.account_type.value} accounts need no fine-grained permission for it",
             )
         results.append(evaluator.evaluate(ref, notes))
     reviewed = review_grants(grants, indexed.table.permissions, _Codes(tables, other_kind))
@@ -67,9 +62,12 @@ def endpoint_key(indexed: IndexedTable) -> Callable[[ApiRef], Hashable]:
     results carry a note about it). Inputs with one key get one and the same answer."""
 
     def key(ref: ApiRef) -> Hashable:
-        entry = indexed.router.resolve(ref)
+        candidates = indexed.router.candidates(ref)
         foreign = ref.host if ref.host is not None and ref.host not in BSS_HOSTS else None
-        return (entry.index if entry is not None else ref.api, foreign)
+        if len(candidates) == 1 and candidates[0] is not None:
+            return (candidates[0].index, foreign)
+        # Unlisted, or {holes} reaching several rows: its own spelling is its endpoint.
+        return (ref.api, foreign)
 
     return key
 

@@ -61,6 +61,9 @@ def result_record(result: ApiResult, table: Table, lang: str) -> dict[str, objec
             "permission_names": [],
             "suggestions": [suggestion.to_dict(lang) for suggestion in result.suggestions],
             "notes": list(result.notes),
+            "unlisted_reason": result.unlisted_kind.value if result.unlisted_kind else None,
+            "listed_for": _other_type_record(result.other_entry, lang) if result.other_entry else None,
+            "alternatives": [result_record(other, table, lang) for other in result.alternatives],
         }
     )
     if entry:
@@ -77,6 +80,17 @@ def result_record(result: ApiResult, table: Table, lang: str) -> dict[str, objec
     return record
 
 
+def _other_type_record(entry: Entry, lang: str) -> dict[str, object]:
+    """The other account type's row for an API only that type's table lists."""
+    return {
+        "type": entry.table.value,
+        "api": entry.api,
+        "mode": entry.mode.value,
+        "permissions": list(entry.permissions),
+        "description": entry.description.get(lang),
+    }
+
+
 def summary_record(results: tuple[ApiResult, ...]) -> dict[str, object]:
     decisions = Counter(result.decision.value for result in results)
     record: dict[str, object] = {
@@ -85,6 +99,7 @@ def summary_record(results: tuple[ApiResult, ...]) -> dict[str, object]:
         "not_callable": sum(1 for result in results if not result.callable),
         "decisions": {decision.value: decisions.get(decision.value, 0) for decision in Decision},
         "suspected_typos": sum(1 for result in results if result.suggestions),
+        "other_account_type": sum(1 for result in results if result.other_entry is not None),
     }
     if any(result.count is not None for result in results):
         # --unique: the inputs counted into the ``total`` distinct endpoints.

@@ -77,6 +77,25 @@ class Router:
         root = self._roots.get(ref.method)
         return _walk(root, ref.segments, 0) if root else None
 
+    def candidates(self, ref: ApiRef) -> tuple[Entry | None, ...]:
+        """Every row a request could reach when ``ref`` has ``{holes}``; None: an unlisted path.
+
+        A hole stands for a value the caller did not say (``{op}``, an f-string field), so it
+        may be any literal the table has at that point as well as any other value. Each choice
+        is routed as the server would route it (literal, then placeholder, then ``**``). Where
+        the reachable rows depend on later choices the answer may include a row more than the
+        exact set: more candidates only make the decision stricter. Without holes this is
+        ``(resolve(ref),)``. Rows come in table order, None last.
+        """
+        root = self._roots.get(ref.method)
+        if root is None:
+            return (None,)
+        if not ref.holes:
+            return (_walk(root, ref.segments, 0),)
+        found = _reachable(root, ref.segments, 0)
+        listed = sorted((entry for entry in found if entry is not None), key=lambda entry: entry.index)
+        return (*listed, None) if None in found else tuple(listed)
+
     def suggestions(self, ref: ApiRef) -> list[Suggestion]:
         """Listed APIs near an unmatched one: other method, other case, a small typo."""
         found: list[Suggestion] = []
@@ -116,6 +135,40 @@ def _walk(node: _TrieNode, segments: tuple[str, ...], position: int) -> Entry | 
         if found is not None:
             return found
     return node.glob_entry
+
+
+def _reachable(node: _TrieNode, segments: tuple[str, ...], position: int) -> set[Entry | None]:
+    """What ``_walk`` could return for some value of each hole (see ``Router.candidates``)."""
+    if position == len(segments):
+        return {node.entry or node.glob_entry}
+    segment = segments[position]
+    if not is_placeholder(segment):
+        return _routed(node, node.literals.get(segment), segments, position)
+    found: set[Entry | None] = set()
+    for child in node.literals.values():  # the hole holds one of the literals written here
+        found |= _routed(node, child, segments, position)
+    found |= _routed(node, None, segments, position)  # ... or any other value
+    return found
+
+
+def _routed(
+    node: _TrieNode, literal: _TrieNode | None, segments: tuple[str, ...], position: int
+) -> set[Entry | None]:
+    """``_walk``'s priority at one segment, over sets: the literal child, else the
+    placeholder child, else the ``**`` row here (None where nothing matches)."""
+    found: set[Entry | None] = set()
+    fallback = True
+    if literal is not None:
+        deeper = _reachable(literal, segments, position + 1)
+        found |= deeper - {None}
+        fallback = None in deeper
+    if fallback and node.placeholder is not None:
+        deeper = _reachable(node.placeholder, segments, position + 1)
+        found |= deeper - {None}
+        fallback = None in deeper
+    if fallback:
+        found.add(node.glob_entry)
+    return found
 
 
 def _near_miss(ref: ApiRef, entry: Entry) -> str | None:

@@ -225,3 +225,34 @@ def test_action_from_source_and_scan(action_env):
     done = _run_step(action_env)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["summary"]["apis"] == 5
+
+
+# --------------------------------------------------------------------------- dependency floors
+
+
+def _declared_floors() -> dict[str, str]:
+    import tomllib  # Python 3.11+; the floors test is skipped on 3.10, the others are not
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    floors = {}
+    for requirement in project["dependencies"]:
+        name, _, version = requirement.partition(">=")
+        floors[name.strip().lower()] = version.strip()
+    return floors
+
+
+def test_ci_tests_the_oldest_declared_dependency_versions():
+    pytest.importorskip("tomllib")
+    pins = {}
+    for line in (ROOT / ".ci" / "oldest-constraints.txt").read_text("utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            pins[name.strip().lower()] = version.strip()
+    floors = _declared_floors()
+    assert set(pins) == set(floors), "every run-time dependency has its floor pinned, and only those"
+    for name, floor in floors.items():
+        # "13" and "13.0.0" are one version: compare them padded.
+        padded = [int(part) for part in floor.split(".")] + [0] * 3
+        pinned = [int(part) for part in pins[name].split(".")] + [0] * 3
+        assert padded[:3] == pinned[:3], (name, floor, pins[name])
+    assert ".ci/oldest-constraints.txt" in (ROOT / ".ci" / "run").read_text("utf-8")

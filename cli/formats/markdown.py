@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from cli.findings import api_text, fixes, grant_source, input_findings, reason
+from cli.findings import api_text, fixes, grant_source, input_findings, reason, unlisted_label
 from cli.fleet_text import (
     CELL_LEGEND,
     account_reasons,
@@ -116,13 +116,16 @@ def literals(result: Record) -> list[str]:
     for suggestion in result["suggestions"]:
         found.append(suggestion["api"])
         found.extend(suggestion["permissions"])
+    if result.get("listed_for"):
+        found.append(result["listed_for"]["api"])
+        found.extend(result["listed_for"]["permissions"])
     return found + grant_literals(_grants(result))
 
 
 def decision(result: Record) -> str:
     if result["decision"] == "not_checked":
         if not result["callable"]:
-            return "**NOT LISTED** (--strict)"
+            return f"**{unlisted_label(result)}**"
         if result["suggestions"]:
             return "not listed: **suspected typo**"
     return DECISION_LABELS[result["decision"]]
@@ -348,7 +351,7 @@ def _fleet_problems(record: Record) -> list[str]:
 
 def _account_decision(account: Record) -> str:
     if account["decision"] == "not_checked" and not account["callable"]:
-        return "**NOT LISTED** (--strict)"
+        return f"**{unlisted_label(account)}**"
     return DECISION_LABELS[account["decision"]]
 
 

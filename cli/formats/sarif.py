@@ -21,7 +21,9 @@ from cli.findings import (
     CONDITIONAL,
     DENIED,
     INPUT_RULES,
+    NEAR_MISS,
     NOT_CALLABLE,
+    OTHER_ACCOUNT_TYPE,
     RULES,
     UNLISTED,
     UNREADABLE,
@@ -45,7 +47,14 @@ SARIF_VERSION = "2.1.0"
 # every alert once).
 FINGERPRINT_KEY = "bsscheck/v1"
 
-LEVELS = {NOT_CALLABLE: "error", DENIED: "error", CONDITIONAL: "warning", UNLISTED: "warning"}
+LEVELS = {
+    NOT_CALLABLE: "error",
+    DENIED: "error",
+    CONDITIONAL: "warning",
+    UNLISTED: "warning",
+    NEAR_MISS: "error",
+    OTHER_ACCOUNT_TYPE: "error",
+}
 RULE_ORDER = tuple(RULES)  # ruleIndex is the position in this order
 
 

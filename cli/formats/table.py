@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from cli.findings import fixes, grant_source, where_to_grant
+from cli.findings import fixes, grant_source, unlisted_label, where_to_grant
 from cli.fleet_text import (
     CELL_LEGEND,
     account_reasons,
@@ -44,7 +44,7 @@ DECISION_LABELS = {
 def decision_text(result: Record) -> Text:
     label, style = DECISION_LABELS[result["decision"]]
     if result["decision"] == "not_checked" and not result["callable"]:
-        label, style = "NOT LISTED (--strict)", "red"
+        label, style = unlisted_label(result), "red"
     return Text(label, style=style)
 
 

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from functools import cache
 from urllib.parse import unquote
 
-from permtable.apis import BSS_HOSTS, is_placeholder, split_path
+from permtable.apis import BSS_HOSTS, is_placeholder, join_segments, remove_dot_segments, split_path
 from permtable.records import record
 
 HOLE = "\x00"
@@ -99,7 +99,8 @@ def normalise(raw: str) -> tuple[str, ...]:
             segments.append(PARAM)
         else:
             segments.append(unquote(segment))
-    return tuple(segments)
+    # Where the request really goes: ``/v2/x/{param}/../pay`` is ``/v2/x/pay`` (parse_api's rule).
+    return remove_dot_segments(segments)
 
 
 def find_paths(text: str) -> Iterator[FoundPath]:
@@ -118,7 +119,7 @@ def find_paths(text: str) -> Iterator[FoundPath]:
         yield FoundPath(
             match.start(),
             match.end(),
-            "/" + "/".join(segments),
+            join_segments(segments),
             host.lower() if host_known else None,
             method,
         )

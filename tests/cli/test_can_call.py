@@ -96,6 +96,7 @@ def test_partner_samples_decisions_and_exit_code(run_cli):
             "not_checked": 0,
         },
         "suspected_typos": 0,
+        "other_account_type": 0,
     }
     assert record["account"]["name"] == "ops-billing-bot"
     assert record["account"]["type"] == "partner"
@@ -429,14 +430,49 @@ def test_wrong_method_suggests_the_listed_method(run_cli):
     assert [s["api"] for s in result["suggestions"]] == ["GET /v2/orders/customer-orders"]
 
 
-def test_api_listed_only_in_the_other_table_has_a_note(run_cli):
-    out = run_cli(
-        "can-call", "-g", PARTNER_GRANTS, "GET /v2/accounts/customer-accounts/balances", "--format", "json"
-    )
-    assert out.code == 0, out
+def test_api_listed_only_in_the_other_table_is_a_finding_of_its_own(run_cli):
+    api = "GET /v2/accounts/customer-accounts/balances"
+    out = run_cli("can-call", "-g", PARTNER_GRANTS, api, "--format", "json")
+    assert out.code == 1, out
     (result,) = out.json()["results"]
-    assert result["decision"] == "not_checked"
-    assert any("customer table" in note for note in result["notes"])
+    assert (result["decision"], result["callable"]) == ("not_checked", False)
+    assert result["unlisted_reason"] == "other_account_type"
+    assert result["listed_for"]["type"] == "customer"
+    assert result["listed_for"]["permissions"] == ["bss:balance:view"]
+    assert any("documented only for customer accounts" in note for note in result["notes"])
+    assert out.json()["summary"]["other_account_type"] == 1
+    # Its own kind: --fail-on without it lets the run pass; with it alone, the run fails.
+    assert run_cli("can-call", "-g", PARTNER_GRANTS, api, "--fail-on", "not-callable").code == 0
+    assert run_cli("can-call", "-g", PARTNER_GRANTS, api, "--fail-on", "other-account-type").code == 1
+    assert run_cli("can-call", "-g", PARTNER_GRANTS, api, "--exit-zero").code == 0
+
+
+def test_customer_account_cannot_call_a_partner_api(run_cli):
+    out = run_cli("can-call", "-g", CUSTOMER_GRANTS, "POST /v2/partners/sub-customers", "--format", "json")
+    assert out.code == 1, out
+    (result,) = out.json()["results"]
+    assert result["callable"] is False and result["unlisted_reason"] == "other_account_type"
+    assert result["listed_for"] == {
+        "type": "partner",
+        "api": "POST /v2/partners/sub-customers",
+        "mode": "any",
+        "permissions": ["BPC_ITEM_SUBCUSTSERV_010118"],
+        "description": "Creating a customer",
+    }
+
+
+def test_a_near_miss_fails_the_default_gate_and_has_its_own_kind(run_cli):
+    api = "GET /v2/orders/custmer-orders"
+    out = run_cli("can-call", "-g", PARTNER_GRANTS, api, "--format", "json")
+    assert out.code == 1, out
+    (result,) = out.json()["results"]
+    assert (result["callable"], result["unlisted_reason"]) == (False, "near_miss")
+    assert [s["api"] for s in result["suggestions"]] == ["GET /v2/orders/customer-orders"]
+    assert run_cli("can-call", "-g", PARTNER_GRANTS, api, "--fail-on", "not-callable").code == 0
+    assert run_cli("can-call", "-g", PARTNER_GRANTS, api, "--fail-on", "near-miss").code == 1
+    # A plainly unlisted API with no near miss stays callable, as Huawei documents.
+    plain = run_cli("can-call", "-g", PARTNER_GRANTS, "GET /v2/bases/conversions", "--format", "json")
+    assert plain.code == 0 and plain.json()["results"][0]["callable"] is True
 
 
 def test_account_type_picks_the_table(run_cli):

@@ -116,18 +116,20 @@ def test_the_summary_line_follows_the_commands(run_cli):
     assert "3 error(s)" in last
 
 
-def test_a_suspected_typo_is_a_warning_and_still_callable(run_cli):
+def test_a_near_miss_is_an_error_of_its_own_rule(run_cli):
     out = run_cli("can-call", "-g", CUSTOMER_GRANTS, TYPO, "--format", "github")
-    assert out.code == 0, out
+    assert out.code == 1, out
     parsed = commands(out.stdout)
-    assert not [command for command in parsed if command.name == "error"]
-    (typo,) = [command for command in parsed if "BSS004" in command.properties.get("title", "")]
-    assert typo.name == "warning"
+    (typo,) = [command for command in parsed if "BSS005" in command.properties.get("title", "")]
+    assert typo.name == "error"
     assert typo.message.startswith(f"{TYPO}: ")
     assert "did you mean POST /v2/orders/suscriptions/resources/query?" in typo.message
     # An argument has no file line: the annotation goes on the grants file, without a line.
     assert typo.properties["file"] == CUSTOMER_GRANTS
     assert "line" not in typo.properties and "col" not in typo.properties
+    # Left out of --fail-on, it is still annotated, and the run passes.
+    passing = run_cli("can-call", "-g", CUSTOMER_GRANTS, TYPO, "--format", "github", "--fail-on", "denied")
+    assert passing.code == 0 and "BSS005" in passing.stdout
 
 
 def test_input_warnings_are_annotated_on_the_grants_file(run_cli):
@@ -144,12 +146,14 @@ def test_a_typo_in_an_apis_file_points_at_its_line(run_cli, tmp_path):
     apis = tmp_path / "apis.txt"
     apis.write_text(f"# pipeline\n\n{TYPO}\n", encoding="utf-8")
     out = run_cli("can-call", "-g", CUSTOMER_GRANTS, "--apis", str(apis), "--format", "github")
-    (typo,) = [command for command in commands(out.stdout) if "BSS004" in command.properties["title"]]
-    assert typo.name == "warning" and typo.properties["line"] == "3"
+    (typo,) = [command for command in commands(out.stdout) if "BSS005" in command.properties["title"]]
+    assert typo.name == "error" and typo.properties["line"] == "3"
 
 
 def test_strict_makes_an_unlisted_api_an_error(run_cli):
-    out = run_cli("can-call", "-g", CUSTOMER_GRANTS, TYPO, "--strict", "--format", "github")
+    out = run_cli(
+        "can-call", "-g", CUSTOMER_GRANTS, "GET /v2/bases/conversions", "--strict", "--format", "github"
+    )
     assert out.code == 1, out
     (error,) = [command for command in commands(out.stdout) if command.name == "error"]
     assert error.properties["title"].startswith("bsscheck BSS004: ")

@@ -113,15 +113,19 @@ def test_partner_failure_names_the_permission(run_cli):
     assert "menu path not documented by Huawei" in failure.get("message", "")
 
 
-def test_a_suspected_typo_is_a_warning_not_a_failure(run_cli):
-    root = junit(run_cli, "can-call", "-g", CUSTOMER_GRANTS, TYPO, code=0)
+def test_a_near_miss_is_a_failure_of_its_own_rule(run_cli):
+    root = junit(run_cli, "can-call", "-g", CUSTOMER_GRANTS, TYPO, code=1)
     case = cases_by_name(root)[TYPO]
+    failure = case.find("failure")
+    assert failure is not None and failure.get("type") == "BSS005 near-miss"
+    assert suite_of(root).get("failures") == "1"
+    assert "POST /v2/orders/suscriptions/resources/query" in (failure.text or "")
+
+
+def test_a_plain_unlisted_api_is_a_passing_case(run_cli):
+    root = junit(run_cli, "can-call", "-g", CUSTOMER_GRANTS, "GET /v2/bases/conversions", code=0)
+    case = cases_by_name(root)["GET /v2/bases/conversions"]
     assert case.find("failure") is None
-    assert suite_of(root).get("failures") == "0"
-    out = case.find("system-out")
-    assert out is not None and out.text
-    assert "BSS004" in out.text
-    assert "POST /v2/orders/suscriptions/resources/query" in out.text
 
 
 def test_a_callable_api_is_a_plain_passing_case(run_cli):

@@ -28,8 +28,15 @@ PARTNER_APIS = "samples/partner-apis.txt"
 CUSTOMER_GRANTS = "samples/customer-grants.yaml"
 CUSTOMER_APIS = "samples/customer-apis.txt"
 
-RULE_IDS = ["BSS001", "BSS002", "BSS003", "BSS004"]
-RULE_LEVELS = {"BSS001": "error", "BSS002": "error", "BSS003": "warning", "BSS004": "warning"}
+RULE_IDS = ["BSS001", "BSS002", "BSS003", "BSS004", "BSS005", "BSS006"]
+RULE_LEVELS = {
+    "BSS001": "error",
+    "BSS002": "error",
+    "BSS003": "warning",
+    "BSS004": "warning",
+    "BSS005": "error",
+    "BSS006": "error",
+}
 
 PAY = "POST /v3/orders/customer-orders/pay"
 RENEW = "POST /v2/orders/subscriptions/resources/renew"
@@ -166,13 +173,22 @@ def test_results_match_the_json_decisions(run_cli):
     assert set(results_by_api(sarif(run_cli, *args))) == expected == {PAY, RENEW, BALANCES, TYPO}
 
 
-def test_a_suspected_typo_is_a_bss004_warning(run_cli):
-    log = sarif(run_cli, "can-call", "-g", CUSTOMER_GRANTS, TYPO, code=0)
+def test_a_near_miss_is_a_bss005_error(run_cli):
+    log = sarif(run_cli, "can-call", "-g", CUSTOMER_GRANTS, TYPO, code=1)
     (result,) = log["runs"][0]["results"]
-    assert (result["ruleId"], result["level"]) == ("BSS004", "warning")
+    assert (result["ruleId"], result["level"]) == ("BSS005", "error")
     assert result["properties"]["decision"] == "not_checked"
+    assert result["properties"]["callable"] is False
     assert "POST /v2/orders/suscriptions/resources/query" in result["message"]["text"]
     assert result["properties"]["suggestions"][0]["api"] == "POST /v2/orders/suscriptions/resources/query"
+
+
+def test_an_api_of_the_other_account_type_is_a_bss006_error(run_cli):
+    log = sarif(run_cli, "can-call", "-g", CUSTOMER_GRANTS, "POST /v2/partners/sub-customers", code=1)
+    (result,) = log["runs"][0]["results"]
+    assert (result["ruleId"], result["level"]) == ("BSS006", "error")
+    assert "partner" in result["message"]["text"]
+    assert "BPC_ITEM_SUBCUSTSERV_010118" in result["message"]["text"]
 
 
 def test_no_findings_is_an_empty_result_list(run_cli):

@@ -22,6 +22,7 @@ RENEW = "POST /v2/orders/subscriptions/resources/renew"  # conditional under CUS
 BALANCES = "GET /v2/accounts/customer-accounts/balances"  # implicit_deny: not granted
 UNLISTED = "GET /v2/bases/conversions"  # not in the customer table: callable, not checked
 TYPO = "POST /v2/orders/subscriptions/resources/query"  # near miss of the documented 'suscriptions'
+PARTNER_ONLY = "POST /v2/partners/sub-customers"  # documented only for partner accounts
 
 PARTNER_OK = "GET /v2/orders/customer-orders"  # held through the Order desk role
 PARTNER_MISSING = "POST /v2/partners/sub-customers/budget"  # not held
@@ -39,18 +40,37 @@ class Case:
 
 
 CASES = [
-    # default: exit 1 iff some API is not callable
+    # default: exit 1 iff some API is not callable (near misses and other-type APIs included)
     Case("default-all-callable", POLICY_ONLY, (ALLOWED, UNLISTED), (), 0),
     Case("default-not-granted", POLICY_ONLY, (ALLOWED, BALANCES), (), 1),
     Case("default-denied", CUSTOMER, (ALLOWED, PAY), (), 1),
     Case("default-conditional", CUSTOMER, (RENEW,), (), 1),
-    Case("default-unlisted-is-callable", CUSTOMER, (UNLISTED, TYPO), (), 0),
+    Case("default-unlisted-is-callable", CUSTOMER, (UNLISTED,), (), 0),
+    Case("default-near-miss-fails", CUSTOMER, (UNLISTED, TYPO), (), 1),
+    Case("default-other-account-type-fails", POLICY_ONLY, (ALLOWED, PARTNER_ONLY), (), 1),
+    Case("default-partner-asking-a-customer-api-fails", PARTNER, (PARTNER_OK, BALANCES), (), 1),
     Case("default-strict-unlisted", CUSTOMER, (UNLISTED,), ("--strict",), 1),
     Case("default-partner-ok", PARTNER, (PARTNER_OK,), (), 0),
     Case("default-partner-missing", PARTNER, (PARTNER_OK, PARTNER_MISSING), (), 1),
     Case("not-callable-is-the-default", POLICY_ONLY, (BALANCES,), ("--fail-on", "not-callable"), 1),
     Case("not-callable-passes", POLICY_ONLY, (ALLOWED, UNLISTED), ("--fail-on", "not-callable"), 0),
     Case("not-callable-counts-conditional", CUSTOMER, (RENEW,), ("--fail-on", "not-callable"), 1),
+    # near-miss and other-account-type: kinds of their own, which not-callable does not cover
+    Case(
+        "not-callable-leaves-out-a-near-miss", POLICY_ONLY, (ALLOWED, TYPO), ("--fail-on", "not-callable"), 0
+    ),
+    Case(
+        "not-callable-leaves-out-other-account-type",
+        POLICY_ONLY,
+        (PARTNER_ONLY,),
+        ("--fail-on", "not-callable"),
+        0,
+    ),
+    Case("near-miss-alone", POLICY_ONLY, (ALLOWED, TYPO), ("--fail-on", "near-miss"), 1),
+    Case("near-miss-ignores-missing", POLICY_ONLY, (BALANCES, PARTNER_ONLY), ("--fail-on", "near-miss"), 0),
+    Case("other-account-type-alone", POLICY_ONLY, (PARTNER_ONLY,), ("--fail-on", "other-account-type"), 1),
+    Case("other-account-type-ignores-a-typo", POLICY_ONLY, (TYPO,), ("--fail-on", "other-account-type"), 0),
+    Case("exit-zero-near-miss", POLICY_ONLY, (TYPO, PARTNER_ONLY), ("--exit-zero",), 0),
     # denied
     Case("denied-on-the-customer-sample", CUSTOMER, (ALLOWED, PAY, BALANCES), ("--fail-on", "denied"), 1),
     Case("denied-ignores-a-missing-grant", POLICY_ONLY, (ALLOWED, BALANCES), ("--fail-on", "denied"), 0),
@@ -207,7 +227,7 @@ def test_unknown_fail_on_value_is_a_usage_error(run_cli, command, value):
     assert out.code == 2, out
     assert out.stdout == ""
     assert "--fail-on" in out.stderr
-    for kind in ("not-callable", "denied", "conditional", "unlisted"):
+    for kind in ("not-callable", "denied", "conditional", "unlisted", "near-miss", "other-account-type"):
         assert kind in out.stderr, "the error lists the valid kinds"
 
 

@@ -54,7 +54,26 @@ RUNS = [
             "GET https://example.com/v2/orders/customer-orders",
         ),
         "can-call-report",
-        0,
+        1,
+    ),
+    (
+        "can-call-other-account-type-and-holes",
+        (
+            "can-call",
+            "-g",
+            "samples/customer-grants.yaml",
+            "POST /v2/partners/sub-customers",
+            "POST /v2/orders/{kind}/pay",
+            "GET /v2/orders/customer-orders/details/CS%2F123",
+        ),
+        "can-call-report",
+        1,
+    ),
+    (
+        "can-call-partner-hole",
+        ("can-call", "-g", "samples/partner-grants.yaml", "POST /v2/partners/sub-customers/{op}"),
+        "can-call-report",
+        1,
     ),
     (
         "can-call-unique",
@@ -275,6 +294,9 @@ def test_required_keys_match_the_readme(schema):
         "suggestions",
         "notes",
         "call_sites",
+        "unlisted_reason",
+        "listed_for",
+        "alternatives",
     }
     assert set(defs["grant"]["required"]) == {
         "permission",

@@ -37,8 +37,8 @@ def test_who_can_pay_orders_json(run_cli, shape_errors):
         "auditor": ("explicit_deny", False),
         "finance-bot": ("allowed", True),
         "treasury": ("conditional", False),
-        "ops-a": ("not_checked", True),
-        "ops-b": ("not_checked", True),
+        "ops-a": ("not_checked", False),
+        "ops-b": ("not_checked", False),
     }
     assert [item["file"] for item in report["accounts"]] == [
         "samples/fleet/customers/auditor.yaml",
@@ -57,12 +57,13 @@ def test_who_can_pay_orders_json(run_cli, shape_errors):
     assert tables["customer"]["listed"] and tables["customer"]["entry"]["row"] == 11
     assert not tables["partner"]["listed"]
     assert tables["partner"]["note"] == (
-        "not in the partner table: partner accounts need no fine-grained permission for it"
+        "documented only for customer accounts: partner accounts are not counted as able to call it"
     )
+    assert report["accounts"][3]["unlisted_reason"] == "other_account_type"
     assert report["summary"] == {
         "accounts": 5,
-        "callable": 3,
-        "not_callable": 2,
+        "callable": 1,
+        "not_callable": 4,
         "decisions": {
             "allowed": 1,
             "implicit_deny": 0,
@@ -96,8 +97,8 @@ def test_who_can_table_says_who_and_through_what(run_cli):
 def test_a_type_whose_table_does_not_list_the_api_is_said_so(run_cli):
     out = run_cli("who-can", "GET /v2/bills/partner-bills/postpaid-bill-summary", "-g", FLEET)
     assert out.code == 0, out
-    assert "\n  not in the customer table: customer accounts need no fine-grained" in out.stdout
-    assert "not listed: no check" in out.stdout
+    assert "\n  documented only for partner accounts: customer accounts are not counted" in out.stdout
+    assert "OTHER ACCOUNT TYPE's API" in out.stdout
     # A partner-only run does not talk about the customer table.
     partners = run_cli(
         "who-can",
@@ -176,7 +177,8 @@ def test_a_typo_is_flagged_for_the_types_present(run_cli):
     assert warning.startswith(
         "bsscheck: warning: <argument 1>: POST /v2/orders/subscriptions/resources/query"
     )
-    assert "did you mean POST /v2/orders/suscriptions/resources/query?" in warning
+    assert "near miss of POST /v2/orders/suscriptions/resources/query" in warning
+    assert "NEAR MISS of a listed API" in out.stdout
 
 
 # --------------------------------------------------------------------------- broken files
@@ -255,7 +257,7 @@ def test_output_file_and_summary_line(run_cli, tmp_path):
     assert out.stdout == ""
     assert json.loads(target.read_text("utf-8"))["summary"]["accounts"] == 5
     assert out.stderr_lines == [
-        f"bsscheck: wrote the json report to {target}. 5 account(s): 3 can call it, 2 cannot "
+        f"bsscheck: wrote the json report to {target}. 5 account(s): 1 can call it, 4 cannot "
         "(1 allowed, 1 explicit_deny, 1 conditional, 2 not_checked); 1 file(s) skipped "
         "(policy files of other accounts)."
     ]

@@ -10,7 +10,15 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pt_helpers import check_input_error, write_text
 
-from permtable.apis import MAX_LINE_LENGTH, ApiRef, iter_api_lines, parse_api, read_api_file
+from permtable.apis import (
+    MAX_LINE_LENGTH,
+    ApiRef,
+    iter_api_lines,
+    join_segments,
+    parse_api,
+    path_segments,
+    read_api_file,
+)
 from permtable.errors import InputError, Location
 
 ORDERS = "/v2/orders/customer-orders"
@@ -247,8 +255,10 @@ def _check(text: str) -> None:
     assert isinstance(ref, ApiRef)
     assert ref.method in {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"}
     assert ref.path.startswith("/") and ref.segments
-    assert ref.path == "/" + "/".join(ref.segments)
+    assert ref.path == join_segments(ref.segments)
+    assert path_segments(ref.path) == ref.segments  # the path is the wire form of its segments
     assert all(ref.segments)
+    assert not {".", ".."} & set(ref.segments)  # dot segments are resolved, never kept
 
 
 @settings(max_examples=400, derandomize=True)

@@ -7,7 +7,7 @@ import yaml
 from pt_helpers import CASES, FixedTables, make_table, write_grants, write_text
 
 from permtable.apis import parse_api
-from permtable.evaluate import Decision, Evaluator, Options, combine
+from permtable.evaluate import Decision, Evaluator, Options, Unlisted, combine
 from permtable.grants import load_grants
 from permtable.model import AccountType, Mode
 from permtable.queries import can_call
@@ -26,6 +26,9 @@ CASE_KEYS = {
     "notes",
     "notices",
     "suggestions",
+    "unlisted",
+    "entry",
+    "alternatives",
 }
 EVALUATION_CASES = yaml.safe_load((CASES / "evaluation.yaml").read_text("utf-8"))
 
@@ -68,11 +71,22 @@ def test_evaluation_case(case, tmp_path, tables):
         assert any(notice in text for text in notices), notices
     if "suggestions" in case:
         assert sorted(s.entry.api for s in result.suggestions) == sorted(case["suggestions"])
+    unlisted = result.unlisted_kind.value if result.unlisted_kind else None
+    assert unlisted == case.get("unlisted"), unlisted
+    if "entry" in case:
+        assert result.entry is not None and result.entry.api == case["entry"]
+    if "alternatives" in case:
+        assert sorted(alt.entry.api for alt in result.alternatives if alt.entry) == sorted(
+            case["alternatives"]
+        )
     # Invariants every result keeps, whatever the case.
     assert result.callable == (
         result.decision is Decision.ALLOWED
-        or (result.decision is Decision.NOT_CHECKED and not options.strict)
+        or (result.decision is Decision.NOT_CHECKED and not options.strict and unlisted is None)
     )
+    # An API with {holes} is decided by its worst row: no row it may reach is better off.
+    for alternative in result.alternatives:
+        assert result.callable <= alternative.callable
     if result.entry is None:
         assert result.decision is Decision.NOT_CHECKED and result.missing == ()
     else:
@@ -271,11 +285,16 @@ def test_unlisted_with_strict_and_the_other_table(tmp_path, tables):
     refs = [parse_api("GET /v2/orders/customer-orders/order-discounts"), parse_api("GET /v2/nothing")]
     loose = can_call(refs, grants, tables, Options())
     strict = can_call(refs, grants, tables, Options(strict=True))
-    assert [r.callable for r in loose.results] == [True, True]
+    # Documented only for customers: not callable by a partner account, --strict or not; a
+    # plainly unlisted API is callable unless --strict.
+    assert [r.callable for r in loose.results] == [False, True]
     assert [r.callable for r in strict.results] == [False, False]
     assert all(r.decision is Decision.NOT_CHECKED for r in (*loose.results, *strict.results))
-    assert loose.results[0].notes and "customer table" in loose.results[0].notes[0]
-    assert loose.results[1].notes == ()
+    assert loose.results[0].notes and "documented only for customer accounts" in loose.results[0].notes[0]
+    assert loose.results[0].unlisted_kind is Unlisted.OTHER_ACCOUNT_TYPE
+    assert loose.results[0].other_entry is not None
+    assert loose.results[0].other_entry.api == "GET /v2/orders/customer-orders/order-discounts"
+    assert loose.results[1].notes == () and loose.results[1].unlisted_kind is None
 
 
 def test_evaluator_refuses_grants_of_the_other_type(tmp_path):

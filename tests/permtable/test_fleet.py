@@ -133,14 +133,15 @@ def test_who_can_pay_orders_in_a_mixed_fleet(tables):
         "auditor": ("explicit_deny", False),
         "finance-bot": ("allowed", True),
         "treasury": ("conditional", False),
-        # Not in the partner table: Huawei's rule is that no fine-grained check applies.
-        "ops-a": ("not_checked", True),
-        "ops-b": ("not_checked", True),
+        # Documented only for customer accounts: partner accounts are not counted as callers.
+        "ops-a": ("not_checked", False),
+        "ops-b": ("not_checked", False),
     }
     listings = {listing.table.account_type: listing for listing in report.listings}
     assert listings[AccountType.CUSTOMER].entry.index == 11
     assert listings[AccountType.PARTNER].entry is None
-    assert "partner accounts need no fine-grained permission" in listings[AccountType.PARTNER].note(Options())
+    assert listings[AccountType.PARTNER].other_entry is listings[AccountType.CUSTOMER].entry
+    assert "documented only for customer accounts" in listings[AccountType.PARTNER].note(Options())
     assert report.any_callable
 
 
@@ -210,9 +211,10 @@ def test_a_near_miss_is_warned_about_once_per_account_type_present(tables):
     typo = parse_api("POST /v2/orders/subscriptions/resources/query")
     report = who_can(typo, fleet_of(FLEET / "customers"), tables, Options())
     messages = [notice.message for notice in report.run.notices]
-    assert len([m for m in messages if "did you mean" in m]) == 1
+    assert len([m for m in messages if "near miss" in m]) == 1
     assert "POST /v2/orders/suscriptions/resources/query" in messages[-1]
-    assert "every customer account can call it" in messages[-1]
+    assert "customer accounts are not counted as able to call it" in messages[-1]
+    assert all(result.callable is False for result in (item.answer for item in report.run.audited))
 
 
 def test_a_broken_file_is_reported_and_the_rest_still_answered(tables, tmp_path):
@@ -269,19 +271,21 @@ def test_matrix_cells_by_hand(tables):
     refs = [parse_api(text) for text in (PAY_V3, ORDERS, "GET /v2/partners/sub-customers/budget")]
     report = matrix(refs, fleet_of(FLEET), tables, Options())
     assert cells_of(report) == {
-        "auditor": {PAY_V3: DENIED, ORDERS: CALLABLE, "GET /v2/partners/sub-customers/budget": CALLABLE},
+        # A partner API asked of a customer account, and a customer API of a partner account:
+        # documented only for the other type, so not counted as callable.
+        "auditor": {PAY_V3: DENIED, ORDERS: CALLABLE, "GET /v2/partners/sub-customers/budget": DENIED},
         "finance-bot": {
             PAY_V3: CALLABLE,
             ORDERS: CALLABLE,
-            "GET /v2/partners/sub-customers/budget": CALLABLE,
+            "GET /v2/partners/sub-customers/budget": DENIED,
         },
         "treasury": {
             PAY_V3: CONDITIONAL,
             ORDERS: CALLABLE,
-            "GET /v2/partners/sub-customers/budget": CALLABLE,
+            "GET /v2/partners/sub-customers/budget": DENIED,
         },
-        "ops-a": {PAY_V3: CALLABLE, ORDERS: CALLABLE, "GET /v2/partners/sub-customers/budget": DENIED},
-        "ops-b": {PAY_V3: CALLABLE, ORDERS: DENIED, "GET /v2/partners/sub-customers/budget": CALLABLE},
+        "ops-a": {PAY_V3: DENIED, ORDERS: CALLABLE, "GET /v2/partners/sub-customers/budget": DENIED},
+        "ops-b": {PAY_V3: DENIED, ORDERS: DENIED, "GET /v2/partners/sub-customers/budget": CALLABLE},
     }
     decisions = {item.account: [cell.decision for cell in item.answer] for item in report.run.audited}
     assert decisions["auditor"] == [Decision.EXPLICIT_DENY, Decision.ALLOWED, Decision.NOT_CHECKED]
@@ -304,7 +308,7 @@ def test_matrix_counts_each_api_once(tables):
     assert [column.ref.api for column in report.columns] == [ORDERS, PAY_V3]
     record = report.to_dict("en")
     assert record["apis"][0]["cells"] == {"callable": 1, "denied": 1, "conditional": 0}
-    assert record["summary"]["cells"] == {"callable": 3, "denied": 1, "conditional": 0}
+    assert record["summary"]["cells"] == {"callable": 1, "denied": 3, "conditional": 0}
 
 
 # --------------------------------------------------------------------------- diff

@@ -23,7 +23,16 @@ from hypothesis import HealthCheck, assume, event, example, given, settings
 from hypothesis import strategies as st
 from pt_helpers import check_input_error
 
-from permtable.apis import METHODS, ApiRef, is_placeholder, iter_api_lines, parse_api, split_path
+from permtable.apis import (
+    METHODS,
+    ApiRef,
+    is_placeholder,
+    iter_api_lines,
+    join_segments,
+    parse_api,
+    path_segments,
+    split_path,
+)
 from permtable.documents import Node, parse_document
 from permtable.errors import InputError
 from permtable.grants import Effect, Grants, load_grants, load_grants_file
@@ -564,7 +573,8 @@ def test_api_lists_yield_refs_or_one_input_error(text):
     refs = _only_input_errors(lambda: list(iter_api_lines(text, "apis.txt")))
     for ref in refs or []:
         assert ref.location is not None and ref.location.file == "apis.txt"
-        assert ref.path == "/" + "/".join(ref.segments)
+        assert ref.path == join_segments(ref.segments)
+        assert path_segments(ref.path) == ref.segments  # the path is the wire form of its segments
 
 
 # --------------------------------------------------------------------------- (d) table loader

@@ -151,8 +151,10 @@ def test_can_call_reads_the_other_table_only_when_it_can_matter(tmp_path, tables
         [parse_api("GET /v2/accounts/customer-accounts/balances")], partner, tables, Options()
     )
     assert unlisted.results[0].notes == (
-        "listed only in the customer table; partner accounts need no fine-grained permission for it",
+        "documented only for customer accounts (GET /v2/accounts/customer-accounts/balances needs "
+        "bss:balance:view there): a partner account is not taken to be able to call it",
     )
+    assert unlisted.results[0].callable is False
     assert _loaded(tables) == ["customer", "partner"]
 
 
