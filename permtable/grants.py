@@ -24,7 +24,7 @@ from permtable.documents import (
 )
 from permtable.errors import InputError, Location, Notice
 from permtable.model import AccountType
-from permtable.patterns import ActionPattern, compile_action, is_partner_code, never_matching
+from permtable.patterns import ActionPattern, action_problem, compile_action, is_partner_code, never_matching
 from permtable.records import record
 from permtable.textdistance import closest
 
@@ -171,7 +171,7 @@ def load_grants_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Grants:
         roles = [_role(node, index) for index, node in enumerate(_list(fields, "roles"), 1)]
         if "actions" in fields:
             actions = expect_str_list(fields["actions"], "actions")
-            held = tuple(action.strip() for action, _ in actions)
+            held = tuple(action for action, _ in actions)  # as written: codes match exactly
             roles.append(Role(ACCOUNT_ACTIONS, held, fields["actions"].location))
         if "roles" not in fields and "actions" not in fields:
             raise InputError("a partner grants file needs roles or actions", root.location)
@@ -199,7 +199,8 @@ def _role(node: Node, index: int) -> Role:
     fields = check_keys(node, f"role {index}", _ROLE_KEYS, required=_ROLE_KEYS)
     name = expect_str(fields["name"], f"role {index} name")
     actions = expect_str_list(fields["actions"], f"role {name!r} actions")
-    return Role(name, tuple(action.strip() for action, _ in actions), node.location)
+    # Kept as written: a code matches exactly, so " BPC_..." grants nothing (review_grants says why).
+    return Role(name, tuple(action for action, _ in actions), node.location)
 
 
 def _policy_item(node: Node, index: int, grants_path: str, max_bytes: int) -> tuple[Policy, list[Notice]]:
@@ -240,8 +241,10 @@ def _policy(node: Node, name: str, file: str) -> tuple[Policy, list[Notice]]:
             statements_node.location,
             "wrap the statement in [ ]",
         )
-    statements = tuple(_statement(item, name, index) for index, item in enumerate(statements_node.value, 1))
     notices: list[Notice] = []
+    statements = tuple(
+        _statement(item, name, index, notices) for index, item in enumerate(statements_node.value, 1)
+    )
     if version == SYSTEM_ROLE_VERSION:
         notices.append(
             Notice(
@@ -253,7 +256,7 @@ def _policy(node: Node, name: str, file: str) -> tuple[Policy, list[Notice]]:
     return Policy(name, version, statements, node.location), notices
 
 
-def _statement(node: Node, policy: str, index: int) -> Statement:
+def _statement(node: Node, policy: str, index: int, notices: list[Notice]) -> Statement:
     what = f"statement {index} of policy {policy!r}"
     fields = check_keys(node, what, _STATEMENT_KEYS, required=("Effect", "Action"))
     effect_node = fields["Effect"]
@@ -270,18 +273,23 @@ def _statement(node: Node, policy: str, index: int) -> Statement:
             hint,
         ) from None
     actions = []
+    deny = effect is Effect.DENY
     for text, action_node in expect_str_list(fields["Action"], f"Action of {what}", allow_single=True):
-        pattern = compile_action(text.strip(), service_ignore_case=effect is Effect.DENY)
+        # As written: an Allow with a stray space or invisible character grants nothing, a Deny
+        # is read generously (patterns.py says how); either way the notice says which.
+        pattern = compile_action(text, service_ignore_case=deny, generous=deny)
         if pattern is None and is_partner_code(text.strip()):
             # A Partner Center code pasted into an IAM policy: it can never match an IAM
             # action, and review_grants names the mix-up in a warning.
-            pattern = never_matching(text.strip())
+            pattern = never_matching(text)
         if pattern is None:
             raise InputError(
                 f"action {text!r} is not service:resource:action",
                 action_node.location,
                 "for example bss:order:view or bss:*:*",
             )
+        if pattern.problem is not None:
+            notices.append(_unusable_action(text, what, effect, pattern.problem, action_node.location))
         actions.append(pattern)
     restrictions = {}
     for key in ("Condition", "Resource"):
@@ -291,6 +299,16 @@ def _statement(node: Node, policy: str, index: int) -> Statement:
         expect_map(fields["Condition"], f"Condition of {what}")
     condition = json.dumps(restrictions, ensure_ascii=False, sort_keys=True) if restrictions else None
     return Statement(policy, index, effect, tuple(actions), condition, node.location)
+
+
+def _unusable_action(text: str, where: str, effect: Effect, problem: str, location: Location) -> Notice:
+    if effect is Effect.ALLOW:
+        return Notice(
+            f"action {text!r} in {where} {problem}, so this Allow grants nothing",
+            location,
+            "write the action in plain ASCII without spaces, e.g. bss:order:view",
+        )
+    return Notice(f"action {text!r} in {where} (a Deny) {problem}", location, "write it in plain ASCII")
 
 
 # --------------------------------------------------------------------------- review
@@ -312,7 +330,17 @@ def review_grants(grants: Grants, known_codes: Iterable[str], other_codes: Conta
             if not role.actions:
                 notices.append(Notice(f"role {role.name!r} has no actions: it grants nothing", role.location))
             for action in role.actions:
-                if action not in known:
+                problem = action_problem(action)
+                if problem is not None:
+                    notices.append(
+                        Notice(
+                            f"code {action!r} in role {role.name!r} contains {problem}: Partner Center "
+                            "codes match exactly, so it grants nothing",
+                            role.location,
+                            "write the code without spaces or invisible characters",
+                        )
+                    )
+                elif action not in known:
                     notices.append(_unknown_code(action, role.name, role.location, known, other))
         return notices
     denied = _firmly_denied(grants, known)
@@ -346,6 +374,8 @@ def _review_statement(
     if not statement.actions:
         notices.append(Notice(f"{where} has no actions: it never applies", statement.location))
     for pattern in statement.actions:
+        if pattern.problem is not None and statement.effect is Effect.ALLOW:
+            continue  # the loader has said why it grants nothing
         # A partner code in an IAM policy. (Every code of a partner table has this shape, which
         # the table loader enforces, so the other table need not be read to tell.)
         if is_partner_code(pattern.text):

@@ -5,6 +5,13 @@ segment (``bss:*:*``, ``bss:order:*``, ``bss:*:view``, ``bss:bill*:view``) and n
 colon. Resource type and action compare case-insensitively; the service name is compared as
 written (IAM service names are lower case), and a pattern that matches no documented permission
 is reported by the grants loader rather than guessed at.
+
+"No case requirement" is read as ASCII case only: nothing in Huawei's documentation says Unicode
+folding applies, and under it ``bss:order:vıew`` (dotless i), ``bss:diſcount:view`` (long s)
+or a Kelvin sign would match real permissions. An Allow whose text holds anything but printable
+ASCII (a space, NBSP, an ideographic space, a zero-width or control character, a look-alike
+letter) grants nothing, and says why. A Deny is read generously instead, the safe direction:
+such characters are dropped, compatibility forms folded (NFKC) and Unicode case ignored.
 """
 
 from __future__ import annotations
@@ -22,6 +29,8 @@ class ActionPattern:
 
     text: str
     _matcher: Callable[[str], bool] = field(repr=False, compare=False, hash=False)
+    # Why the text as written cannot match (an Allow), or how it was read (a generous Deny).
+    problem: str | None = field(default=None, compare=False)
 
     def matches(self, permission: str) -> bool:
         return self._matcher(permission)
@@ -31,51 +40,107 @@ class ActionPattern:
         return "*" in self.text
 
 
-def compile_action(text: str, service_ignore_case: bool = False) -> ActionPattern | None:
+def compile_action(
+    text: str, service_ignore_case: bool = False, generous: bool = False
+) -> ActionPattern | None:
     """Compile ``service:resource:action``; None when the text does not have three segments.
 
     Whether IAM compares service names case-insensitively is not documented. Deny statements
     pass ``service_ignore_case=True`` and Allow statements do not, so whichever way IAM reads
     ``BSS:order:pay``, bsscheck errs towards "not callable", never towards a false "allowed".
 
+    ``generous`` (Deny statements) reads a text with characters outside printable ASCII as the
+    action it looks like (see the module's docstring); otherwise such a text never matches and
+    ``problem`` says which character stopped it.
+
     An action without ``*`` (most of them) is matched by comparing strings: compiling a regular
     expression for each cost a one-API customer check more than evaluating it. Patterns with
-    ``*``, and anything outside ASCII (where ``re`` applies Unicode case folding), use the
-    regular expression; ``re`` caches it, so a fleet of files repeating a pattern compiles it once.
+    ``*`` use a regular expression; ``re`` caches it, so a fleet of files repeating a pattern
+    compiles it once.
     """
     parts = text.split(":")
-    if len(parts) != 3 or not all(parts):
+    if len(parts) != 3 or not all(part.strip() for part in parts):
         return None
-    service, resource, action = parts
-    regex = ":".join(
-        (
-            _segment_regex(service, service_ignore_case),
-            _segment_regex(resource, True),
-            _segment_regex(action, True),
+    problem = action_problem(text)
+    if problem is not None:
+        if not generous:
+            return ActionPattern(text, _never, f"contains {problem}: IAM does not match it as written")
+        readable = _readable(text)
+        parts = readable.split(":")
+        if len(parts) != 3 or not all(parts):
+            return ActionPattern(text, _never, f"contains {problem}")
+        service, resource, action = parts
+        flags = "i" if service_ignore_case else ""
+        regex = ":".join(
+            (_segment_regex(service, flags), _segment_regex(resource, "i"), _segment_regex(action, "i"))
         )
-    )
-    if "*" in text or not text.isascii():
+        compiled = re.compile(regex)
+        return ActionPattern(
+            text,
+            lambda permission: compiled.fullmatch(permission) is not None,
+            f"contains {problem}; read generously as {readable!r}",
+        )
+    service, resource, action = parts
+    if "*" in text:
+        ascii_flags = "ai" if service_ignore_case else ""
+        regex = ":".join(
+            (
+                _segment_regex(service, ascii_flags),
+                _segment_regex(resource, "ai"),
+                _segment_regex(action, "ai"),
+            )
+        )
         compiled = re.compile(regex)
         return ActionPattern(text, lambda permission: compiled.fullmatch(permission) is not None)
-    rest = f"{resource}:{action}".lower()
+    rest = f"{resource}:{action}".lower()  # ASCII text: str.lower folds ASCII case only
     if service_ignore_case:
         service = service.lower()
-    return ActionPattern(text, partial(_matches_exactly, service, service_ignore_case, rest, regex))
+    return ActionPattern(text, partial(_matches_exactly, service, service_ignore_case, rest))
 
 
-def _matches_exactly(service: str, service_ignore_case: bool, rest: str, regex: str, permission: str) -> bool:
-    """An ASCII action without ``*`` against a permission code, as its regular expression would."""
+def _matches_exactly(service: str, service_ignore_case: bool, rest: str, permission: str) -> bool:
+    """A printable-ASCII action without ``*`` against a permission code, ASCII case ignored."""
     if not permission.isascii():
-        return re.fullmatch(regex, permission) is not None  # Unicode case folding: leave it to re
+        return False  # no ASCII text equals it under ASCII case folding
     given_service, _, given_rest = permission.partition(":")
     if service_ignore_case:
         return given_service.lower() == service and given_rest.lower() == rest
     return given_service == service and given_rest.lower() == rest
 
 
-def _segment_regex(text: str, ignore_case: bool) -> str:
+def action_problem(text: str) -> str | None:
+    """The first character of ``text`` outside printable ASCII, described; None if there is none.
+
+    IAM action codes are printable ASCII without spaces; anything else (a padding space, NBSP,
+    U+3000, a zero-width or control character, a look-alike letter) means the text is not the
+    action it looks like.
+    """
+    if text.isascii() and text.isprintable() and " " not in text:
+        return None
+    for position, char in enumerate(text, 1):
+        if not "!" <= char <= "~":
+            return f"{describe_character(char)} at character {position}"
+    return None  # pragma: no cover  (some character above is outside the range)
+
+
+def describe_character(char: str) -> str:
+    import unicodedata  # noqa: PLC0415  (only a suspicious text pays for it)
+
+    return f"U+{ord(char):04X} ({unicodedata.name(char, 'a control character')})"
+
+
+def _readable(text: str) -> str:
+    """What a text looks like to a reader: invisible and space characters dropped, NFKC forms."""
+    import unicodedata  # noqa: PLC0415
+
+    folded = unicodedata.normalize("NFKC", text)
+    return "".join(char for char in folded if unicodedata.category(char)[0] not in "ZC")
+
+
+def _segment_regex(text: str, flags: str) -> str:
+    """One segment's expression; ``flags`` "ai" ignores ASCII case only, "i" Unicode case."""
     body = "[^:]*".join(re.escape(part) for part in text.split("*"))
-    return f"(?i:{body})" if ignore_case else body
+    return f"(?{flags}:{body})" if flags else body
 
 
 def _never(permission: str) -> bool:
@@ -93,9 +158,9 @@ def is_partner_code(text: str) -> bool:
     return len(text) > 4 and text.startswith("BPC_") and not text[4:].strip(_PARTNER_CODE_CHARACTERS)
 
 
-def never_matching(text: str) -> ActionPattern:
+def never_matching(text: str, problem: str | None = None) -> ActionPattern:
     """A pattern kept for reports that matches no IAM action (a partner code in a policy)."""
-    return ActionPattern(text, _never)
+    return ActionPattern(text, _never, problem)
 
 
 def compile_code_glob(text: str) -> re.Pattern[str]:

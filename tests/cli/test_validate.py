@@ -163,3 +163,48 @@ def test_max_file_size_applies_to_validated_files(run_cli, tmp_path):
     out = run_cli("validate", "samples/partner-grants.yaml", "--max-file-size", "100", "--format", "json")
     assert out.code == 2
     assert "100-byte limit" in out.json()["files"][0]["error"]["text"]
+
+
+@pytest.mark.parametrize(
+    ("action", "fragment"),
+    [
+        ("bss:order:v\\u0131ew", "U+0131 (LATIN SMALL LETTER DOTLESS I)"),
+        ("bss:di\\u017fcount:view", "U+017F (LATIN SMALL LETTER LONG S)"),
+        ("bss:b\\u0130ll*:view", "U+0130"),
+        (" bss:order:view ", "U+0020 (SPACE) at character 1"),
+        ("bss:order:view\\u3000", "U+3000 (IDEOGRAPHIC SPACE)"),
+        ("bss:order:view\\u00a0", "U+00A0 (NO-BREAK SPACE)"),
+        ("bss:order:\\u200bview", "U+200B (ZERO WIDTH SPACE)"),
+        ("bss:order:view\\u0007", "U+0007 (a control character)"),
+    ],
+)
+def test_an_allow_that_is_not_the_action_it_looks_like_is_a_finding(run_cli, tmp_path, action, fragment):
+    # JSON escapes carry each character exactly, whatever the editor shows.
+    policy = _write(
+        tmp_path,
+        "policy.json",
+        '{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["' + action + '"]}]}',
+    )
+    out = run_cli("validate", policy, "--format", "json")
+    assert out.code == 1, out
+    (finding,) = out.json()["files"][0]["findings"]
+    assert fragment in finding["text"] and "grants nothing" in finding["text"], finding["text"]
+    assert finding["location"]["line"] == 1
+    # can-call says it too, and does not count the Allow.
+    check = run_cli("can-call", "-g", policy, "GET /v2/orders/customer-orders", "--format", "json")
+    assert check.code == 1 and check.json()["results"][0]["callable"] is False
+    assert any(fragment in warning["message"] for warning in check.json()["warnings"])
+
+
+def test_a_partner_code_with_a_stray_space_is_a_finding(run_cli, tmp_path):
+    grants = _write(
+        tmp_path,
+        "partner.yaml",
+        'type: partner\nroles:\n  - name: Orders\n    actions: ["BPC_ITEM_SUBCUSTSERV_060100 "]\n',
+    )
+    out = run_cli("validate", grants, "--format", "json")
+    assert out.code == 1, out
+    (finding,) = out.json()["files"][0]["findings"]
+    assert "U+0020 (SPACE) at character 28" in finding["text"] and "grants nothing" in finding["text"]
+    check = run_cli("can-call", "-g", grants, "GET /v2/orders/customer-orders", "--format", "json")
+    assert check.json()["results"][0]["callable"] is False
