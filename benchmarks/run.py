@@ -21,6 +21,10 @@ see the same machine load, and prints the medians:
 - ``--unique``: ``bsscheck can-call --unique --apis LOG`` over a 1,000,000-line API log, against
   a bare Python loop that only splits the log's lines; target 4x, peak RSS reported (and the
   peak RSS at a tenth of the log, to show it does not grow with the file).
+- every API reported: ``bsscheck can-call --apis LIST --format json`` (no ``--unique``) over a
+  200,000-line list, a result per line, against the same split loop; target 30x, peak RSS
+  reported at the full list and at a tenth (it grows with the results kept, about 1.7 KiB an
+  API, not with the report's text, which is written as it is made).
 - who-can: ``bsscheck who-can API -g DIR`` over 10,000 grants files; target under 10 s.
 
 Timings are reported, never asserted: the exit code is 1 only when a command gives a wrong
@@ -59,10 +63,20 @@ class Sizes:
     startup_runs: int
     unique_runs: int
     who_can_runs: int
+    list_lines: int  # the list every API of which is reported (no --unique)
 
 
-FULL = Sizes(log_lines=1_000_000, grants_files=10_000, startup_runs=41, unique_runs=5, who_can_runs=3)
-QUICK = Sizes(log_lines=20_000, grants_files=200, startup_runs=5, unique_runs=3, who_can_runs=1)
+FULL = Sizes(
+    log_lines=1_000_000,
+    grants_files=10_000,
+    startup_runs=41,
+    unique_runs=5,
+    who_can_runs=3,
+    list_lines=200_000,
+)
+QUICK = Sizes(
+    log_lines=20_000, grants_files=200, startup_runs=5, unique_runs=3, who_can_runs=1, list_lines=5_000
+)
 
 
 # --------------------------------------------------------------------------- running commands
@@ -528,6 +542,41 @@ def _measure(bsscheck: list[str], work: Path, sizes: Sizes, no_timing: bool, cou
         )
     )
 
+    full_list = generate_api_log(work / "api-list.txt", sizes.list_lines, rows, seed=3)
+    full_tenth = generate_api_log(work / "api-list-tenth.txt", max(sizes.list_lines // 10, 1), rows, seed=3)
+    full_command = [
+        *bsscheck,
+        "can-call",
+        "-g",
+        str(customer_grants),
+        "--format",
+        "json",
+        "--max-file-size",
+        "1000000000",
+        "--apis",
+    ]
+    every = interleaved(
+        {
+            "baseline": [sys.executable, "-c", split_loop, str(full_list.path)],
+            "bsscheck": [*full_command, str(full_list.path)],
+        },
+        max(1, sizes.unique_runs // 2),
+        work,
+    )
+    measured, baseline = median_seconds(every["bsscheck"]), median_seconds(every["baseline"])
+    peak_full = peak_rss_kib([*full_command, str(full_list.path)], work)
+    peak_full_tenth = peak_rss_kib([*full_command, str(full_tenth.path)], work)
+    table.append(
+        Row(
+            f"can-call, every API reported, {full_list.lines:,}-line list",
+            measured,
+            baseline,
+            "<= 30x",
+            measured <= 30 * baseline,
+            mib(peak_full),
+        )
+    )
+
     if has_who_can:
         who_command = [*bsscheck, "who-can", WHO_CAN_API, "-g", str(fleet), "--format", "json"]
         who = interleaved(
@@ -555,6 +604,10 @@ def _measure(bsscheck: list[str], work: Path, sizes: Sizes, no_timing: bool, cou
     print(
         f"peak RSS: --unique {mib(peak)} over {log.lines:,} lines, {mib(small)} over {tenth.lines:,}; "
         f"the bare split loop {mib(bare)}"
+    )
+    print(
+        f"peak RSS: every API reported {mib(peak_full)} over {full_list.lines:,} lines, "
+        f"{mib(peak_full_tenth)} over {full_tenth.lines:,}"
     )
     print(
         "medians of interleaved runs (after a warm-up run of each); ratios are measured / baseline,"

@@ -102,9 +102,12 @@ UNLISTED_LABELS = {
 }
 
 
+STRICT_LABEL = "NOT LISTED (--strict)"
+
+
 def unlisted_label(result: Record) -> str:
     """The short label of an unlisted API that is not callable: why it is not."""
-    return UNLISTED_LABELS.get(result.get("unlisted_reason") or "", "NOT LISTED (--strict)")
+    return UNLISTED_LABELS.get(result.get("unlisted_reason") or "", STRICT_LABEL)
 
 
 def api_text(result: Record) -> str:

@@ -7,13 +7,16 @@ traceback, so it gets reported and fixed rather than hidden.
 
 from __future__ import annotations
 
+import errno
 import importlib
+import io
 import os
 import sys
 
 import click
 
 from cli import exitcodes
+from cli.groups import SingleValueGroup
 from permtable import __version__
 from permtable.errors import InputError
 
@@ -44,7 +47,7 @@ class BareCommand(Exception):
         self.ctx = ctx
 
 
-class LazyGroup(click.Group):
+class LazyGroup(SingleValueGroup):
     """Lists every command but imports a command's module only when it runs (fast start-up)."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
@@ -81,6 +84,7 @@ def main() -> None:
 
 def run(argv: list[str] | None = None) -> None:
     """Run bsscheck and exit with its code (``SystemExit``): the whole command, in-process."""
+    _stand_in_for_closed_streams()
     for stream in (sys.stdout, sys.stderr):
         # A terminal or pipe that cannot encode Chinese table text must not crash the report.
         reconfigure = getattr(stream, "reconfigure", None)
@@ -115,6 +119,35 @@ def run(argv: list[str] | None = None) -> None:
     sys.exit(code if isinstance(code, int) else exitcodes.OK)
 
 
+class _ClosedOutput(io.TextIOBase):
+    """Standard output started closed (``>&-``): any write fails as a closed descriptor does,
+    so a report that cannot be delivered is an error (exit 2), while ``-o FILE`` still works."""
+
+    encoding = "utf-8"
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+    def isatty(self) -> bool:
+        return False
+
+
+def _stand_in_for_closed_streams() -> None:
+    """A process started with stdout or stderr closed gets stand-ins (Python gives None).
+
+    Without stderr, messages are lost but the exit code is the same as with it: a warning that
+    cannot be shown must not turn a clean run into a failing one, nor an input error into a
+    crash. Standard input is checked where it is read (permtable.documents.standard_input).
+    """
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")
+    if sys.stdout is None:
+        sys.stdout = _ClosedOutput()
+
+
 def console() -> None:
     """The installed ``bsscheck`` command (and ``python -m cli``): ``run``, then a quick exit.
 
@@ -133,7 +166,8 @@ def console() -> None:
         sys.exit(code)
     for stream in (sys.stdout, sys.stderr):
         try:
-            stream.flush()
+            if stream is not None:
+                stream.flush()
         except (OSError, ValueError):
             pass  # a closed pipe: what could not be written is lost either way; the code stands
     os._exit(code)

@@ -9,11 +9,17 @@ would read as "nothing to check", which is a silent "allowed".
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from permtable.documents import DEFAULT_MAX_BYTES, decode, iter_text_blocks, open_binary
+from permtable.documents import (
+    DEFAULT_MAX_BYTES,
+    decode,
+    iter_text_blocks,
+    open_binary,
+    read_bytes,
+    standard_input,
+)
 from permtable.errors import InputError, Location
 from permtable.records import record
 
@@ -233,7 +239,7 @@ def iter_api_lines(text: str, name: str) -> Iterator[ApiRef]:
 def read_api_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> list[ApiRef]:
     """Read an API list file, or standard input for ``-``."""
     if path == "-":
-        data = sys.stdin.buffer.read(max_bytes + 1)
+        data = read_bytes(standard_input(), max_bytes + 1, "<stdin>")
         return list(iter_api_lines(decode(data, "<stdin>", max_bytes), "<stdin>"))
     from permtable.documents import read_text  # noqa: PLC0415
 
@@ -249,7 +255,7 @@ def iter_api_file_blocks(path: str) -> Iterator[tuple[int, list[str]]]:
     ``documents.iter_text_blocks``.
     """
     name = "<stdin>" if path == "-" else path
-    handle = sys.stdin.buffer if path == "-" else open_binary(path, name)
+    handle = standard_input() if path == "-" else open_binary(path, name)
     try:
         number = 1
         for text in iter_text_blocks(handle, name):
@@ -259,5 +265,5 @@ def iter_api_file_blocks(path: str) -> Iterator[tuple[int, list[str]]]:
             yield number, lines
             number += len(lines)
     finally:
-        if handle is not sys.stdin.buffer:
+        if path != "-":
             handle.close()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
@@ -93,6 +94,16 @@ def read_text(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, label: str |
     return decode(data, name, max_bytes)
 
 
+# Every file this process has opened as an input, by identity (device, inode): the command
+# line refuses to write a report over one of them (``--apis x -o x`` would destroy the list).
+_INPUTS_READ: set[tuple[int, int]] = set()
+
+
+def inputs_read() -> frozenset[tuple[int, int]]:
+    """(device, inode) of every file read through ``open_binary`` so far in this process."""
+    return frozenset(_INPUTS_READ)
+
+
 def open_binary(path: str | Path, name: str) -> BinaryIO:
     """Open a file to read bytes; every failure is an InputError naming the file as ``name``."""
     # os.path rather than pathlib, which costs a start-up its import; "" is read as pathlib
@@ -101,9 +112,24 @@ def open_binary(path: str | Path, name: str) -> BinaryIO:
     try:
         if os.path.isdir(target):
             raise InputError("is a directory, not a file", Location(name))
-        return open(target, "rb")
+        handle = open(target, "rb")
+        status = os.fstat(handle.fileno())
+        _INPUTS_READ.add((status.st_dev, status.st_ino))
+        return handle
     except (OSError, ValueError, UnicodeError) as error:
         raise _read_error(error, name) from None
+
+
+def standard_input() -> BinaryIO:
+    """Standard input as bytes; closed (``<&-``) is an InputError, not a crash."""
+    stream = sys.stdin
+    if stream is None or getattr(stream, "closed", False):
+        raise InputError(
+            "standard input is closed",
+            Location("<stdin>"),
+            "pipe the input in (... | bsscheck ... -), or give a file name instead of -",
+        )
+    return stream.buffer
 
 
 def read_bytes(handle: BinaryIO, size: int, name: str) -> bytes:

@@ -7,7 +7,8 @@ and later CI formats can never disagree about a decision.
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, overload
 
 from permtable.apis import ApiRef
 from permtable.errors import Notice
@@ -91,6 +92,60 @@ def _other_type_record(entry: Entry, lang: str) -> dict[str, object]:
     }
 
 
+class RecordList(Sequence[dict[str, object]]):
+    """Records made when they are read, one at a time, from the typed values behind them.
+
+    A report of 200,000 APIs keeps its 200,000 results, but never 200,000 record dicts at once:
+    the JSON writer and the table renderer take one, write it and drop it.
+    """
+
+    __slots__ = ("_items", "_make")
+
+    def __init__(self, items: Sequence[Any], make: Callable[[Any], dict[str, object]]) -> None:
+        self._items = items
+        self._make = make
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, object]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, object]]: ...
+
+    def __getitem__(self, index: int | slice) -> dict[str, object] | list[dict[str, object]]:
+        if isinstance(index, slice):
+            return [self._make(item) for item in self._items[index]]
+        return self._make(self._items[index])
+
+    def __iter__(self) -> Iterator[dict[str, object]]:
+        return map(self._make, self._items)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and not isinstance(other, str) and list(self) == list(other)
+
+    # Compared by content, like a list, and so not hashable.
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"RecordList({len(self)} records)"
+
+
+def result_records(results: Sequence[ApiResult], table: Table, lang: str) -> RecordList:
+    return RecordList(results, lambda result: result_record(result, table, lang))
+
+
+def verdict_record(result: ApiResult) -> dict[str, object]:
+    """What the gates read of a result (``--fail-on``): cheaper than the whole record."""
+    return {
+        "decision": result.decision.value,
+        "callable": result.callable,
+        "unlisted_reason": result.unlisted_kind.value if result.unlisted_kind else None,
+        "suggestions": bool(result.suggestions),
+    }
+
+
 def summary_record(results: tuple[ApiResult, ...]) -> dict[str, object]:
     decisions = Counter(result.decision.value for result in results)
     record: dict[str, object] = {
@@ -121,13 +176,16 @@ class CanCallReport:
     def all_callable(self) -> bool:
         return all(result.callable for result in self.results)
 
+    def verdicts(self) -> list[dict[str, object]]:
+        return [verdict_record(result) for result in self.results]
+
     def to_dict(self, lang: str) -> dict[str, object]:
         return {
             "schema_version": SCHEMA_VERSION,
             "account": self.grants.to_dict(),
             "table": self.table.source.to_dict(lang) | {"type": self.table.account_type.value},
             "options": {"strict": self.options.strict, "assume_conditions": self.options.assume_conditions},
-            "results": [result_record(result, self.table, lang) for result in self.results],
+            "results": result_records(self.results, self.table, lang),
             "summary": summary_record(self.results),
             "warnings": [notice.to_dict() for notice in self.notices],
         }
@@ -153,9 +211,9 @@ class MissingPermsReport:
     def to_dict(self, lang: str) -> dict[str, object]:
         record = self.checked.to_dict(lang)
         table = self.checked.table
-        record["results"] = [
-            result_record(result, table, lang) for result in self.checked.results if not result.callable
-        ]
+        record["results"] = result_records(
+            [result for result in self.checked.results if not result.callable], table, lang
+        )
         record["to_grant"] = [
             permission_record(fix.permission, lang, fix.unlocks) for fix in self.plan.to_grant
         ]

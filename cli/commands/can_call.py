@@ -77,7 +77,7 @@ def command(
         report = queries.can_call([*refs, *scanned], grants, tables, options, notices)
     record = report.to_dict(resolve_lang(lang))
     emit("can_call", output_format, record, report.notices, output)
-    return gates.exit_code(record["results"], fail_on, exit_zero)
+    return gates.exit_code(report.verdicts(), fail_on, exit_zero)
 
 
 def _unique_report(

@@ -76,5 +76,4 @@ def command(
         emit("missing_perms", output_format, record, report.checked.notices, output)
     # The report lists only what is not callable; gates such as --fail-on unlisted need every
     # checked API, including callable ones.
-    every_result = report.checked.to_dict(resolve_lang(lang))["results"]
-    return gates.exit_code(every_result, fail_on, exit_zero)
+    return gates.exit_code(report.checked.verdicts(), fail_on, exit_zero)

@@ -7,15 +7,14 @@ bundled table, validate, then pass the file with ``--table``.
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from cli import exitcodes
+from cli.groups import SingleValueGroup
 from cli.messages import warn
 from cli.options import format_option, max_size_option
-from cli.output import emit, write_atomically
-from permtable.documents import decode, read_text
+from cli.output import STDOUT, emit, emit_text, write_atomically
+from permtable.documents import decode, read_bytes, read_text, standard_input
 from permtable.errors import InputError, Location
 from permtable.model import AccountType
 from permtable.table_check import check_table_ref
@@ -25,7 +24,7 @@ from permtable.table_import import import_page, merge_into, table_file_text
 TABLE_REF = "FILE|bundled:partner|bundled:customer"
 
 
-@click.group(name="table")
+@click.group(name="table", cls=SingleValueGroup)
 def command() -> None:
     """Import a permission table from Huawei's page, compare two tables, check a table file.
 
@@ -94,7 +93,7 @@ def import_command(
         raise InputError("-o names the page being read", Location(output), "write the table elsewhere")
     if doc == "-":
         name = "<stdin>"
-        text = decode(sys.stdin.buffer.read(max_bytes + 1), name, max_bytes)
+        text = decode(read_bytes(standard_input(), max_bytes + 1, name), name, max_bytes)
     else:
         name = doc
         text = read_text(doc, max_bytes)
@@ -110,11 +109,11 @@ def import_command(
         f"{table.account_type.value} table, {len(table.entries)} rows, "
         f"{len(imported.normalisations)} normalisation(s)"
     )
-    if output is None:
-        click.echo(table_text, nl=False)
+    if output is None or output == STDOUT:
+        emit_text(table_text)
         click.echo(f"bsscheck: {summary}", err=True)
     else:
-        write_atomically(output, table_text)
+        write_atomically(output, lambda stream: stream.write(table_text))
         click.echo(f"bsscheck: wrote {output} ({summary})", err=True)
     return exitcodes.OK
 

@@ -6,13 +6,14 @@ permission name), or the listed API a suspected typo meant.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from cli.findings import fixes, grant_source, unlisted_label, where_to_grant
+from cli.findings import STRICT_LABEL, UNLISTED_LABELS, fixes, grant_source, unlisted_label, where_to_grant
 from cli.fleet_text import (
     CELL_LEGEND,
     account_reasons,
@@ -133,35 +134,58 @@ def _summary(console: Console, summary: Record) -> None:
         )
 
 
-def _results_table(results: list[Record]) -> Table:
+# rich measures a table whole before drawing it, holding every row: a report of more rows than
+# this is drawn as consecutive tables of this many rows with the same column widths, so memory
+# stays bounded and the rows still line up.
+TABLE_ROWS = 1000
+_DECISION_WIDTH = max(
+    len(text)
+    for text in (*(label for label, _ in DECISION_LABELS.values()), *UNLISTED_LABELS.values(), STRICT_LABEL)
+)
+
+
+def _results_table(results: Sequence[Record], first: int = 1, widths: tuple[int, int] | None = None) -> Table:
     grid = Table(expand=False)
-    grid.add_column("#", justify="right", style="dim")
-    grid.add_column("API", overflow="fold")
-    grid.add_column("Decision", no_wrap=True)
+    number_width, api_width = widths if widths else (None, None)
+    grid.add_column("#", justify="right", style="dim", min_width=number_width)
+    grid.add_column("API", overflow="fold", width=api_width)
+    grid.add_column("Decision", no_wrap=True, min_width=_DECISION_WIDTH if widths else None)
     counted = bool(results) and "count" in results[0]  # --unique: how many inputs each
     if counted:
-        grid.add_column("Inputs", justify="right")
-    for number, result in enumerate(results, 1):
+        grid.add_column("Inputs", justify="right", min_width=7 if widths else None)
+    for number, result in enumerate(results, first):
         cells = [str(number), Text(f"{result['method']} {result['path']}"), decision_text(result)]
         grid.add_row(*cells, *([str(result["count"])] if counted else []))
     return grid
 
 
-def _details(console: Console, results: list[Record]) -> None:
+def _print_results_tables(console: Console, results: Sequence[Record]) -> None:
+    if len(results) <= TABLE_ROWS:
+        console.print(_results_table(results))
+        return
+    number_width = len(str(len(results)))
+    # Borders and padding: 3 characters a column and one more; the API column takes the rest.
+    api_width = max(20, console.width - number_width - _DECISION_WIDTH - 7 - 17)
+    for start in range(0, len(results), TABLE_ROWS):
+        chunk = results[start : start + TABLE_ROWS]
+        console.print(_results_table(chunk, start + 1, (number_width, api_width)))
+
+
+def _details(console: Console, results: Iterable[Record]) -> None:
     """One block per API: what it needs, what granted or denied it, and what to do."""
     for number, result in enumerate(results, 1):
         heading = Text(f"{number}. {result['method']} {result['path']}  ", style="bold")
         heading.append_text(decision_text(result))
         console.print(heading)
         # Soft-wrapped: the terminal wraps long lines; logs keep whole paths, no padding.
-        for line in result_details(result).split("\n"):
-            console.print(Text("   ") + line, soft_wrap=True)
+        lines = [Text("   ") + line for line in result_details(result).split("\n")]
+        console.print(Text("\n").join(lines), soft_wrap=True)
 
 
 def can_call(record: Record, stream: TextIO) -> None:
     console = make_console(stream)
     _header(console, record)
-    console.print(_results_table(record["results"]))
+    _print_results_tables(console, record["results"])
     _details(console, record["results"])
     _summary(console, record["summary"])
 
@@ -172,7 +196,7 @@ def missing_perms(record: Record, stream: TextIO) -> None:
     if not record["results"]:
         console.print(Text("Nothing missing: every API checked is callable.", style="green"))
         return
-    console.print(_results_table(record["results"]))
+    _print_results_tables(console, record["results"])
     _details(console, record["results"])
     if record["to_grant"]:
         title = "Grant these (smallest set)" if record["minimal"] else "Grant these (may not be minimal)"
