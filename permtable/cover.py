@@ -43,7 +43,9 @@ def plan_fixes(results: Sequence[ApiResult], table: Table) -> FixPlan:
     requirements: list[tuple[str, frozenset[str]]] = []  # (api, codes of which one is needed)
     blocked: list[ApiResult] = []
     unlisted: list[ApiResult] = []
-    for result in results:
+    # An API with {holes} stands for every row it can reach: each of them must be fixed.
+    reached = [alternative for result in results for alternative in (result, *result.alternatives)]
+    for result in reached:
         if result.callable:
             continue
         if result.entry is None:

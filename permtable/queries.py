@@ -172,21 +172,30 @@ def _explain_api(
     for kind in types:
         indexed = tables.get(kind)
         for ref in refs:
-            entry = indexed.router.resolve(ref)
-            if entry is not None and (entry, indexed.table) not in entries:
-                entries.append((entry, indexed.table))
+            # Every row the API can reach: one, or several for a {hole} where rows differ.
+            for entry in indexed.router.candidates(ref):
+                if entry is not None and (entry, indexed.table) not in entries:
+                    entries.append((entry, indexed.table))
         if not any(table is indexed.table for _, table in entries):
             suggestions.extend(indexed.router.suggestions(refs[0]))
     notes: list[str] = []
     listed_in = {table.account_type for _, table in entries}
     for kind in types:
-        if kind not in listed_in:
+        if kind in listed_in:
+            continue
+        if kind.other in listed_in:
+            notes.append(
+                f"not in the {kind.value} table: documented only for {kind.other.value} accounts, "
+                f"so {kind.value} accounts are not counted as able to call it"
+            )
+        else:
             notes.append(
                 f"not in the {kind.value} table: {kind.value} accounts need no fine-grained permission for it"
             )
     decision = None
     if grants is not None:
-        matched = [ref for ref in refs if tables.get(grants.account_type).router.resolve(ref)] or refs[:1]
+        router = tables.get(grants.account_type).router
+        matched = [ref for ref in refs if any(router.candidates(ref))] or refs[:1]
         decision = can_call(matched, grants, tables, options)
     return ExplainReport(text, "api", tuple(entries), (), tuple(_unique(suggestions)), tuple(notes), decision)
 

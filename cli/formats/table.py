@@ -13,7 +13,15 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from cli.findings import STRICT_LABEL, UNLISTED_LABELS, fixes, grant_source, unlisted_label, where_to_grant
+from cli.findings import (
+    STRICT_LABEL,
+    UNLISTED_LABELS,
+    fixes,
+    grant_source,
+    reason,
+    unlisted_label,
+    where_to_grant,
+)
 from cli.fleet_text import (
     CELL_LEGEND,
     account_reasons,
@@ -89,9 +97,8 @@ def result_details(result: Record) -> Text:
 
 
 def entry_absent_text(result: Record) -> str:
-    if result["callable"]:
-        return "not in the table: no fine-grained permission is checked"
-    return "not in the table; --strict counts it as not callable"
+    """Why an API without a row is answered as it is (the findings' one wording)."""
+    return reason(result)
 
 
 def _header(console: Console, record: Record) -> None:

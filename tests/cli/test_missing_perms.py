@@ -325,3 +325,21 @@ def test_table_format_prints_customer_names_and_the_deny(run_cli):
     assert "Blocked by a Deny" in out.stdout
     assert "OrderGuardrails" in out.stdout
     assert "system role" in out.stderr and "system role" not in out.stdout
+
+
+def test_a_hole_gets_a_fix_for_every_row_it_can_reach(run_cli, tmp_path):
+    grants = tmp_path / "none.yaml"
+    grants.write_text("type: partner\nroles: []\n", encoding="utf-8")
+    out = run_cli("missing-perms", "-g", str(grants), "POST /v2/partners/sub-customers/{op}", "--format", "json")
+    assert out.code == 1, out
+    record = out.json()
+    (result,) = record["results"]
+    reached = {result["entry"]["api"], *(alt["entry"]["api"] for alt in result["alternatives"])}
+    assert reached == {
+        "POST /v2/partners/sub-customers/query",
+        "POST /v2/partners/sub-customers/freeze",
+        "POST /v2/partners/sub-customers/unfreeze",
+        "POST /v2/partners/sub-customers/budget",
+    }
+    unlocked = {api for item in record["to_grant"] for api in item["unlocks"]}
+    assert unlocked == reached, "the smallest set covers every row the hole can reach"

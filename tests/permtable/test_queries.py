@@ -35,6 +35,15 @@ def test_explain_a_bare_path_lists_every_method(tables):
         ("POST /v2/partners/sub-customers/budget", "partner"),
     ]
     assert report.notes == (
+        "not in the customer table: documented only for partner accounts, "
+        "so customer accounts are not counted as able to call it",
+    )
+
+
+def test_explain_an_api_in_neither_table_needs_no_permission(tables):
+    report = explain("GET /v2/bases/conversions", tables)
+    assert report.notes == (
+        "not in the partner table: partner accounts need no fine-grained permission for it",
         "not in the customer table: customer accounts need no fine-grained permission for it",
     )
 
