@@ -330,7 +330,9 @@ def test_table_format_prints_customer_names_and_the_deny(run_cli):
 def test_a_hole_gets_a_fix_for_every_row_it_can_reach(run_cli, tmp_path):
     grants = tmp_path / "none.yaml"
     grants.write_text("type: partner\nroles: []\n", encoding="utf-8")
-    out = run_cli("missing-perms", "-g", str(grants), "POST /v2/partners/sub-customers/{op}", "--format", "json")
+    out = run_cli(
+        "missing-perms", "-g", str(grants), "POST /v2/partners/sub-customers/{op}", "--format", "json"
+    )
     assert out.code == 1, out
     record = out.json()
     (result,) = record["results"]
