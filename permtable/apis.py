@@ -63,6 +63,9 @@ class ApiRef:
     # Where the code calls it, when the API came from a scan (--from-source); the first is
     # ``location``.
     sites: tuple[CallSite, ...] = ()
+    # Other segmentations a server may route the same request line to (``path_readings``);
+    # the API is decided by the worst row any reading reaches.
+    readings: tuple[tuple[str, ...], ...] = ()
 
     @property
     def api(self) -> str:
@@ -111,6 +114,65 @@ def path_segments(raw_path: str) -> tuple[str, ...]:
     from urllib.parse import unquote  # noqa: PLC0415  (a start-up need not pay for it)
 
     return remove_dot_segments(unquote(segment) for segment in split_path(raw_path))
+
+
+_ENCODED_SEPARATOR = r"%2[fF]|%5[cC]"
+
+
+def path_readings(raw_path: str, segments: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """Other segmentations of ``raw_path`` (whose usual one is ``segments``) that a server may
+    route, each with its dot segments removed after the change:
+
+    - a backslash read as a slash (WHATWG URL parsers, so browsers, Node and OkHttp, send it so);
+    - ``%2F`` and ``%5C`` decoded before the path is split (nginx and other gateways decode the
+      whole path, then route and resolve ``..``);
+    - ``;parameters`` cut from each segment (servlet containers do);
+    - compatibility characters folded (NFKC: a fullwidth solidus is a slash to some servers).
+
+    Each reading that differs from ``segments`` is returned; with all of them at once too. A
+    path free of backslashes, ``%``, ``;`` and non-ASCII text (nearly all) has none, and costs nothing.
+    """
+    backslash = "\\" in raw_path
+    encoded = "%" in raw_path and re.search(_ENCODED_SEPARATOR, raw_path) is not None
+    parameters = ";" in raw_path
+    unicode = not all(segment.isascii() for segment in segments)
+    if not (backslash or encoded or parameters or unicode):
+        return ()
+    readings: dict[tuple[str, ...], None] = {}
+
+    def read(text: str, decode_first: bool, cut: bool, fold: bool) -> None:
+        # In the order a server applies them: decode, fold, then split (at either slash) and
+        # cut parameters; a folding server is taken to decode the whole path first.
+        decoded = decode_first or fold
+        if decoded:
+            text = _unquoted(text)
+        if fold:
+            import unicodedata  # noqa: PLC0415
+
+            text = unicodedata.normalize("NFKC", text)
+        text = text.replace("\\", "/")
+        if cut:
+            text = "/".join(segment.split(";", 1)[0] for segment in text.split("/"))
+        reading = remove_dot_segments(split_path(text)) if decoded else path_segments(text)
+        if reading and reading != segments:
+            readings.setdefault(reading)
+
+    if backslash:
+        read(raw_path, False, False, False)
+    if encoded:
+        read(raw_path, True, False, False)
+    if parameters:
+        read(raw_path, False, True, False)
+    if unicode:
+        read(raw_path, False, False, True)
+    read(raw_path, True, parameters, unicode)  # every change at once
+    return tuple(readings)
+
+
+def _unquoted(text: str) -> str:
+    from urllib.parse import unquote  # noqa: PLC0415
+
+    return unquote(text)
 
 
 def join_segments(segments: Iterable[str]) -> str:
@@ -198,7 +260,12 @@ def parse_api(text: str, location: Location | None = None) -> ApiRef:
             where,
             'write it as "METHOD /path"',
         )
-    return ApiRef(method, join_segments(segments), segments, stripped, host, location)
+    readings = path_readings(raw_path, segments)
+    for reading in readings:
+        text = "/".join(reading)
+        if not text.isprintable() and re.search(_ANY_CONTROL, text):
+            raise InputError("API path contains encoded control characters", where)
+    return ApiRef(method, join_segments(segments), segments, stripped, host, location, readings=readings)
 
 
 def _operation_ref(name: str, where: Location) -> ApiRef:

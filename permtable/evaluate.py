@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import Enum
 
-from permtable.apis import ApiRef
+from permtable.apis import ApiRef, join_segments
 from permtable.errors import Notice
 from permtable.grants import ACCOUNT_ACTIONS, Effect, Grants, Statement
 from permtable.model import AccountType, Entry, Mode, Table
@@ -240,12 +240,18 @@ class Evaluator:
         # worst answers for the API, so no value the caller may send is called callable wrongly.
         results = [self.evaluate_entry(entry, ref) for entry in listed]
         worst = min(results, key=lambda result: (result.callable, _SEVERITY[result.decision]))
-        holes = ", ".join(dict.fromkeys(ref.segments[position] for position in ref.holes))
+        causes = []
+        if ref.holes:
+            causes.append(", ".join(dict.fromkeys(ref.segments[position] for position in ref.holes)))
+        if ref.readings:
+            read_as = " or ".join(join_segments(reading) for reading in ref.readings)
+            causes.append(f"a server reading the path as {read_as}")
         reach = ", ".join(entry.api for entry in listed)
         unlisted = " or an unlisted path" if None in where.candidates else ""
         note = (
-            f"{holes} could make this any of {len(listed)} listed API{'s' if len(listed) > 1 else ''} "
-            f"({reach}){unlisted}; decided by the worst: {worst.entry.api if worst.entry else ref.api}"
+            f"{' and '.join(causes)} could make this any of {len(listed)} listed "
+            f"API{'s' if len(listed) > 1 else ''} ({reach}){unlisted}; "
+            f"decided by the worst: {worst.entry.api if worst.entry else ref.api}"
         )
         others = tuple(result for result in results if result is not worst)
         return replace(worst, notes=(*notes, note, *worst.notes), alternatives=others)

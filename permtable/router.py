@@ -78,7 +78,8 @@ class Router:
         return _walk(root, ref.segments, 0) if root else None
 
     def candidates(self, ref: ApiRef) -> tuple[Entry | None, ...]:
-        """Every row a request could reach when ``ref`` has ``{holes}``; None: an unlisted path.
+        """Every row a request could reach when ``ref`` has ``{holes}`` or other readings of its
+        path (``ApiRef.readings``); None: an unlisted path.
 
         A hole stands for a value the caller did not say (``{op}``, an f-string field), so it
         may be any literal the table has at that point as well as any other value. Each choice
@@ -90,9 +91,11 @@ class Router:
         root = self._roots.get(ref.method)
         if root is None:
             return (None,)
-        if not ref.holes:
+        if not ref.holes and not ref.readings:
             return (_walk(root, ref.segments, 0),)
-        found = _reachable(root, ref.segments, 0)
+        found: set[Entry | None] = set()
+        for segments in (ref.segments, *ref.readings):
+            found |= _reachable(root, segments, 0)
         listed = sorted((entry for entry in found if entry is not None), key=lambda entry: entry.index)
         return (*listed, None) if None in found else tuple(listed)
 

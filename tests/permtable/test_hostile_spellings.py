@@ -189,6 +189,32 @@ def test_a_hole_is_never_an_unlisted_callable_path_when_a_row_fits(seed, kind, e
     assert not result.callable and result.decision is not Decision.NOT_CHECKED
 
 
+SEPARATORS = ["/", "\\", "%2F", "%2f", "%5C", "\uff0f", "%EF%BC%8F"]
+
+
+@PROPERTY
+@given(seed=st.integers(0, 2**32 - 1), kind=st.sampled_from(list(AccountType)))
+def test_a_path_a_server_may_split_otherwise_is_decided_by_every_reading(seed, kind, empty_accounts):
+    # Backslashes (WHATWG clients), %2F decoded before routing (gateways), ;parameters (servlet
+    # containers) and a fullwidth solidus (NFKC): any of them may put the request on a listed row.
+    rng = random.Random(seed)
+    entry = rng.choice(ENTRIES[kind])
+    segments = concrete_segments(entry, rng)
+    pieces = [segment + (f";p{rng.randrange(10)}=1" if rng.random() < 0.3 else "") for segment in segments]
+    text = pieces[0]
+    for piece in pieces[1:]:
+        separator = rng.choice(SEPARATORS)
+        if separator != "/" and rng.random() < 0.3:  # a detour only a decoding server takes
+            text += f"{separator}{rng.choice(LITERALS)}{separator}.."
+        text += separator + piece
+    ref = parse_api(f"{entry.method} /{text}")
+    honest = parse_api(f"{entry.method} /" + "/".join(segments))
+    reached = bundled(kind).router.candidates(ref)
+    assert bundled(kind).router.resolve(honest) in reached, (text, ref.readings)
+    (result,) = can_call([ref], empty_accounts[kind], TableSet(), Options()).results
+    assert not result.callable, text
+
+
 # --------------------------------------------------------------------------- actions and codes
 
 # Characters that make an action text something other than what it looks like.
