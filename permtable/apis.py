@@ -24,7 +24,7 @@ from permtable.errors import InputError, Location
 from permtable.records import record
 
 if TYPE_CHECKING:
-    from permtable.scan.model import CallSite
+    from permtable.values import CallSite
 
 METHODS = frozenset({"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"})
 

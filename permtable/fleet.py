@@ -24,9 +24,10 @@ from permtable.evaluate import ApiResult, Decision, Evaluator, Options, Route, r
 from permtable.grants import Grants, load_grants_file, review_grants
 from permtable.model import AccountType, Entry, Table
 from permtable.records import record, replace
-from permtable.reports import SCHEMA_VERSION, entry_record
+from permtable.reports import entry_record
 from permtable.router import Suggestion
 from permtable.tables import IndexedTable, TableSet
+from permtable.values import SCHEMA_VERSION
 
 GRANTS_SUFFIXES = (".yaml", ".yml", ".json")
 

@@ -19,8 +19,9 @@ from permtable.grants import Grants, review_grants
 from permtable.model import AccountType, Table
 from permtable.queries import entry_refs, other_type
 from permtable.records import record
-from permtable.reports import SCHEMA_VERSION, entry_record
+from permtable.reports import entry_record
 from permtable.tables import TableSet
+from permtable.values import SCHEMA_VERSION
 
 
 class ChangeKind(str, Enum):

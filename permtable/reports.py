@@ -17,11 +17,10 @@ from permtable.grants import Grants
 from permtable.model import AccountType, Entry, Permission, Table
 from permtable.records import record
 from permtable.router import Suggestion
+from permtable.values import SCHEMA_VERSION
 
 if TYPE_CHECKING:
     from permtable.cover import FixPlan  # the minimal cover is computed only by missing-perms
-
-SCHEMA_VERSION = 1
 
 
 def entry_record(entry: Entry, table: Table, lang: str) -> dict[str, object]:

@@ -70,6 +70,86 @@ def test_library_has_no_print_calls():
     assert offending == [], "the library returns data; the CLI prints"
 
 
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _import_graph() -> dict[str, set[str]]:
+    """Library module -> the library modules it imports: at the top, in functions, or only for
+    type checking (a cycle through a type hint is still a cycle of meaning)."""
+    modules = {_module_name(path): path for path in _library_files()}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        imported = set()
+        for written, _ in _imported_modules(ast.parse(path.read_text(encoding="utf-8"))):
+            # ``from permtable.scan import x`` names a package, ``from permtable.scan.model ...`` a module
+            module = written
+            while module and module not in modules:
+                module = module.rpartition(".")[0]
+            if module and module != name:
+                imported.add(module)
+        graph[name] = imported
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan, iteratively)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph[root])))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph.get(child, ())))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    found.append(sorted(component))
+    return found
+
+
+def test_the_library_has_no_import_cycle():
+    graph = _import_graph()
+    assert len(graph) >= 30 and "permtable.values" in graph
+    assert _cycles(graph) == []
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    """Control: a graph with a cycle through three modules, and a module outside it."""
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert _cycles(graph) == [["a", "b", "c"]]
+    assert _cycles({"a": {"b"}, "b": set()}) == []
+
+
 def test_import_checker_catches_a_violation():
     """Control: the checker sees imports hidden in functions and dynamic imports."""
     source = (

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from permtable.errors import Location, Notice
+from permtable.errors import Notice
 from permtable.records import record
+from permtable.values import SCHEMA_VERSION, CallSite
+
+__all__ = ["CallSite", "ScanReport", "ScannedApi", "SkippedFile"]  # CallSite lives in permtable.values
 
 # How a call site was recognised. "sdk-call": a method of an SDK client
 # (``client.pay_orders(...)``); "sdk-request": an SDK request class (``PayOrdersRequest(...)``);
@@ -11,27 +14,6 @@ from permtable.records import record
 # "string": a Python string holding a path outside any such call; "text": a match in a file
 # that is not Python (JavaScript, Go, shell, YAML, ...).
 SITE_KINDS = ("sdk-call", "sdk-request", "http-call", "string", "text")
-
-
-@record
-class CallSite:
-    """One place in one file that calls (or names) an API."""
-
-    file: str
-    line: int
-    column: int
-    kind: str
-    evidence: str = ""  # the source line, shortened: what a reviewer needs to recognise it
-
-    @property
-    def location(self) -> Location:
-        return Location(self.file, self.line, self.column)
-
-    def to_dict(self) -> dict[str, object]:
-        return {"file": self.file, "line": self.line, "column": self.column, "kind": self.kind}
-
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.file, self.line, self.column, self.kind)
 
 
 @record
@@ -99,8 +81,6 @@ class ScanReport:
         return [*self.warnings, *self.unknown_method_notices()]
 
     def to_dict(self) -> dict[str, object]:
-        from permtable.reports import SCHEMA_VERSION  # noqa: PLC0415  (reports pulls the evaluator)
-
         return {
             "schema_version": SCHEMA_VERSION,
             "paths": list(self.paths),

@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 from pt_helpers import check_input_error, write_text
 
+from permtable.editions.check import check_table_ref
 from permtable.errors import InputError
 from permtable.model import AccountType
-from permtable.table_check import check_table_ref
 from permtable.tables import bundled_table_text
 
 PARTNER, CUSTOMER = AccountType.PARTNER, AccountType.CUSTOMER

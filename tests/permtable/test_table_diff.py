@@ -11,10 +11,10 @@ import json
 import pytest
 from pt_helpers import check_input_error, write_text
 
+from permtable.editions.diff import api_key, diff_tables, load_table_ref
 from permtable.errors import InputError
 from permtable.model import AccountType, LocalText, Mode, Table
 from permtable.records import replace
-from permtable.table_diff import api_key, diff_tables, load_table_ref
 from permtable.tables import bundled, bundled_table_text
 
 PARTNER, CUSTOMER = AccountType.PARTNER, AccountType.CUSTOMER

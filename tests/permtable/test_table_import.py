@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 from pt_helpers import REPO, SEEDS, check_input_error
 
 from permtable.documents import parse_document
+from permtable.editions.diff import diff_tables
+from permtable.editions.page_import import ImportedTable, import_page, merge_into, table_file_text
 from permtable.errors import InputError
 from permtable.model import AccountType
-from permtable.table_diff import diff_tables
-from permtable.table_import import ImportedTable, import_page, merge_into, table_file_text
 from permtable.tables import bundled, bundled_table_text, table_from_node
 
 PAGES = REPO / "tests" / "data" / "pages"

@@ -11,15 +11,15 @@ from __future__ import annotations
 import re
 
 from permtable.documents import parse_document
+from permtable.editions.check import INFO, TableFinding, check_table
+from permtable.editions.diff import api_key
+from permtable.editions.merge import MergeSummary, merge_translations
+from permtable.editions.page import LAYOUT_NAMES, PageTable, language_of, read_page
+from permtable.editions.rows import Normalisation, RowBuilder
+from permtable.editions.writer import UNSTATED_SITE, table_yaml
 from permtable.errors import InputError, Location, Notice
 from permtable.model import AccountType, Entry, LocalText, Source, Table, build_permissions
 from permtable.records import record, replace
-from permtable.table_check import INFO, TableFinding, check_table
-from permtable.table_diff import api_key
-from permtable.table_merge import MergeSummary, merge_translations
-from permtable.table_page import LAYOUT_NAMES, PageTable, language_of, read_page
-from permtable.table_rows import Normalisation, RowBuilder
-from permtable.table_writer import UNSTATED_SITE, table_yaml
 from permtable.tables import EXPECTED_MODE, table_from_node
 
 __all__ = [

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from permtable.editions.diff import api_key
 from permtable.errors import InputError, Location
 from permtable.model import LANGUAGES, Entry, LocalText, Table, build_permissions
 from permtable.records import record, replace
-from permtable.table_diff import api_key
 
 _FIELDS = ("scenario", "sub_scenario", "description", "menu_path", "permission_name")
 

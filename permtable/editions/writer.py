@@ -11,10 +11,10 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterable, Sequence
 
+from permtable.editions.merge import MergeSummary, other_language
+from permtable.editions.page import LAYOUT_NAMES
+from permtable.editions.rows import KIND_DESCRIPTIONS, METHOD_PATH_SPACE, Normalisation
 from permtable.model import AccountType, Entry, LocalText, Source, Table
-from permtable.table_merge import MergeSummary, other_language
-from permtable.table_page import LAYOUT_NAMES
-from permtable.table_rows import KIND_DESCRIPTIONS, METHOD_PATH_SPACE, Normalisation
 from permtable.tables import TABLE_SCHEMA
 
 WIDTH = 96

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 
 from permtable.apis import METHODS, is_placeholder, split_path
+from permtable.editions.page import URL_START, Cell, RawRow, language_of
 from permtable.errors import InputError, Location
 from permtable.model import AccountType, Entry, LocalText, Mode
 from permtable.patterns import CUSTOMER_CODE_SHAPE, PARTNER_CODE_SHAPE
 from permtable.records import record
-from permtable.table_page import URL_START, Cell, RawRow, language_of
 
 CODE_PATTERNS = {
     AccountType.PARTNER: re.compile(PARTNER_CODE_SHAPE),
