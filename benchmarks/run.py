@@ -13,7 +13,7 @@ see the same machine load, and prints the medians:
 
 - start-up: ``bsscheck can-call -g GRANTS API --format json`` on one API, for the partner and
   the customer sample grants, against ``python -c "import click, yaml"`` (its dependencies' own
-  import time); target 1.3x. The ratio is the median of paired runs (each bsscheck run over the
+  import time); target 1.5x. The ratio is the median of paired runs (each bsscheck run over the
   baseline run that opened its round, moments before), so a machine whose speed drifts during
   the benchmark moves both sides of each pair alike. With ``--instructions`` (needs valgrind)
   the same two commands are also counted in CPU instructions, a measure that does not depend
@@ -491,8 +491,8 @@ def _measure(bsscheck: list[str], work: Path, sizes: Sizes, no_timing: bool, cou
                 f"start-up: can-call --format json, 1 API, {kind}",
                 median_seconds(startup[kind]),
                 baseline,
-                "<= 1.3x",
-                ratio <= 1.3,
+                "<= 1.5x",
+                ratio <= 1.5,
                 ratio=ratio,
             )
         )
@@ -508,8 +508,8 @@ def _measure(bsscheck: list[str], work: Path, sizes: Sizes, no_timing: bool, cou
                     f"start-up in CPU instructions, {kind}",
                     counted,
                     counted_baseline,
-                    "<= 1.3x",
-                    counted <= 1.3 * counted_baseline,
+                    "<= 1.5x",
+                    counted <= 1.5 * counted_baseline,
                     unit="instructions",
                 )
             )

@@ -7,6 +7,7 @@ functions, so a reason and its fix read the same wherever they are shown, and th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 # The kinds and the classification live in cli.finding_kinds (light: the gates load it on
@@ -21,12 +22,11 @@ from cli.finding_kinds import (  # noqa: F401
     UNLISTED,
     finding_kind,
 )
-from permtable.records import record
 
 Record = dict[str, Any]
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Rule:
     """A kind of finding, with a stable id for SARIF and CI systems."""
 
@@ -237,7 +237,7 @@ INPUT_RULES = {
 }
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class InputFinding:
     """One problem ``validate`` found in one file, wherever it is shown."""
 

@@ -7,15 +7,14 @@ at the same place in every report.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any
-
-from permtable.records import record
 
 Record = dict[str, Any]
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Where:
     file: str  # as the user named it
     line: int | None = None

@@ -156,6 +156,10 @@ def console() -> None:
     needs none of it, so once the output is flushed the process leaves with ``os._exit``. The
     normal exit runs instead when something asked for the teardown: an ``atexit`` handler (a
     coverage tool, logging) or a thread still running.
+
+    Measured again with the value types as standard dataclasses (non-editable install, 31
+    back-to-back pairs against ``python -c "import click, yaml"``): a one-API check is 1.43x the
+    baseline with this exit and 1.57x to 1.61x without it, over the 1.5x start-up budget.
     """
     try:
         run()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from permtable.documents import (
@@ -21,7 +22,6 @@ from permtable.documents import (
     standard_input,
 )
 from permtable.errors import InputError, Location
-from permtable.records import record
 
 if TYPE_CHECKING:
     from permtable.values import CallSite
@@ -49,7 +49,7 @@ _ANY_CONTROL = r"[\x00-\x1f\x7f-\x9f]"
 IDENTIFIER = r"[A-Za-z_][A-Za-z0-9_]*"
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class ApiRef:
     """An API as the user named it, normalised: upper-case method, path without host or query."""
 

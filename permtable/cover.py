@@ -10,18 +10,18 @@ then codes in table order, so the answer is both actionable and stable.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import combinations
 from math import comb
 
 from permtable.evaluate import ApiResult, Decision
 from permtable.model import Mode, Permission, Table
-from permtable.records import record
 
 # Past this many candidate sets we fall back to a greedy answer and say it may not be minimal.
 SEARCH_BUDGET = 2_000_000
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Fix:
     """One permission of the smallest set, and the blocked APIs its grant helps."""
 
@@ -29,7 +29,7 @@ class Fix:
     unlocks: tuple[str, ...]  # "METHOD path" of the blocked rows this grant helps unblock
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class FixPlan:
     """What missing-perms answers: what to grant, and what no grant can fix."""
 

@@ -14,10 +14,10 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 from permtable.errors import InputError, Location
-from permtable.records import field, record
 from permtable.textdistance import closest
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ _MAPPING_TAG = "tag:yaml.org,2002:map"
 _SEQUENCE_TAG = "tag:yaml.org,2002:seq"
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Node:
     """One value of a document with its position; mappings hold Nodes, lists hold Nodes."""
 

@@ -7,7 +7,7 @@ is not an ``InputError`` is a bug and is allowed to show its traceback.
 
 from __future__ import annotations
 
-from permtable.records import record
+from dataclasses import dataclass
 
 
 def one_line(text: str) -> str:
@@ -16,7 +16,7 @@ def one_line(text: str) -> str:
     return " ".join(text.splitlines())
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Location:
     """Where something came from: a file (or ``<stdin>``, ``<argument>``) and a 1-based position."""
 
@@ -52,7 +52,7 @@ class InputError(Exception):
         return one_line(text)
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Notice:
     """A warning that does not stop the run: unknown permission codes, ignored system roles."""
 

@@ -12,13 +12,13 @@ needs it and kept, so every further API needing that code is a dict lookup.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from permtable.apis import ApiRef, join_segments
 from permtable.errors import Notice
 from permtable.grants import ACCOUNT_ACTIONS, Effect, Grants, Statement
 from permtable.model import AccountType, Entry, Mode, Table
-from permtable.records import record, replace
 from permtable.router import Suggestion
 from permtable.tables import IndexedTable
 
@@ -54,7 +54,7 @@ _SEVERITY = {
 }
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Route:
     """Where an API leads in one account type's table; computed once, evaluated per account."""
 
@@ -81,7 +81,7 @@ def route(ref: ApiRef, indexed: IndexedTable, other: Callable[[], IndexedTable] 
     return Route(candidates, suggestions, other_entry)
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class GrantRef:
     """One held grant that matched a permission, and where it is written."""
 
@@ -109,7 +109,7 @@ class GrantRef:
         }
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class PermissionCheck:
     """The verdict on one required permission."""
 
@@ -132,7 +132,7 @@ class PermissionCheck:
         }
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class ApiResult:
     """The answer for one API the user asked about."""
 
@@ -181,7 +181,7 @@ class ApiResult:
         return tuple(grant for check in self.checks for grant in check.allowed_by)
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Options:
     """How to read what cannot be settled offline; both default to the stricter answer."""
 

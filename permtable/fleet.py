@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Generic, TypeVar
 
 from permtable.apis import ApiRef, split_path
@@ -23,7 +24,6 @@ from permtable.errors import InputError, Location, Notice
 from permtable.evaluate import ApiResult, Decision, Evaluator, Options, Route, route
 from permtable.grants import Grants, load_grants_file, review_grants
 from permtable.model import AccountType, Entry, Table
-from permtable.records import record, replace
 from permtable.reports import entry_record
 from permtable.router import Suggestion
 from permtable.tables import IndexedTable, TableSet
@@ -42,7 +42,7 @@ CELLS = (CALLABLE, DENIED, CONDITIONAL)
 # --------------------------------------------------------------------------- finding the files
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class FleetFiles:
     """The grants files of a run, in a deterministic order."""
 
@@ -122,7 +122,7 @@ def _walk(directory: str) -> list[str]:
 # --------------------------------------------------------------------------- loading each account
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class LoadFailure:
     """A grants file that could not be read: reported, and the run exits 2."""
 
@@ -145,7 +145,7 @@ class LoadFailure:
         }
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Skipped:
     """A file found in a directory that is not an account of its own."""
 
@@ -159,7 +159,7 @@ class Skipped:
 T = TypeVar("T")
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Audited(Generic[T]):
     """One account and the answer computed for it."""
 
@@ -169,7 +169,7 @@ class Audited(Generic[T]):
     answer: T
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class FleetRun(Generic[T]):
     audited: tuple[Audited[T], ...]
     failures: tuple[LoadFailure, ...]
@@ -262,7 +262,7 @@ def _table_record(table: Table, lang: str) -> dict[str, object]:
 # --------------------------------------------------------------------------- who-can
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Listing:
     """How one account type's table lists the API asked about."""
 
@@ -322,7 +322,7 @@ def _decision_counts(decisions: Sequence[Decision]) -> dict[str, int]:
     return {decision.value: counted.get(decision.value, 0) for decision in Decision}
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class WhoCanReport:
     ref: ApiRef
     listings: tuple[Listing, ...]  # one per account type
@@ -402,7 +402,7 @@ def who_can(
 # --------------------------------------------------------------------------- matrix
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Cell:
     decision: Decision
     callable: bool
@@ -425,7 +425,7 @@ def cell(decision: Decision, callable: bool) -> Cell:
     return _CELLS[decision, callable]
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Column:
     """One API of the matrix and its row in each account type's table (None: not listed)."""
 
@@ -441,7 +441,7 @@ class Column:
         return dict(self.routes)[kind]
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class MatrixReport:
     columns: tuple[Column, ...]
     run: FleetRun[tuple[Cell, ...]]

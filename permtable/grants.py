@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Container, Iterable, Sequence
+from dataclasses import dataclass
 from enum import Enum
 
 from permtable.documents import (
@@ -25,7 +26,6 @@ from permtable.documents import (
 from permtable.errors import InputError, Location, Notice
 from permtable.model import AccountType
 from permtable.patterns import ActionPattern, action_problem, compile_action, is_partner_code, never_matching
-from permtable.records import record
 from permtable.textdistance import closest
 
 ACCOUNT_ACTIONS = "(account actions)"
@@ -45,7 +45,7 @@ class Effect(str, Enum):
     DENY = "Deny"
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Role:
     """A Partner Center role (or the account's own action list) and the actions it ticks."""
 
@@ -54,7 +54,7 @@ class Role:
     location: Location
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Statement:
     """One statement of an IAM policy, its actions compiled once for every permission check."""
 
@@ -71,7 +71,7 @@ class Statement:
         return self.condition is not None
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Policy:
     """An IAM policy document as attached to the account (Version 1.0 is a system role)."""
 
@@ -85,7 +85,7 @@ class Policy:
         return self.version == SYSTEM_ROLE_VERSION
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Grants:
     """Everything one account holds, merged from one or more files."""
 

@@ -10,6 +10,7 @@ never by file or line, which differ between two versions of a file by constructi
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import Enum
 
 from permtable.apis import ApiRef
@@ -18,7 +19,6 @@ from permtable.evaluate import ApiResult, Evaluator, GrantRef, Options, Permissi
 from permtable.grants import Grants, review_grants
 from permtable.model import AccountType, Table
 from permtable.queries import entry_refs, other_type
-from permtable.records import record
 from permtable.reports import entry_record
 from permtable.tables import TableSet
 from permtable.values import SCHEMA_VERSION
@@ -41,7 +41,7 @@ def grant_key(grant: GrantRef) -> tuple[object, ...]:
     return (grant.source, grant.name, grant.effect, grant.statement, grant.pattern, grant.condition)
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Cause:
     """A permission of the row whose verdict changed, and the grants that came and went for it."""
 
@@ -73,7 +73,7 @@ def _cause(old: PermissionCheck, new: PermissionCheck) -> Cause:
     return Cause(old.permission, old, new, added, removed)
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class AccessChange:
     kind: ChangeKind
     old: ApiResult
@@ -112,7 +112,7 @@ def compare(old: ApiResult, new: ApiResult) -> AccessChange | None:
     return AccessChange(kind, old, new, causes)
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class GrantsDiffReport:
     old: Grants
     new: Grants

@@ -6,9 +6,8 @@ nothing may change them behind another caller's back.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from enum import Enum
-
-from permtable.records import field, record
 
 
 class AccountType(str, Enum):
@@ -43,7 +42,7 @@ class Mode(str, Enum):
 LANGUAGES = ("en", "zh")
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class LocalText:
     """A text in both languages; one of them is the documented original."""
 
@@ -63,7 +62,7 @@ class LocalText:
         return {"en": self.en, "zh": self.zh}
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Source:
     """Where a table was transcribed from, so every answer can cite it."""
 
@@ -85,7 +84,7 @@ class Source:
         }
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One documented row: an API and the permissions it needs."""
 
@@ -122,7 +121,7 @@ class Entry:
         }
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Permission:
     """A permission code as the table documents it, with where or how it is granted."""
 
@@ -144,7 +143,7 @@ class Permission:
         return record
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Table:
     """A whole documented table for one account type."""
 

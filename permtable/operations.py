@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from functools import cache
 
-from permtable.records import record
 from permtable.textdistance import closest
 
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Operation:
     """An SDK operation and the API it calls, as the SDK client builds the request."""
 
@@ -29,7 +29,7 @@ class Operation:
     sdks: tuple[str, ...]  # "huaweicloudsdkbss 3.1.219", ...
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class OperationMap:
     """Every operation of the SDKs, by snake_case name, and the SDK versions read."""
 

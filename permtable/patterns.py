@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import partial
 
-from permtable.records import field, record
 
-
-@record
+@dataclass(frozen=True, slots=True)
 class ActionPattern:
     """An IAM action or pattern as written, with its matcher (never compared)."""
 

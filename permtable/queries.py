@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Hashable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from permtable.apis import BSS_HOSTS, IDENTIFIER, ApiRef, parse_api, split_path
@@ -15,7 +16,6 @@ from permtable.evaluate import ApiResult, Evaluator, Options
 from permtable.grants import Grants, review_grants
 from permtable.model import AccountType, Entry, Permission, Table
 from permtable.patterns import compile_action, compile_code_glob
-from permtable.records import replace
 from permtable.reports import ApisReport, CanCallReport, ExplainReport, MissingPermsReport
 from permtable.router import Suggestion
 from permtable.tables import IndexedTable, TableSet

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, overload
 
 from permtable.apis import ApiRef
@@ -15,7 +16,6 @@ from permtable.errors import Notice
 from permtable.evaluate import ApiResult, Decision, Options
 from permtable.grants import Grants
 from permtable.model import AccountType, Entry, Permission, Table
-from permtable.records import record
 from permtable.router import Suggestion
 from permtable.values import SCHEMA_VERSION
 
@@ -161,7 +161,7 @@ def summary_record(results: tuple[ApiResult, ...]) -> dict[str, object]:
     return record
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class CanCallReport:
     """The answer of can-call: one result per API, and the warnings about the inputs."""
 
@@ -196,7 +196,7 @@ def permission_record(permission: Permission, lang: str, unlocks: tuple[str, ...
     return record
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class MissingPermsReport:
     """The answer of missing-perms: the can-call answer and the smallest fix."""
 
@@ -229,7 +229,7 @@ class MissingPermsReport:
         return record
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class ExplainReport:
     """The answer of explain: the rows an API or a permission names, and a decision trace."""
 
@@ -261,7 +261,7 @@ class ExplainReport:
         }
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class ApisReport:
     """The answer of apis: the table rows that matched."""
 

@@ -8,9 +8,10 @@ API path would otherwise read as "not listed, so callable".
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from permtable.apis import ApiRef, is_placeholder, split_path
 from permtable.model import Entry, Table
-from permtable.records import record
 from permtable.textdistance import edit_distance
 
 GLOB = "**"
@@ -32,7 +33,7 @@ class _TrieNode:
         self.entry: Entry | None = None  # an entry whose template ends exactly here
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Suggestion:
     """A listed API the user probably meant, and why we think so."""
 

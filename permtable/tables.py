@@ -19,6 +19,7 @@ import json
 import os
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from typing import Any, TypeVar
 
@@ -44,7 +45,6 @@ from permtable.model import (
     build_permissions,
 )
 from permtable.patterns import CUSTOMER_CODE_SHAPE, PARTNER_CODE_SHAPE
-from permtable.records import record
 from permtable.router import Router
 
 TABLE_SCHEMA = 1
@@ -64,7 +64,7 @@ _ENTRY_KEYS = (
 )
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class IndexedTable:
     """A table with its compiled router: what every evaluation works from."""
 

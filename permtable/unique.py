@@ -8,17 +8,17 @@ file is read in blocks: memory grows with the distinct endpoints, not with the f
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
 
 from permtable.apis import ApiRef, iter_api_file_blocks, parse_api
 from permtable.errors import Location
-from permtable.records import record
 
 # Distinct line texts remembered; past this many (a log of concrete ids, say) the memory is
 # emptied and refilled, which only costs re-parsing: the counts live per endpoint.
 TEXT_CACHE_LIMIT = 100_000
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Tally:
     """An endpoint, the first input that named it, and how many inputs did."""
 

@@ -9,6 +9,7 @@ that is a near miss of a documented one, has findings even though nothing is bro
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from permtable.apis import iter_api_lines
@@ -16,14 +17,13 @@ from permtable.documents import DEFAULT_MAX_BYTES, Node, load_document, looks_li
 from permtable.errors import InputError, Location, Notice
 from permtable.grants import load_grants_file, review_grants
 from permtable.model import AccountType
-from permtable.records import field, record
 from permtable.tables import TableSet, table_from_node
 
 API_LIST_SUFFIXES = (".txt", ".list", ".apis")
 DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json")
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class FileCheck:
     file: str
     kind: str  # "grants", "policy", "table", "api-list" or "unknown"
@@ -52,7 +52,7 @@ class FileCheck:
         }
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class ValidationReport:
     checks: tuple[FileCheck, ...]
 

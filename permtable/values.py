@@ -4,14 +4,15 @@ but ``errors``: a leaf, so that importing one of them never pulls in evaluation 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from permtable.errors import Location
-from permtable.records import record
 
 # The version of the JSON report records (``schema_version``); the v1 JSON Schema describes it.
 SCHEMA_VERSION = 1
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class CallSite:
     """One place in one file that calls (or names) an API."""
 

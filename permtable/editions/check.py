@@ -11,6 +11,7 @@ letter case between rows, the sub-scenario "-") are reported as info and do not 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from permtable.apis import is_placeholder, split_path
@@ -18,7 +19,6 @@ from permtable.documents import DEFAULT_MAX_BYTES, Node, load_document, parse_do
 from permtable.editions.diff import BUNDLED_PREFIX
 from permtable.errors import InputError, Location, one_line
 from permtable.model import AccountType, Entry, LocalText, Table
-from permtable.records import record
 from permtable.tables import bundled_table_text, table_from_node
 
 ERROR = "error"
@@ -32,7 +32,7 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _BLANK_TEXTS = {"-", "—", "–", "/", "N/A", "n/a", "无"}
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class TableFinding:
     level: str  # error | warning | info
     rule: str
@@ -59,7 +59,7 @@ class TableFinding:
         }
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class TableCheck:
     file: str
     table: Table

@@ -11,13 +11,13 @@ are compared only with ``all_fields``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from permtable.apis import is_placeholder, split_path
 from permtable.documents import DEFAULT_MAX_BYTES
 from permtable.errors import InputError, Location
 from permtable.model import LANGUAGES, AccountType, Entry, LocalText, Table
-from permtable.records import record
 from permtable.tables import bundled, load_table_file
 
 BUNDLED_PREFIX = "bundled:"
@@ -47,7 +47,7 @@ def load_table_ref(ref: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Table:
     return load_table_file(ref, max_bytes).table
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class FieldChange:
     field: str
     old: Any
@@ -57,7 +57,7 @@ class FieldChange:
         return {"field": self.field, "old": _plain(self.old), "new": _plain(self.new)}
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class RowChange:
     """One API in both tables whose compared fields differ."""
 
@@ -105,7 +105,7 @@ def row_record(entry: Entry, lang: str) -> dict[str, Any]:
     return record
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class TableDiff:
     old: Table
     new: Table

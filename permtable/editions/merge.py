@@ -9,17 +9,17 @@ is listed, never guessed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from typing import Any
 
 from permtable.editions.diff import api_key
 from permtable.errors import InputError, Location
 from permtable.model import LANGUAGES, Entry, LocalText, Table, build_permissions
-from permtable.records import record, replace
 
 _FIELDS = ("scenario", "sub_scenario", "description", "menu_path", "permission_name")
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class MergeSummary:
     """What ``--merge-from`` carried over, and which texts are left without a translation."""
 

@@ -18,11 +18,11 @@ never a dropped row.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from permtable.apis import METHODS
 from permtable.errors import InputError, Location
 from permtable.model import AccountType
-from permtable.records import record
 
 PIPE = "pipe"
 PARAGRAPH = "paragraph"
@@ -75,7 +75,7 @@ _DATE = re.compile(
 )
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Cell:
     """One cell as the page shows it (stripped), with the line it is on."""
 
@@ -83,7 +83,7 @@ class Cell:
     line: int
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Marker:
     """A pipe-layout line of only ``|``: an empty cell or cells spanned from above."""
 
@@ -91,7 +91,7 @@ class Marker:
     line: int
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class RawRow:
     """One table row with spanned cells already carried down from the rows above."""
 
@@ -105,7 +105,7 @@ class RawRow:
     last: Cell | None  # Path (partner) or permission name (customer); None = empty cell
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class PageTable:
     """The table found in a page, and what the page says about it."""
 

@@ -9,6 +9,7 @@ The bundled tables stay the reviewed source: the tests import the seed pages and
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 
 from permtable.documents import parse_document
 from permtable.editions.check import INFO, TableFinding, check_table
@@ -19,7 +20,6 @@ from permtable.editions.rows import Normalisation, RowBuilder
 from permtable.editions.writer import UNSTATED_SITE, table_yaml
 from permtable.errors import InputError, Location, Notice
 from permtable.model import AccountType, Entry, LocalText, Source, Table, build_permissions
-from permtable.records import record, replace
 from permtable.tables import EXPECTED_MODE, table_from_node
 
 __all__ = [
@@ -34,7 +34,7 @@ __all__ = [
 ]
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class ImportedTable:
     """A table read from a page, with what the reading changed and noticed."""
 

@@ -9,13 +9,13 @@ shape) is an input error naming the page line.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from permtable.apis import METHODS, is_placeholder, split_path
 from permtable.editions.page import URL_START, Cell, RawRow, language_of
 from permtable.errors import InputError, Location
 from permtable.model import AccountType, Entry, LocalText, Mode
 from permtable.patterns import CUSTOMER_CODE_SHAPE, PARTNER_CODE_SHAPE
-from permtable.records import record
 
 CODE_PATTERNS = {
     AccountType.PARTNER: re.compile(PARTNER_CODE_SHAPE),
@@ -39,7 +39,7 @@ KIND_DESCRIPTIONS = {
 }
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Normalisation:
     """One change the importer made to the page's text, so it can be reported and reviewed."""
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from permtable.errors import Notice
-from permtable.records import record
 from permtable.values import SCHEMA_VERSION, CallSite
 
 __all__ = ["CallSite", "ScanReport", "ScannedApi", "SkippedFile"]  # CallSite lives in permtable.values
@@ -16,7 +17,7 @@ __all__ = ["CallSite", "ScanReport", "ScannedApi", "SkippedFile"]  # CallSite li
 SITE_KINDS = ("sdk-call", "sdk-request", "http-call", "string", "text")
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class ScannedApi:
     """An API the code calls: its method (None when no call says which), path and call sites."""
 
@@ -39,7 +40,7 @@ class ScannedApi:
         }
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class SkippedFile:
     """A file or folder the scan passed over on purpose, and why (documentation, binary, ...)."""
 
@@ -50,7 +51,7 @@ class SkippedFile:
         return {"file": self.file, "reason": self.reason}
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class ScanReport:
     paths: tuple[str, ...]
     apis: tuple[ScannedApi, ...]

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cache
 from urllib.parse import unquote
 
 from permtable.apis import BSS_HOSTS, is_placeholder, join_segments, remove_dot_segments, split_path
-from permtable.records import record
 
 HOLE = "\x00"
 PARAM = "{param}"
@@ -47,7 +47,7 @@ _HOLE_PATTERN = re.compile(_HOLE_TEXT)
 METHOD_BEFORE = re.compile(r"(?<![A-Za-z0-9_])(GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)\s*$")
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class FoundPath:
     """A BSS path in a string: where it starts and ends in the string, and the normalised path."""
 

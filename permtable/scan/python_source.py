@@ -24,7 +24,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from permtable.apis import METHODS
-from permtable.records import record
 from permtable.scan.paths import HOLE, find_paths
 
 SDK_PACKAGES = ("huaweicloudsdkbss", "huaweicloudsdkbssintl")
@@ -35,7 +34,7 @@ MAX_DEPTH = 12  # names resolved through names through names...
 URL_KEYWORDS = frozenset({"url", "uri", "path", "endpoint", "resource_path", "href"})
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class PythonFinding:
     method: str | None
     path: str
@@ -120,7 +119,7 @@ def _docstrings(tree: ast.AST) -> set[int]:
     return found
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class _StringValue:
     """A string expression flattened: text with ``HOLE`` for what cannot be known, and the ids
     of the literal nodes it was built from (a literal an HTTP call used is not reported again

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from permtable.apis import ApiRef, parse_api
 from permtable.documents import DEFAULT_MAX_BYTES
 from permtable.errors import Location, Notice
-from permtable.records import record, replace
 from permtable.scan.model import ScannedApi, ScanReport
 from permtable.scan.paths import canonical
 from permtable.scan.python_source import scan_python
@@ -21,7 +21,7 @@ EVIDENCE_LENGTH = 120
 KIND_RANK = {"sdk-call": 0, "http-call": 1, "sdk-request": 2, "string": 3, "text": 4}
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class _Found:
     method: str | None
     path: str

@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import dataclass, replace
 
 from permtable.apis import METHODS
-from permtable.records import record, replace
 from permtable.scan.paths import PARAM, find_paths
 
 _METHOD_WORDS = "|".join(sorted(METHODS))
@@ -58,7 +58,7 @@ SIBLING_REACH = 50
 MAX_USES = 20
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class TextFinding:
     method: str | None
     path: str

@@ -20,10 +20,10 @@ import os
 import re
 import subprocess
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from permtable.errors import InputError, Location
-from permtable.records import record
 from permtable.scan.model import SkippedFile
 
 # Folders never scanned, below the path the user gave (naming one of them scans it).
@@ -75,14 +75,14 @@ BINARY_PROBE = 8192
 GIT_TIMEOUT = 120
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class SourceFile:
     path: str  # as shown in reports: the user's path joined with the file's relative path
     language: str
     text: str
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Walk:
     files: tuple[SourceFile, ...]
     skipped: tuple[SkippedFile, ...]
@@ -279,7 +279,7 @@ def _walked(root: Path, prune: Callable[[str], bool]) -> list[str]:
     return found
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class _Rule:
     base: str  # the folder of the .gitignore, relative to the scanned root ("" for the root)
     pattern: re.Pattern[str]

@@ -7,6 +7,7 @@ so each test says exactly which difference it expects to see, and no other.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 from pt_helpers import check_input_error, write_text
@@ -14,7 +15,6 @@ from pt_helpers import check_input_error, write_text
 from permtable.editions.diff import api_key, diff_tables, load_table_ref
 from permtable.errors import InputError
 from permtable.model import AccountType, LocalText, Mode, Table
-from permtable.records import replace
 from permtable.tables import bundled, bundled_table_text
 
 PARTNER, CUSTOMER = AccountType.PARTNER, AccountType.CUSTOMER
