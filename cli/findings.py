@@ -12,7 +12,7 @@ from typing import Any
 
 # The kinds and the classification live in cli.finding_kinds (light: the gates load it on
 # every run); the formats keep importing them from here.
-from cli.finding_kinds import (  # noqa: F401
+from cli.finding_kinds import (
     CONDITIONAL,
     DENIED,
     FINDING_KINDS,
@@ -22,6 +22,18 @@ from cli.finding_kinds import (  # noqa: F401
     UNLISTED,
     finding_kind,
 )
+
+# Re-exported for the formats (explicitly, for type checkers).
+__all__ = [
+    "CONDITIONAL",
+    "DENIED",
+    "FINDING_KINDS",
+    "NEAR_MISS",
+    "NOT_CALLABLE",
+    "OTHER_ACCOUNT_TYPE",
+    "UNLISTED",
+    "finding_kind",
+]
 
 Record = dict[str, Any]
 

@@ -41,12 +41,12 @@ def refuse_repeated_options(command: click.Command, args: list[str], ctx: click.
             name = token[:2]  # -o FILE or -oFILE
         else:
             continue
-        param = single.get(name)
-        if param is None:
+        option = single.get(name)
+        if option is None:
             continue
         if token == name:
             index += 1  # its value is the next word, whatever it looks like
-        key = param.name or name
+        key = option.name or name
         if key in seen:
             first = seen[key]
             given = f"{name} is given twice" if first == name else f"{first} and {name} are one option"

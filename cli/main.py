@@ -163,7 +163,7 @@ def console() -> None:
     """
     try:
         run()
-        code: object = exitcodes.OK
+        code: str | int | None = exitcodes.OK
     except SystemExit as done:
         code = done.code
     if not isinstance(code, int) or _teardown_wanted():

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -157,7 +157,15 @@ def apis_file_option(function: F) -> F:
 SIZE_UNITS = MappingProxyType({"": 1, "K": 1024, "M": 1024**2, "G": 1024**3})
 
 
-class ByteSize(click.ParamType):
+if TYPE_CHECKING:
+    # click 8.5 made ParamType generic (value, input); older clicks, which we also support,
+    # cannot subscript it at run time.
+    _SizeParamType = click.ParamType[int, Any]
+else:
+    _SizeParamType = click.ParamType
+
+
+class ByteSize(_SizeParamType):
     """A size in bytes, with an optional K, M or G suffix (powers of 1024)."""
 
     name = "SIZE"

@@ -20,7 +20,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 import click
 
@@ -114,7 +114,7 @@ def write_atomically(path: str, write: Callable[[TextIO], object]) -> None:
                 delete=False,
             )
             with handle:
-                write(handle)
+                write(cast(TextIO, handle))
             # mkstemp creates 0600 files; a report gets the mode a plain write would give it.
             os.chmod(handle.name, _file_mode(target))
             os.replace(handle.name, target)

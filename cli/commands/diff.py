@@ -78,5 +78,5 @@ def command(
     if exit_zero:
         return exitcodes.OK
     selected = set(fail_on or DEFAULT_FAIL_ON)
-    failing = any(change["kind"] in selected for change in record["changes"])
+    failing = any(change.kind.value in selected for change in report.changes)
     return exitcodes.FINDINGS if failing else exitcodes.OK

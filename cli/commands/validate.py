@@ -32,9 +32,8 @@ def command(
     Exit: 0 every file clean, 1 findings, 2 a file could not be read or parsed.
     """
     report = validate_files(files, load_tables(table_files, max_bytes), max_bytes)
-    record = report.to_dict()
-    emit("validate", output_format, record, output=output)
-    summary = record["summary"]
-    if summary["errors"]:
+    emit("validate", output_format, report.to_dict(), output=output)
+    statuses = {check.status for check in report.checks}
+    if "error" in statuses:
         return exitcodes.INPUT_ERROR
-    return exitcodes.FINDINGS if summary["findings"] else exitcodes.OK
+    return exitcodes.FINDINGS if "findings" in statuses else exitcodes.OK

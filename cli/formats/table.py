@@ -161,7 +161,11 @@ def _results_table(results: Sequence[Record], first: int = 1, widths: tuple[int,
     if counted:
         grid.add_column("Inputs", justify="right", min_width=7 if widths else None)
     for number, result in enumerate(results, first):
-        cells = [str(number), Text(f"{result['method']} {result['path']}"), decision_text(result)]
+        cells: list[str | Text] = [
+            str(number),
+            Text(f"{result['method']} {result['path']}"),
+            decision_text(result),
+        ]
         grid.add_row(*cells, *([str(result["count"])] if counted else []))
     return grid
 
