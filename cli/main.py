@@ -140,7 +140,7 @@ def _stand_in_for_closed_streams() -> None:
 
     Without stderr, messages are lost but the exit code is the same as with it: a warning that
     cannot be shown must not turn a clean run into a failing one, nor an input error into a
-    crash. Standard input is checked where it is read (permtable.documents.standard_input).
+    crash. Standard input is checked where it is read (permtable.files.standard_input).
     """
     if sys.stderr is None:
         sys.stderr = open(os.devnull, "w", encoding="utf-8")

@@ -16,9 +16,9 @@ import click
 from cli.finding_kinds import FINDING_KINDS
 from cli.formats import format_names
 from permtable.apis import METHODS, ApiRef, parse_api, read_api_file
-from permtable.documents import DEFAULT_MAX_BYTES
 from permtable.errors import InputError, Location, Notice
 from permtable.evaluate import Options
+from permtable.files import DEFAULT_MAX_BYTES
 from permtable.grants import Grants, load_grants
 from permtable.model import AccountType
 from permtable.tables import TableSet

@@ -26,8 +26,8 @@ import click
 
 from cli.formats import render
 from cli.messages import warn
-from permtable.documents import inputs_read
 from permtable.errors import InputError, Location, Notice
+from permtable.files import inputs_read
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -13,7 +13,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from permtable.documents import (
+from permtable.errors import InputError, Location
+from permtable.files import (
     DEFAULT_MAX_BYTES,
     decode,
     iter_text_blocks,
@@ -21,7 +22,6 @@ from permtable.documents import (
     read_bytes,
     standard_input,
 )
-from permtable.errors import InputError, Location
 
 if TYPE_CHECKING:
     from permtable.values import CallSite
@@ -308,7 +308,7 @@ def read_api_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> list[ApiRef]
     if path == "-":
         data = read_bytes(standard_input(), max_bytes + 1, "<stdin>")
         return list(iter_api_lines(decode(data, "<stdin>", max_bytes), "<stdin>"))
-    from permtable.documents import read_text  # noqa: PLC0415
+    from permtable.files import read_text  # noqa: PLC0415
 
     return list(iter_api_lines(read_text(path, max_bytes, label=path), path))
 
@@ -319,7 +319,7 @@ def iter_api_file_blocks(path: str) -> Iterator[tuple[int, list[str]]]:
     Yields (number of the block's first line, the block's lines without their line breaks),
     numbered as ``iter_api_lines`` numbers them. Memory stays bounded by the block size, so a
     log of any size can be read (``can-call --unique``); the checks are those of
-    ``documents.iter_text_blocks``.
+    ``files.iter_text_blocks``.
     """
     name = "<stdin>" if path == "-" else path
     handle = standard_input() if path == "-" else open_binary(path, name)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 
 from permtable.errors import InputError
+from permtable.missing import MissingPermsReport
 from permtable.model import AccountType
-from permtable.reports import MissingPermsReport
 
 EMIT_KINDS = ("policy", "role")
 _KIND_FOR = {AccountType.CUSTOMER: "policy", AccountType.PARTNER: "role"}

@@ -16,7 +16,6 @@ from dataclasses import dataclass, replace
 from enum import Enum
 
 from permtable.apis import ApiRef, join_segments
-from permtable.errors import Notice
 from permtable.grants import ACCOUNT_ACTIONS, Effect, Grants, Statement
 from permtable.model import AccountType, Entry, Mode, Table
 from permtable.router import Suggestion
@@ -357,9 +356,3 @@ def _statement_ref(code: str, statement: Statement, pattern: str) -> GrantRef:
         file=statement.location.file,
         line=statement.location.line,
     )
-
-
-def account_notices(grants: Grants, table: Table, other: Table) -> list[Notice]:
-    from permtable.grants import review_grants  # noqa: PLC0415
-
-    return review_grants(grants, table.permissions, other.permissions)

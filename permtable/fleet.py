@@ -19,9 +19,9 @@ from dataclasses import dataclass, replace
 from typing import Generic, TypeVar
 
 from permtable.apis import ApiRef, split_path
-from permtable.documents import DEFAULT_MAX_BYTES
 from permtable.errors import InputError, Location, Notice
 from permtable.evaluate import ApiResult, Decision, Evaluator, Options, Route, route
+from permtable.files import DEFAULT_MAX_BYTES
 from permtable.grants import Grants, load_grants_file, review_grants
 from permtable.model import AccountType, Entry, Table
 from permtable.reports import entry_record

@@ -11,19 +11,10 @@ from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from permtable.documents import (
-    DEFAULT_MAX_BYTES,
-    Node,
-    beside,
-    check_keys,
-    describe,
-    expect_map,
-    expect_str,
-    expect_str_list,
-    file_stem,
-    load_document,
-)
+from permtable.documents import Node, load_document
 from permtable.errors import InputError, Location, Notice
+from permtable.fields import check_keys, describe, expect_map, expect_str, expect_str_list
+from permtable.files import DEFAULT_MAX_BYTES, beside, file_stem
 from permtable.model import AccountType
 from permtable.patterns import ActionPattern, action_problem, compile_action, is_partner_code, never_matching
 from permtable.textdistance import closest

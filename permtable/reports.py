@@ -1,7 +1,9 @@
-"""Report records: the results of each question, and their one conversion to plain data.
+"""The can-call report and the records every question's report is built from: an API's result,
+a table row, a permission, and their one conversion to plain data.
 
 Every output format renders the dictionaries built here (``schema_version`` 1), so JSON, tables
-and later CI formats can never disagree about a decision.
+and the CI formats can never disagree about a decision. The other reports live with their
+questions (``missing``, ``explain``, ``listing``) and build on these records.
 """
 
 from __future__ import annotations
@@ -9,18 +11,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, overload
+from typing import Any, overload
 
 from permtable.apis import ApiRef
 from permtable.errors import Notice
 from permtable.evaluate import ApiResult, Decision, Options
 from permtable.grants import Grants
 from permtable.model import AccountType, Entry, Permission, Table
-from permtable.router import Suggestion
 from permtable.values import SCHEMA_VERSION
-
-if TYPE_CHECKING:
-    from permtable.cover import FixPlan  # the minimal cover is computed only by missing-perms
 
 
 def entry_record(entry: Entry, table: Table, lang: str) -> dict[str, object]:
@@ -194,82 +192,3 @@ def permission_record(permission: Permission, lang: str, unlocks: tuple[str, ...
     record = permission.to_dict(lang)
     record["unlocks"] = list(unlocks)
     return record
-
-
-@dataclass(frozen=True, slots=True)
-class MissingPermsReport:
-    """The answer of missing-perms: the can-call answer and the smallest fix."""
-
-    checked: CanCallReport
-    plan: FixPlan
-
-    @property
-    def nothing_missing(self) -> bool:
-        return self.checked.all_callable
-
-    def to_dict(self, lang: str) -> dict[str, object]:
-        record = self.checked.to_dict(lang)
-        table = self.checked.table
-        record["results"] = result_records(
-            [result for result in self.checked.results if not result.callable], table, lang
-        )
-        record["to_grant"] = [
-            permission_record(fix.permission, lang, fix.unlocks) for fix in self.plan.to_grant
-        ]
-        record["minimal"] = self.plan.optimal
-        record["blocked_by_deny"] = [
-            {
-                "api": result.entry.api if result.entry else result.ref.api,
-                "input": result.ref.text,
-                "denied_by": [grant.to_dict() for check in result.checks for grant in check.denied_by],
-            }
-            for result in self.plan.blocked_by_deny
-        ]
-        record["unlisted"] = [result.ref.text for result in self.plan.unlisted]
-        return record
-
-
-@dataclass(frozen=True, slots=True)
-class ExplainReport:
-    """The answer of explain: the rows an API or a permission names, and a decision trace."""
-
-    target: str
-    kind: str  # "api" or "permission"
-    entries: tuple[tuple[Entry, Table], ...]
-    permissions: tuple[tuple[Permission, Table], ...]
-    suggestions: tuple[Suggestion, ...]
-    notes: tuple[str, ...]
-    decision: CanCallReport | None  # with grants: the full decision trace for the account
-
-    @property
-    def matched(self) -> bool:
-        return bool(self.entries or self.permissions)
-
-    def to_dict(self, lang: str) -> dict[str, object]:
-        return {
-            "schema_version": SCHEMA_VERSION,
-            "target": self.target,
-            "kind": self.kind,
-            "matched": self.matched,
-            "entries": [entry_record(entry, table, lang) for entry, table in self.entries],
-            "permissions": [
-                permission_record(permission, lang, permission.apis) for permission, _ in self.permissions
-            ],
-            "suggestions": [suggestion.to_dict(lang) for suggestion in self.suggestions],
-            "notes": list(self.notes),
-            "decision": self.decision.to_dict(lang) if self.decision else None,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class ApisReport:
-    """The answer of apis: the table rows that matched."""
-
-    entries: tuple[tuple[Entry, Table], ...]
-
-    def to_dict(self, lang: str) -> dict[str, object]:
-        return {
-            "schema_version": SCHEMA_VERSION,
-            "entries": [entry_record(entry, table, lang) for entry, table in self.entries],
-            "summary": {"total": len(self.entries)},
-        }

@@ -24,16 +24,10 @@ from functools import cache
 from typing import Any, TypeVar
 
 from permtable.apis import METHODS, is_placeholder, split_path
-from permtable.documents import (
-    DEFAULT_MAX_BYTES,
-    Node,
-    check_keys,
-    expect_str,
-    expect_str_list,
-    load_document,
-    parse_document,
-)
+from permtable.documents import Node, load_document, parse_document
 from permtable.errors import InputError, Location
+from permtable.fields import check_keys, expect_str, expect_str_list
+from permtable.files import DEFAULT_MAX_BYTES
 from permtable.model import (
     LANGUAGES,
     AccountType,

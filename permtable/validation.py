@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from permtable.apis import iter_api_lines
-from permtable.documents import DEFAULT_MAX_BYTES, Node, load_document, looks_like_json, read_text
+from permtable.documents import Node, load_document, looks_like_json
 from permtable.errors import InputError, Location, Notice
+from permtable.files import DEFAULT_MAX_BYTES, read_text
 from permtable.grants import load_grants_file, review_grants
 from permtable.model import AccountType
 from permtable.tables import TableSet, table_from_node

@@ -7,7 +7,7 @@ import click
 from cli import exitcodes
 from cli.options import load_tables, resolve_lang, shared_output, type_option
 from cli.output import emit
-from permtable import queries
+from permtable import listing
 from permtable.model import AccountType
 
 
@@ -37,6 +37,6 @@ def command(
     """
     tables = load_tables(table_files, max_bytes)
     kind = AccountType(account_type) if account_type else None
-    report = queries.browse(tables, kind, permission, search)
+    report = listing.browse(tables, kind, permission, search)
     emit("apis", output_format, report.to_dict(resolve_lang(lang)), output=output)
     return exitcodes.OK if report.entries else exitcodes.FINDINGS

@@ -16,7 +16,7 @@ from cli.options import (
     type_option,
 )
 from cli.output import emit
-from permtable import queries
+from permtable import explain as explaining
 from permtable.model import AccountType
 
 
@@ -49,7 +49,7 @@ def command(
     tables = load_tables(table_files, max_bytes)
     grants = load_account(grants_files, max_bytes) if grants_files else None
     kind = AccountType(account_type) if account_type else None
-    report = queries.explain(target, tables, grants, kind, evaluation(False, assume_conditions))
+    report = explaining.explain(target, tables, grants, kind, evaluation(False, assume_conditions))
     notices = report.decision.notices if report.decision else ()
     emit("explain", output_format, report.to_dict(resolve_lang(lang)), notices, output)
     return exitcodes.OK if report.matched else exitcodes.FINDINGS

@@ -15,7 +15,7 @@ from cli.options import (
     source_apis,
 )
 from cli.output import emit, emit_text
-from permtable import queries
+from permtable import missing
 from permtable.emit import EMIT_KINDS, emitted_grants
 
 
@@ -64,7 +64,7 @@ def command(
     scanned, notices = source_apis(from_source, max_bytes)
     # No APIs named at all: the whole table. APIs from code: exactly those (maybe none).
     checked = [*refs, *scanned] if refs or from_source else None
-    report = queries.missing_perms(checked, grants, tables, evaluation(strict, assume_conditions), notices)
+    report = missing.missing_perms(checked, grants, tables, evaluation(strict, assume_conditions), notices)
     record = report.to_dict(resolve_lang(lang))
     if emit_kind is not None:
         text = emitted_grants(emit_kind, report, resolve_lang(lang))

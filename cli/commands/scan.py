@@ -6,7 +6,7 @@ import click
 
 from cli import exitcodes
 from cli.options import ByteSize, format_option, output_option
-from permtable.documents import DEFAULT_MAX_BYTES
+from permtable.files import DEFAULT_MAX_BYTES
 
 
 @click.command(name="scan")

@@ -14,11 +14,11 @@ from cli.groups import SingleValueGroup
 from cli.messages import warn
 from cli.options import format_option, max_size_option
 from cli.output import STDOUT, emit, emit_text, write_atomically
-from permtable.documents import decode, read_bytes, read_text, standard_input
 from permtable.editions.check import check_table_ref
 from permtable.editions.diff import diff_tables, load_table_ref
 from permtable.editions.page_import import import_page, merge_into, table_file_text
 from permtable.errors import InputError, Location
+from permtable.files import decode, read_bytes, read_text, standard_input
 from permtable.model import AccountType
 
 TABLE_REF = "FILE|bundled:partner|bundled:customer"

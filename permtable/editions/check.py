@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from permtable.apis import is_placeholder, split_path
-from permtable.documents import DEFAULT_MAX_BYTES, Node, load_document, parse_document
+from permtable.documents import Node, load_document, parse_document
 from permtable.editions.diff import BUNDLED_PREFIX
 from permtable.errors import InputError, Location, one_line
+from permtable.files import DEFAULT_MAX_BYTES
 from permtable.model import AccountType, Entry, LocalText, Table
 from permtable.tables import bundled_table_text, table_from_node
 

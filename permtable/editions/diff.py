@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from permtable.apis import is_placeholder, split_path
-from permtable.documents import DEFAULT_MAX_BYTES
 from permtable.errors import InputError, Location
+from permtable.files import DEFAULT_MAX_BYTES
 from permtable.model import LANGUAGES, AccountType, Entry, LocalText, Table
 from permtable.tables import bundled, load_table_file
 

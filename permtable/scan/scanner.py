@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from permtable.apis import ApiRef, parse_api
-from permtable.documents import DEFAULT_MAX_BYTES
 from permtable.errors import Location, Notice
+from permtable.files import DEFAULT_MAX_BYTES
 from permtable.scan.model import ScannedApi, ScanReport
 from permtable.scan.paths import canonical
 from permtable.scan.python_source import scan_python

@@ -13,8 +13,9 @@ from permtable.apis import parse_api
 from permtable.cover import minimum_cover, plan_fixes
 from permtable.evaluate import Options
 from permtable.grants import load_grants
+from permtable.missing import missing_perms
 from permtable.model import AccountType
-from permtable.queries import can_call, missing_perms
+from permtable.queries import can_call
 from permtable.tables import bundled
 
 PARTNER = bundled(AccountType.PARTNER).table

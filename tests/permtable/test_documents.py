@@ -14,15 +14,9 @@ from hypothesis import strategies as st
 from pt_helpers import check_input_error, stacked_aliases, write_text
 
 from permtable import documents
-from permtable.documents import (
-    MAX_NODES,
-    beside,
-    file_stem,
-    load_document,
-    parse_document,
-    read_text,
-)
+from permtable.documents import MAX_NODES, load_document, parse_document
 from permtable.errors import InputError, Location
+from permtable.files import beside, file_stem, read_text
 
 
 def parse_error(text: str, name: str = "doc.yaml", json_syntax: bool = False) -> InputError:

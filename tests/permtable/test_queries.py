@@ -7,8 +7,9 @@ from pt_helpers import check_input_error, write_grants
 
 from permtable.apis import parse_api
 from permtable.errors import InputError
+from permtable.explain import explain
+from permtable.listing import browse
 from permtable.model import AccountType
-from permtable.queries import browse, explain
 
 
 def apis(report):

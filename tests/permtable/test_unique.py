@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pt_helpers import write_grants, write_text
 
-from permtable import documents
+from permtable import files
 from permtable.apis import iter_api_file_blocks, iter_api_lines
 from permtable.errors import InputError, Location
 from permtable.evaluate import Options
@@ -66,7 +66,7 @@ def test_streamed_lines_are_numbered_as_the_whole_file_reader_numbers_them(
     path = tmp_path_factory.mktemp("s") / "apis.txt"
     path.write_bytes(text.encode("utf-8"))
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(documents, "STREAM_BLOCK_BYTES", block_bytes)
+        patch.setattr(files, "STREAM_BLOCK_BYTES", block_bytes)
         streamed = lines_of(path)
     # Blocks may end differently, but the non-blank lines and their numbers must agree.
     expected = [(n, line) for n, line in whole_file_lines(text) if line.strip()]
@@ -79,7 +79,7 @@ def test_streamed_lines_give_the_same_apis_as_the_whole_file(tmp_path, monkeypat
     path.write_bytes(text.encode("utf-8"))
     whole = [(ref.api, ref.location) for ref in iter_api_lines(text.removeprefix("\ufeff"), str(path))]
     counter = UniqueApis(lambda ref: ref.api)
-    monkeypatch.setattr(documents, "STREAM_BLOCK_BYTES", 4)
+    monkeypatch.setattr(files, "STREAM_BLOCK_BYTES", 4)
     counter.add_file(str(path))
     assert [(t.ref.api, t.ref.location) for t in counter.tallies()] == whole
 
@@ -98,8 +98,8 @@ def test_streamed_files_are_refused_as_whole_files_are(tmp_path, monkeypatch, da
     path = tmp_path / "apis.txt"
     path.write_bytes(data)
     with pytest.raises(InputError) as whole:
-        documents.decode(data, str(path))
-    monkeypatch.setattr(documents, "STREAM_BLOCK_BYTES", 16)  # the bad byte lies in a later block
+        files.decode(data, str(path))
+    monkeypatch.setattr(files, "STREAM_BLOCK_BYTES", 16)  # the bad byte lies in a later block
     with pytest.raises(InputError) as streamed:
         lines_of(path)
     assert message in streamed.value.message
@@ -112,8 +112,8 @@ def test_streamed_files_are_refused_as_whole_files_are(tmp_path, monkeypatch, da
 
 
 def test_a_line_without_end_is_refused_past_the_stream_limit(tmp_path, monkeypatch):
-    monkeypatch.setattr(documents, "STREAM_BLOCK_BYTES", 64)
-    monkeypatch.setattr(documents, "MAX_STREAM_LINE_BYTES", 256)
+    monkeypatch.setattr(files, "STREAM_BLOCK_BYTES", 64)
+    monkeypatch.setattr(files, "MAX_STREAM_LINE_BYTES", 256)
     path = tmp_path / "apis.txt"
     path.write_text("GET /v2/a\n# " + "x" * 1000, "utf-8")
     with pytest.raises(InputError, match="line longer than 256 bytes") as error:

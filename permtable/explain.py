@@ -1,0 +1,169 @@
+"""explain as a library call: the rows an API names in both tables, or what a permission code or
+pattern unlocks, and with grants the whole decision trace."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from permtable.apis import IDENTIFIER, parse_api
+from permtable.errors import InputError, Location
+from permtable.evaluate import Options
+from permtable.grants import Grants
+from permtable.listing import matching_permissions
+from permtable.model import AccountType, Entry, Permission, Table
+from permtable.queries import can_call
+from permtable.reports import CanCallReport, entry_record, permission_record
+from permtable.router import Suggestion
+from permtable.tables import TableSet
+from permtable.values import SCHEMA_VERSION
+
+DEFAULT_OPTIONS = Options()
+
+
+@dataclass(frozen=True, slots=True)
+class ExplainReport:
+    """The answer of explain: the rows an API or a permission names, and a decision trace."""
+
+    target: str
+    kind: str  # "api" or "permission"
+    entries: tuple[tuple[Entry, Table], ...]
+    permissions: tuple[tuple[Permission, Table], ...]
+    suggestions: tuple[Suggestion, ...]
+    notes: tuple[str, ...]
+    decision: CanCallReport | None  # with grants: the full decision trace for the account
+
+    @property
+    def matched(self) -> bool:
+        return bool(self.entries or self.permissions)
+
+    def to_dict(self, lang: str) -> dict[str, object]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "target": self.target,
+            "kind": self.kind,
+            "matched": self.matched,
+            "entries": [entry_record(entry, table, lang) for entry, table in self.entries],
+            "permissions": [
+                permission_record(permission, lang, permission.apis) for permission, _ in self.permissions
+            ],
+            "suggestions": [suggestion.to_dict(lang) for suggestion in self.suggestions],
+            "notes": list(self.notes),
+            "decision": self.decision.to_dict(lang) if self.decision else None,
+        }
+
+
+_METHOD_LESS_PATH = r"(https?://\S+|/\S*)"
+
+
+def explain(
+    target: str,
+    tables: TableSet,
+    grants: Grants | None = None,
+    account_type: AccountType | None = None,
+    options: Options = DEFAULT_OPTIONS,
+) -> ExplainReport:
+    """Explain an API (its rows in both tables) or a permission code or pattern (what it unlocks)."""
+    if grants is not None:
+        if account_type is not None and account_type is not grants.account_type:
+            raise InputError(
+                f"--type {account_type.value} contradicts the {grants.account_type.value} grants file",
+                Location(grants.files[0]),
+            )
+        account_type = grants.account_type
+    types = [account_type] if account_type else list(AccountType)
+    text = target.strip()
+    if _looks_like_api(text):
+        return _explain_api(text, tables, types, grants, options)
+    return _explain_permission(text, tables, types)
+
+
+def _looks_like_api(text: str) -> bool:
+    from permtable.operations import lookup as lookup_operation  # noqa: PLC0415  (explain only)
+
+    first = text.split(None, 1)[0] if text.split() else ""
+    if re.fullmatch(IDENTIFIER, text) and lookup_operation(text) is not None:
+        return True  # an SDK operation name: list_customer_orders, ListCustomerOrdersRequest
+    return "/" in text or first.upper() in {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"}
+
+
+def _explain_api(
+    text: str, tables: TableSet, types: list[AccountType], grants: Grants | None, options: Options
+) -> ExplainReport:
+    where = Location("<argument>")
+    if re.fullmatch(_METHOD_LESS_PATH, text):
+        # A bare path: show it under every method it is listed for.
+        refs = [parse_api(f"{method} {text}", where) for method in ("GET", "POST", "PUT", "DELETE", "PATCH")]
+    else:
+        refs = [parse_api(text, where)]
+    entries: list[tuple[Entry, Table]] = []
+    suggestions: list[Suggestion] = []
+    for kind in types:
+        indexed = tables.get(kind)
+        for ref in refs:
+            # Every row the API can reach: one, or several for a {hole} where rows differ.
+            for entry in indexed.router.candidates(ref):
+                if entry is not None and (entry, indexed.table) not in entries:
+                    entries.append((entry, indexed.table))
+        if not any(table is indexed.table for _, table in entries):
+            suggestions.extend(indexed.router.suggestions(refs[0]))
+    notes: list[str] = []
+    listed_in = {table.account_type for _, table in entries}
+    for kind in types:
+        if kind in listed_in:
+            continue
+        if kind.other in listed_in:
+            notes.append(
+                f"not in the {kind.value} table: documented only for {kind.other.value} accounts, "
+                f"so {kind.value} accounts are not counted as able to call it"
+            )
+        else:
+            notes.append(
+                f"not in the {kind.value} table: {kind.value} accounts need no fine-grained permission for it"
+            )
+    decision = None
+    if grants is not None:
+        router = tables.get(grants.account_type).router
+        matched = [ref for ref in refs if any(router.candidates(ref))] or refs[:1]
+        decision = can_call(matched, grants, tables, options)
+    return ExplainReport(text, "api", tuple(entries), (), tuple(_unique(suggestions)), tuple(notes), decision)
+
+
+def _explain_permission(text: str, tables: TableSet, types: list[AccountType]) -> ExplainReport:
+    found: list[tuple[Permission, Table]] = []
+    for kind in types:
+        table = tables.get(kind).table
+        for permission in matching_permissions(text, table):
+            found.append((permission, table))
+    entries = tuple(
+        (entry, table)
+        for permission, table in found
+        for entry in table.entries
+        if permission.code in entry.permissions
+    )
+    entries = tuple(dict.fromkeys(entries))
+    notes = []
+    if not found:
+        if ":" not in text and not text.upper().startswith("BPC_"):
+            raise InputError(
+                f"{text!r} is neither an API nor a permission",
+                Location("<argument>"),
+                'give "METHOD /path", a code like BPC_ITEM_..., or an IAM action like bss:order:view',
+            )
+        from permtable.textdistance import closest  # noqa: PLC0415
+
+        codes = [code for kind in types for code in tables.get(kind).table.permissions]
+        near = closest(text, codes)
+        notes.append(f"no documented API needs {text}" + (f"; did you mean {near[0]}?" if near else ""))
+    return ExplainReport(text, "permission", entries, tuple(found), (), tuple(notes), None)
+
+
+def _unique(suggestions: list[Suggestion]) -> list[Suggestion]:
+    seen: set[tuple[str, int]] = set()
+    unique = []
+    for suggestion in suggestions:
+        key = (suggestion.entry.table.value, suggestion.entry.index)
+        if key not in seen:
+            seen.add(key)
+            unique.append(suggestion)
+    return unique
