@@ -1,4 +1,4 @@
-"""Options shared by several commands, and turning them into library inputs.
+"""EvaluationPolicy shared by several commands, and turning them into library inputs.
 
 Every command reads grants, tables and API names the same way, so the code doing it lives once
 here; the commands only choose which options they take.
@@ -17,7 +17,7 @@ from cli.finding_kinds import FINDING_KINDS
 from cli.formats import format_names
 from permtable.apis import METHODS, ApiRef, parse_api, read_api_file
 from permtable.errors import InputError, Location, Notice
-from permtable.evaluate import Options
+from permtable.evaluate import EvaluationPolicy
 from permtable.files import DEFAULT_MAX_BYTES
 from permtable.grants import Grants, load_grants
 from permtable.model import AccountType
@@ -293,8 +293,8 @@ def require_apis(refs: list[ApiRef]) -> list[ApiRef]:
     return refs
 
 
-def evaluation(strict: bool = False, assume_conditions: bool = False) -> Options:
-    return Options(strict=strict, assume_conditions=assume_conditions)
+def evaluation(strict: bool = False, assume_conditions: bool = False) -> EvaluationPolicy:
+    return EvaluationPolicy(strict=strict, assume_conditions=assume_conditions)
 
 
 def resolve_lang(lang: str | None) -> str:

@@ -36,7 +36,7 @@ except ImportError:  # pragma: no cover - the harness is useless without it
 with atheris.instrument_imports(include=["permtable"]):
     from permtable import apis, documents, grants, queries, tables
     from permtable.errors import InputError
-    from permtable.evaluate import Options
+    from permtable.evaluate import EvaluationPolicy
     from permtable.model import AccountType
     from permtable.router import Router
 
@@ -66,7 +66,7 @@ for _name in ("policy.json", "customer-policy.json"):
     (_SCRATCH / _name).write_text(_SAMPLE_POLICY, encoding="utf-8")
 _TABLES = tables.TableSet()
 _ROUTERS = [_TABLES.get(kind).router for kind in AccountType]
-_OPTIONS = [Options(), Options(strict=True, assume_conditions=True)]
+_OPTIONS = [EvaluationPolicy(), EvaluationPolicy(strict=True, assume_conditions=True)]
 
 
 def _documents(text: str) -> None:

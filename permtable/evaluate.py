@@ -181,7 +181,7 @@ class ApiResult:
 
 
 @dataclass(frozen=True, slots=True)
-class Options:
+class EvaluationPolicy:
     """How to read what cannot be settled offline; both default to the stricter answer."""
 
     strict: bool = False  # an API missing from the table counts as not callable
@@ -198,7 +198,7 @@ class Evaluator:
         self,
         indexed: IndexedTable,
         grants: Grants,
-        options: Options | None = None,
+        options: EvaluationPolicy | None = None,
         other: Callable[[], IndexedTable] | None = None,
     ) -> None:
         table = indexed.table
@@ -208,7 +208,7 @@ class Evaluator:
             raise ValueError("grants and table are for different account types")
         self.indexed = indexed
         self.grants = grants
-        self.options = options if options is not None else Options()
+        self.options = options if options is not None else EvaluationPolicy()
         self._compute = _partner_check if table.account_type is AccountType.PARTNER else _customer_check
         # Filled as codes are asked about: a one-API check needs one or two of the table's codes.
         self._checks: dict[str, PermissionCheck] = {}
@@ -300,7 +300,7 @@ def combine(mode: Mode, decisions: list[Decision]) -> Decision:
     return Decision.ALLOWED
 
 
-def _partner_check(grants: Grants, code: str, options: Options) -> PermissionCheck:
+def _partner_check(grants: Grants, code: str, options: EvaluationPolicy) -> PermissionCheck:
     holders = tuple(
         GrantRef(
             permission=code,
@@ -316,7 +316,7 @@ def _partner_check(grants: Grants, code: str, options: Options) -> PermissionChe
     return PermissionCheck(code, Decision.ALLOWED if holders else Decision.IMPLICIT_DENY, allowed_by=holders)
 
 
-def _customer_check(grants: Grants, code: str, options: Options) -> PermissionCheck:
+def _customer_check(grants: Grants, code: str, options: EvaluationPolicy) -> PermissionCheck:
     allows: list[GrantRef] = []
     denies: list[GrantRef] = []
     for policy in grants.policies:
@@ -331,7 +331,7 @@ def _customer_check(grants: Grants, code: str, options: Options) -> PermissionCh
     return PermissionCheck(code, _iam_decision(allows, denies, options), tuple(allows), tuple(denies))
 
 
-def _iam_decision(allows: list[GrantRef], denies: list[GrantRef], options: Options) -> Decision:
+def _iam_decision(allows: list[GrantRef], denies: list[GrantRef], options: EvaluationPolicy) -> Decision:
     firm_deny = any(d.condition is None or options.assume_conditions for d in denies)
     if firm_deny:
         return Decision.EXPLICIT_DENY

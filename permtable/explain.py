@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from permtable.apis import IDENTIFIER, parse_api
 from permtable.errors import InputError, Location
-from permtable.evaluate import Options
+from permtable.evaluate import EvaluationPolicy
 from permtable.grants import Grants
 from permtable.listing import matching_permissions
 from permtable.model import AccountType, Entry, Permission, Table
@@ -18,7 +18,7 @@ from permtable.router import Suggestion
 from permtable.tables import TableSet
 from permtable.values import SCHEMA_VERSION
 
-DEFAULT_OPTIONS = Options()
+DEFAULT_OPTIONS = EvaluationPolicy()
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +61,7 @@ def explain(
     tables: TableSet,
     grants: Grants | None = None,
     account_type: AccountType | None = None,
-    options: Options = DEFAULT_OPTIONS,
+    options: EvaluationPolicy = DEFAULT_OPTIONS,
 ) -> ExplainReport:
     """Explain an API (its rows in both tables) or a permission code or pattern (what it unlocks)."""
     if grants is not None:
@@ -88,7 +88,7 @@ def _looks_like_api(text: str) -> bool:
 
 
 def _explain_api(
-    text: str, tables: TableSet, types: list[AccountType], grants: Grants | None, options: Options
+    text: str, tables: TableSet, types: list[AccountType], grants: Grants | None, options: EvaluationPolicy
 ) -> ExplainReport:
     where = Location("<argument>")
     if re.fullmatch(_METHOD_LESS_PATH, text):

@@ -20,7 +20,7 @@ from typing import Generic, TypeVar
 
 from permtable.apis import ApiRef, split_path
 from permtable.errors import InputError, Location, Notice
-from permtable.evaluate import ApiResult, Decision, Evaluator, Options, Route, route
+from permtable.evaluate import ApiResult, Decision, EvaluationPolicy, Evaluator, Route, route
 from permtable.files import DEFAULT_MAX_BYTES
 from permtable.grants import Grants, load_grants_file, review_grants
 from permtable.model import AccountType, Entry, Table
@@ -211,7 +211,7 @@ def audit_files(
                 if used is not None and used != file:
                     policy_files.setdefault(_key(used), file)
             own = grants.account_type
-            other = AccountType.CUSTOMER if own is AccountType.PARTNER else AccountType.PARTNER
+            other = own.other
             notices = review_grants(grants, permissions[own], permissions[other])
             outcome = Audited(grants.account, own, file, answer(grants))
         outcomes.append((file, outcome, notices))
@@ -273,7 +273,7 @@ class Listing:
     # The other account type's row, for an API only that type's table lists.
     other_entry: Entry | None = None
 
-    def note(self, options: Options) -> str | None:
+    def note(self, options: EvaluationPolicy) -> str | None:
         if self.entry is not None:
             return None
         kind = self.table.account_type.value
@@ -291,7 +291,7 @@ class Listing:
             return f"not in the {kind} table; --strict counts it as not callable for {kind} accounts"
         return f"not in the {kind} table: {kind} accounts need no fine-grained permission for it"
 
-    def to_dict(self, lang: str, options: Options) -> dict[str, object]:
+    def to_dict(self, lang: str, options: EvaluationPolicy) -> dict[str, object]:
         return {
             "type": self.table.account_type.value,
             "listed": self.entry is not None,
@@ -327,7 +327,7 @@ class WhoCanReport:
     ref: ApiRef
     listings: tuple[Listing, ...]  # one per account type
     run: FleetRun[ApiResult]
-    options: Options
+    options: EvaluationPolicy
 
     @property
     def any_callable(self) -> bool:
@@ -364,7 +364,7 @@ def who_can(
     ref: ApiRef,
     fleet: FleetFiles,
     tables: TableSet,
-    options: Options,
+    options: EvaluationPolicy,
     max_bytes: int = DEFAULT_MAX_BYTES,
     on_file: Callable[[str], None] | None = None,
 ) -> WhoCanReport:
@@ -445,7 +445,7 @@ class Column:
 class MatrixReport:
     columns: tuple[Column, ...]
     run: FleetRun[tuple[Cell, ...]]
-    options: Options
+    options: EvaluationPolicy
     scope: str  # "tables" (every row of the account types present) or "apis" (as given)
 
     def to_dict(self, lang: str) -> dict[str, object]:
@@ -508,7 +508,7 @@ def matrix(
     refs: Sequence[ApiRef] | None,
     fleet: FleetFiles,
     tables: TableSet,
-    options: Options,
+    options: EvaluationPolicy,
     max_bytes: int = DEFAULT_MAX_BYTES,
     on_file: Callable[[str], None] | None = None,
 ) -> MatrixReport:

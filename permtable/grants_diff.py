@@ -15,10 +15,10 @@ from enum import Enum
 
 from permtable.apis import ApiRef
 from permtable.errors import InputError, Location, Notice
-from permtable.evaluate import ApiResult, Evaluator, GrantRef, Options, PermissionCheck
+from permtable.evaluate import ApiResult, EvaluationPolicy, Evaluator, GrantRef, PermissionCheck
 from permtable.grants import Grants, review_grants
 from permtable.model import AccountType, Table
-from permtable.queries import entry_refs, other_type
+from permtable.queries import entry_refs
 from permtable.reports import entry_record
 from permtable.tables import TableSet
 from permtable.values import SCHEMA_VERSION
@@ -121,7 +121,7 @@ class GrantsDiffReport:
     checked: int
     changes: tuple[AccessChange, ...]
     notices: tuple[Notice, ...]
-    options: Options
+    options: EvaluationPolicy
 
     def count(self, kind: ChangeKind) -> int:
         return sum(1 for change in self.changes if change.kind is kind)
@@ -150,7 +150,7 @@ def diff_grants(
     old: Grants,
     new: Grants,
     tables: TableSet,
-    options: Options,
+    options: EvaluationPolicy,
     refs: Sequence[ApiRef] | None = None,
 ) -> GrantsDiffReport:
     """Evaluate ``refs`` (None: every row of the account type's table) for both versions.
@@ -165,7 +165,7 @@ def diff_grants(
         )
     kind: AccountType = old.account_type
     indexed = tables.get(kind)
-    other = tables.get(other_type(kind)).table
+    other = tables.get(kind.other).table
     scope = "table" if refs is None else "apis"
     checked = entry_refs(indexed.table) if refs is None else list(refs)
     # Routed as can-call routes: an API of the other type's table, or a near miss, is answered

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from permtable.apis import ApiRef
 from permtable.cover import FixPlan, plan_fixes
 from permtable.errors import Notice
-from permtable.evaluate import Options
+from permtable.evaluate import EvaluationPolicy
 from permtable.grants import Grants
 from permtable.queries import can_call, entry_refs
 from permtable.reports import CanCallReport, permission_record, result_records
@@ -53,7 +53,7 @@ def missing_perms(
     refs: Sequence[ApiRef] | None,
     grants: Grants,
     tables: TableSet,
-    options: Options,
+    options: EvaluationPolicy,
     notices: Sequence[Notice] = (),
 ) -> MissingPermsReport:
     """What is missing for ``refs``; None checks every API of the account type's table."""

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from permtable.apis import BSS_HOSTS, ApiRef, split_path
 from permtable.errors import Notice
-from permtable.evaluate import Evaluator, Options
+from permtable.evaluate import EvaluationPolicy, Evaluator
 from permtable.grants import Grants, review_grants
 from permtable.model import AccountType, Table
 from permtable.reports import CanCallReport
@@ -23,22 +23,18 @@ if TYPE_CHECKING:
     from permtable.unique import Tally
 
 
-def other_type(account_type: AccountType) -> AccountType:
-    return account_type.other
-
-
 def can_call(
     refs: Sequence[ApiRef],
     grants: Grants,
     tables: TableSet,
-    options: Options,
+    options: EvaluationPolicy,
     notices: Sequence[Notice] = (),
 ) -> CanCallReport:
     """Decide every API; ``notices`` are warnings about the inputs (from a scan) to report first."""
     indexed = tables.get(grants.account_type)
     # The other type's table is read only when it can matter: for an API the account's own
     # table does not list, and for a grant naming a code its own table does not know.
-    other_kind = other_type(grants.account_type)
+    other_kind = grants.account_type.other
     evaluator = Evaluator(indexed, grants, options, other=lambda: tables.get(other_kind))
     results = []
     for ref in refs:
@@ -73,7 +69,7 @@ def can_call_unique(
     tallies: Sequence[Tally],
     grants: Grants,
     tables: TableSet,
-    options: Options,
+    options: EvaluationPolicy,
     notices: Sequence[Notice] = (),
 ) -> CanCallReport:
     """can-call once per endpoint (``UniqueApis``): each result is its first input's, counted."""

@@ -15,7 +15,7 @@ from typing import Any, overload
 
 from permtable.apis import ApiRef
 from permtable.errors import Notice
-from permtable.evaluate import ApiResult, Decision, Options
+from permtable.evaluate import ApiResult, Decision, EvaluationPolicy
 from permtable.grants import Grants
 from permtable.model import AccountType, Entry, Permission, Table
 from permtable.values import SCHEMA_VERSION
@@ -167,7 +167,7 @@ class CanCallReport:
     table: Table
     results: tuple[ApiResult, ...]
     notices: tuple[Notice, ...]
-    options: Options
+    options: EvaluationPolicy
 
     @property
     def all_callable(self) -> bool:

@@ -98,16 +98,12 @@ def validate_file(path: str, tables: TableSet, max_bytes: int = DEFAULT_MAX_BYTE
             return FileCheck(path, kind)
         grants = load_grants_file(path, max_bytes)
         own = tables.get(grants.account_type).table
-        other = tables.get(_other(grants.account_type)).table
+        other = tables.get(grants.account_type.other).table
         return FileCheck(
             path, kind, findings=tuple(review_grants(grants, own.permissions, other.permissions))
         )
     except InputError as error:
         return FileCheck(path, kind, error=error)
-
-
-def _other(account_type: AccountType) -> AccountType:
-    return AccountType.CUSTOMER if account_type is AccountType.PARTNER else AccountType.PARTNER
 
 
 def _kind_of(root: Node, path: str) -> str:

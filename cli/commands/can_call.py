@@ -18,7 +18,7 @@ from cli.options import (
 )
 from cli.output import emit
 from permtable import queries
-from permtable.evaluate import Options
+from permtable.evaluate import EvaluationPolicy
 from permtable.grants import Grants
 from permtable.reports import CanCallReport
 from permtable.tables import TableSet
@@ -86,7 +86,7 @@ def _unique_report(
     from_source: tuple[str, ...],
     grants: Grants,
     tables: TableSet,
-    options: Options,
+    options: EvaluationPolicy,
     max_bytes: int,
 ) -> CanCallReport:
     """--unique: every input counted by its endpoint, the --apis file streamed in blocks.

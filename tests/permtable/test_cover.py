@@ -11,7 +11,7 @@ from pt_helpers import FixedTables, make_table, write_grants
 
 from permtable.apis import parse_api
 from permtable.cover import minimum_cover, plan_fixes
-from permtable.evaluate import Options
+from permtable.evaluate import EvaluationPolicy
 from permtable.grants import load_grants
 from permtable.missing import missing_perms
 from permtable.model import AccountType
@@ -126,7 +126,7 @@ def test_customer_rows_force_every_missing_code(tmp_path, tables):
         parse_api("GET /v2/accounts/customer-accounts/balances"),  # bss:balance:view
         parse_api("POST /v2/orders/subscriptions/resources/renew"),  # bss:order:update again
     ]
-    report = missing_perms(refs, grants, tables, Options())
+    report = missing_perms(refs, grants, tables, EvaluationPolicy())
     plan = report.plan
     assert {fix.permission.code for fix in plan.to_grant} == {"bss:order:update", "bss:balance:view"}
     unlocks = {fix.permission.code: fix.unlocks for fix in plan.to_grant}
@@ -142,10 +142,10 @@ def test_customer_all_of_row_forces_both_codes(tmp_path):
     table = make_table(AccountType.CUSTOMER, [("GET", "/v9/both", ["bss:a:view", "bss:b:view"])])
     tables = FixedTables(table)
     grants = _load(tmp_path, "c.yaml", _policy())
-    report = missing_perms([parse_api("GET /v9/both")], grants, tables, Options())
+    report = missing_perms([parse_api("GET /v9/both")], grants, tables, EvaluationPolicy())
     assert [fix.permission.code for fix in report.plan.to_grant] == ["bss:a:view", "bss:b:view"]
     grants = _load(tmp_path, "c2.yaml", _policy({"Effect": "Allow", "Action": ["bss:b:view"]}))
-    report = missing_perms([parse_api("GET /v9/both")], grants, tables, Options())
+    report = missing_perms([parse_api("GET /v9/both")], grants, tables, EvaluationPolicy())
     assert [fix.permission.code for fix in report.plan.to_grant] == ["bss:a:view"]
 
 
@@ -157,7 +157,7 @@ def test_partner_rows_take_one_code_for_several_rows(tmp_path, tables):
         parse_api("GET /v2/partners/sub-customers/budget"),
         parse_api("POST /v2/partners/sub-customers/budget/query"),
     ]
-    plan = missing_perms(refs, grants, tables, Options()).plan
+    plan = missing_perms(refs, grants, tables, EvaluationPolicy()).plan
     codes = [fix.permission.code for fix in plan.to_grant]
     assert len(codes) == 2
     assert codes[0] in {"BPC_ITEM_SUBCUSTSERV_060100", "BPC_ITEM_SUBCUSTSERV_060200"}
@@ -181,7 +181,7 @@ def test_rows_blocked_by_a_deny_are_not_covered(tmp_path, tables):
         parse_api("POST /v3/orders/customer-orders/pay"),
         parse_api("GET /v2/bills/customer-bills/res-fee-records"),
     ]
-    report = missing_perms(refs, grants, tables, Options())
+    report = missing_perms(refs, grants, tables, EvaluationPolicy())
     plan = report.plan
     assert [result.ref.api for result in plan.blocked_by_deny] == [
         "POST /v2/orders/customer-orders/pay",
@@ -199,8 +199,8 @@ def test_rows_blocked_by_a_deny_are_not_covered(tmp_path, tables):
 def test_strict_unlisted_apis_are_listed_not_granted(tmp_path, tables):
     grants = _load(tmp_path, "p.yaml", {"type": "partner", "roles": []})
     refs = [parse_api("GET /v2/bases/conversions"), parse_api("POST /v2/partners/sub-customers")]
-    loose = missing_perms(refs, grants, tables, Options()).plan
-    strict = missing_perms(refs, grants, tables, Options(strict=True)).plan
+    loose = missing_perms(refs, grants, tables, EvaluationPolicy()).plan
+    strict = missing_perms(refs, grants, tables, EvaluationPolicy(strict=True)).plan
     assert loose.unlisted == ()
     assert [result.ref.text for result in strict.unlisted] == ["GET /v2/bases/conversions"]
     assert [fix.permission.code for fix in strict.to_grant] == ["BPC_ITEM_SUBCUSTSERV_010118"]
@@ -209,7 +209,7 @@ def test_strict_unlisted_apis_are_listed_not_granted(tmp_path, tables):
 
 def test_plan_fixes_ignores_callable_results(tmp_path, tables):
     grants = _load(tmp_path, "p.yaml", {"type": "partner", "actions": ["BPC_ITEM_SUBCUSTSERV_010118"]})
-    report = can_call([parse_api("POST /v2/partners/sub-customers")], grants, tables, Options())
+    report = can_call([parse_api("POST /v2/partners/sub-customers")], grants, tables, EvaluationPolicy())
     plan = plan_fixes(report.results, report.table)
     assert plan.to_grant == () and plan.blocked_by_deny == () and plan.unlisted == ()
 
@@ -219,14 +219,14 @@ def test_plan_fixes_ignores_callable_results(tmp_path, tables):
 
 def test_round_trip_partner_with_no_roles(tmp_path, tables):
     grants = _load(tmp_path, "p.yaml", {"type": "partner", "roles": []})
-    before = missing_perms(None, grants, tables, Options())
+    before = missing_perms(None, grants, tables, EvaluationPolicy())
     assert len(before.checked.results) == 21
     codes = [fix.permission.code for fix in before.plan.to_grant]
     # Every row needs one of its codes; independent A|B pairs plus single-code rows.
     assert len(codes) == 12
     assert not before.nothing_missing
     grants = _load(tmp_path, "p2.yaml", {"type": "partner", "roles": [{"name": "Fix", "actions": codes}]})
-    after = missing_perms(None, grants, tables, Options())
+    after = missing_perms(None, grants, tables, EvaluationPolicy())
     assert after.nothing_missing
     assert after.plan.to_grant == ()
     assert all(result.callable for result in after.checked.results)
@@ -236,12 +236,12 @@ def test_round_trip_partner_with_no_roles(tmp_path, tables):
 def test_round_trip_customer_with_an_empty_ish_policy(tmp_path, tables, statement):
     document = _policy(statement) if statement else _policy()
     grants = _load(tmp_path, "c.yaml", document)
-    before = missing_perms(None, grants, tables, Options())
+    before = missing_perms(None, grants, tables, EvaluationPolicy())
     codes = [fix.permission.code for fix in before.plan.to_grant]
     assert set(codes) == set(CUSTOMER.permissions)
     assert len(codes) == 10
     fixed = _policy(*([statement] if statement else []), {"Effect": "Allow", "Action": codes})
-    after = missing_perms(None, _load(tmp_path, "c2.yaml", fixed), tables, Options())
+    after = missing_perms(None, _load(tmp_path, "c2.yaml", fixed), tables, EvaluationPolicy())
     assert after.nothing_missing
     assert after.plan.to_grant == ()
 
@@ -257,9 +257,9 @@ def test_round_trip_partial_partner(tmp_path, tables):
             "GET /v2/bases/x",
         )
     ]
-    before = missing_perms(refs, _load(tmp_path, "p.yaml", start), tables, Options(strict=False))
+    before = missing_perms(refs, _load(tmp_path, "p.yaml", start), tables, EvaluationPolicy(strict=False))
     codes = [fix.permission.code for fix in before.plan.to_grant]
     assert len(codes) == 1 and codes[0] in {"BPC_ITEM_SUBCUSTSERV_010501", "BPC_ITEM_SUBCUSTSERV_010115"}
     start["roles"].append({"name": "Fix", "actions": codes})
-    after = missing_perms(refs, _load(tmp_path, "p2.yaml", start), tables, Options())
+    after = missing_perms(refs, _load(tmp_path, "p2.yaml", start), tables, EvaluationPolicy())
     assert after.nothing_missing

@@ -7,7 +7,7 @@ import yaml
 from pt_helpers import CASES, FixedTables, make_table, write_grants, write_text
 
 from permtable.apis import parse_api
-from permtable.evaluate import Decision, Evaluator, Options, Unlisted, combine
+from permtable.evaluate import Decision, EvaluationPolicy, Evaluator, Unlisted, combine
 from permtable.grants import load_grants
 from permtable.model import AccountType, Mode
 from permtable.queries import can_call
@@ -51,7 +51,7 @@ def test_the_case_file_is_well_formed():
 def test_evaluation_case(case, tmp_path, tables):
     path = write_grants(tmp_path, case.get("file", f"{case['name']}.yaml"), case["grants"])
     grants = load_grants([str(path)])
-    options = Options(**case.get("options", {}))
+    options = EvaluationPolicy(**case.get("options", {}))
     report = can_call([parse_api(case["api"])], grants, tables, options)
     (result,) = report.results
     assert result.decision.value == case["decision"]
@@ -121,7 +121,9 @@ def _customer(tmp_path, *statements, name="g.yaml"):
 def test_all_of_one_missing_permission_blocks(tmp_path, two_permission_customer_table):
     tables = FixedTables(two_permission_customer_table)
     grants = _customer(tmp_path, {"Effect": "Allow", "Action": ["bss:alpha:view"]})
-    report = can_call([parse_api("GET /v9/both"), parse_api("GET /v9/alpha")], grants, tables, Options())
+    report = can_call(
+        [parse_api("GET /v9/both"), parse_api("GET /v9/alpha")], grants, tables, EvaluationPolicy()
+    )
     both, alpha = report.results
     assert both.entry.mode is Mode.ALL
     assert both.decision is Decision.IMPLICIT_DENY and not both.callable
@@ -133,7 +135,7 @@ def test_all_of_one_missing_permission_blocks(tmp_path, two_permission_customer_
 def test_all_of_every_permission_allows(tmp_path, two_permission_customer_table):
     tables = FixedTables(two_permission_customer_table)
     grants = _customer(tmp_path, {"Effect": "Allow", "Action": ["bss:alpha:view", "bss:beta:*"]})
-    (result,) = can_call([parse_api("GET /v9/both")], grants, tables, Options()).results
+    (result,) = can_call([parse_api("GET /v9/both")], grants, tables, EvaluationPolicy()).results
     assert result.decision is Decision.ALLOWED and result.callable and result.missing == ()
     assert [grant.pattern for grant in result.granted_by] == ["bss:alpha:view", "bss:beta:*"]
 
@@ -145,7 +147,7 @@ def test_all_of_deny_on_one_permission(tmp_path, two_permission_customer_table):
         {"Effect": "Allow", "Action": ["bss:*:view"]},
         {"Effect": "Deny", "Action": ["bss:beta:view"]},
     )
-    (result,) = can_call([parse_api("GET /v9/both")], grants, tables, Options()).results
+    (result,) = can_call([parse_api("GET /v9/both")], grants, tables, EvaluationPolicy()).results
     assert result.decision is Decision.EXPLICIT_DENY
     assert result.blocked_by_deny
     assert [d.statement for check in result.checks for d in check.denied_by] == [2]
@@ -156,7 +158,7 @@ def test_all_of_conditional_and_missing_is_a_denial(tmp_path, two_permission_cus
     grants = _customer(
         tmp_path, {"Effect": "Allow", "Action": ["bss:alpha:view"], "Condition": {"Bool": {"x": ["y"]}}}
     )
-    (result,) = can_call([parse_api("GET /v9/both")], grants, tables, Options()).results
+    (result,) = can_call([parse_api("GET /v9/both")], grants, tables, EvaluationPolicy()).results
     # One permission is held only under a condition, the other not at all: nothing to hope for.
     assert result.decision is Decision.IMPLICIT_DENY
     assert result.missing == TWO
@@ -169,11 +171,15 @@ def test_any_of_one_action_is_enough(tmp_path):
         path = write_grants(
             tmp_path, f"{held}.yaml", {"type": "partner", "roles": [{"name": "R", "actions": [held]}]}
         )
-        (result,) = can_call([parse_api("GET /v9/x")], load_grants([str(path)]), tables, Options()).results
+        (result,) = can_call(
+            [parse_api("GET /v9/x")], load_grants([str(path)]), tables, EvaluationPolicy()
+        ).results
         assert result.decision is Decision.ALLOWED, held
         assert [grant.permission for grant in result.granted_by] == [held]
     path = write_grants(tmp_path, "none.yaml", {"type": "partner", "actions": ["BPC_D"]})
-    (result,) = can_call([parse_api("GET /v9/x")], load_grants([str(path)]), tables, Options()).results
+    (result,) = can_call(
+        [parse_api("GET /v9/x")], load_grants([str(path)]), tables, EvaluationPolicy()
+    ).results
     assert result.decision is Decision.IMPLICIT_DENY
     assert result.missing == ("BPC_A", "BPC_B", "BPC_C")
 
@@ -213,7 +219,7 @@ actions: [BPC_ITEM_SUBCUSTSERV_060100]
 """
     path = write_text(tmp_path, "partner.yaml", text)
     (result,) = can_call(
-        [parse_api("GET /v2/orders/customer-orders")], load_grants([str(path)]), tables, Options()
+        [parse_api("GET /v2/orders/customer-orders")], load_grants([str(path)]), tables, EvaluationPolicy()
     ).results
     records = [
         (g.permission, g.source, g.name, g.effect, g.file, g.line, g.statement) for g in result.granted_by
@@ -250,7 +256,7 @@ policies:
         [parse_api("GET /v2/orders/customer-orders"), parse_api("POST /v3/orders/customer-orders/pay")],
         grants,
         tables,
-        Options(),
+        EvaluationPolicy(),
     )
     view, pay = report.results
     (grant,) = view.granted_by
@@ -283,8 +289,8 @@ def test_unlisted_with_strict_and_the_other_table(tmp_path, tables):
     path = write_grants(tmp_path, "p.yaml", {"type": "partner", "roles": []})
     grants = load_grants([str(path)])
     refs = [parse_api("GET /v2/orders/customer-orders/order-discounts"), parse_api("GET /v2/nothing")]
-    loose = can_call(refs, grants, tables, Options())
-    strict = can_call(refs, grants, tables, Options(strict=True))
+    loose = can_call(refs, grants, tables, EvaluationPolicy())
+    strict = can_call(refs, grants, tables, EvaluationPolicy(strict=True))
     # Documented only for customers: not callable by a partner account, --strict or not; a
     # plainly unlisted API is callable unless --strict.
     assert [r.callable for r in loose.results] == [False, True]
@@ -313,7 +319,7 @@ def test_report_records(tmp_path, tables):
         [parse_api("POST /v2/partners/indirect-partners/query"), parse_api("GET /v2/orders/customer-orders")],
         load_grants([str(path)]),
         tables,
-        Options(),
+        EvaluationPolicy(),
     )
     record = report.to_dict("en")
     assert record["summary"]["total"] == 2
@@ -342,7 +348,9 @@ def test_table_override_is_used_for_evaluation(tmp_path):
     )
     tables = TableSet([str(write_text(tmp_path, "c.yaml", table_text))])
     grants = _customer(tmp_path, {"Effect": "Allow", "Action": ["bss:order:view"]})
-    (result,) = can_call([parse_api("GET /v2/orders/customer-orders")], grants, tables, Options()).results
+    (result,) = can_call(
+        [parse_api("GET /v2/orders/customer-orders")], grants, tables, EvaluationPolicy()
+    ).results
     assert result.decision is Decision.IMPLICIT_DENY
     assert result.missing == ("bss:order:list",)
 
@@ -354,7 +362,7 @@ def test_a_role_whose_name_starts_with_a_parenthesis_is_still_a_role(tmp_path, t
         [parse_api("GET /v2/bills/partner-bills/postpaid-bill-summary")],
         load_grants([str(path)]),
         tables,
-        Options(),
+        EvaluationPolicy(),
     )
     (grant,) = report.results[0].granted_by
     assert grant.name == "(EU) Finance"

@@ -23,7 +23,7 @@ from pt_helpers import REPO, write_text
 from permtable import queries
 from permtable.apis import ApiRef, parse_api, split_path
 from permtable.errors import InputError
-from permtable.evaluate import Decision, Options
+from permtable.evaluate import Decision, EvaluationPolicy
 from permtable.fleet import CALLABLE, CONDITIONAL, DENIED, FleetFiles, expand_paths, matrix, who_can
 from permtable.grants import load_grants_file
 from permtable.grants_diff import ChangeKind, diff_grants
@@ -128,7 +128,7 @@ def test_an_empty_directory_is_a_warning_and_nothing_at_all_an_error(tmp_path):
 
 
 def test_who_can_pay_orders_in_a_mixed_fleet(tables):
-    report = who_can(parse_api(PAY_V3), fleet_of(FLEET), tables, Options())
+    report = who_can(parse_api(PAY_V3), fleet_of(FLEET), tables, EvaluationPolicy())
     assert answers(report) == {
         "auditor": ("explicit_deny", False),
         "finance-bot": ("allowed", True),
@@ -141,12 +141,12 @@ def test_who_can_pay_orders_in_a_mixed_fleet(tables):
     assert listings[AccountType.CUSTOMER].entry.index == 11
     assert listings[AccountType.PARTNER].entry is None
     assert listings[AccountType.PARTNER].other_entry is listings[AccountType.CUSTOMER].entry
-    assert "documented only for customer accounts" in listings[AccountType.PARTNER].note(Options())
+    assert "documented only for customer accounts" in listings[AccountType.PARTNER].note(EvaluationPolicy())
     assert report.any_callable
 
 
 def test_who_can_names_the_grant_and_where_it_is_written(tables):
-    report = who_can(parse_api(ORDERS), fleet_of(FLEET), tables, Options())
+    report = who_can(parse_api(ORDERS), fleet_of(FLEET), tables, EvaluationPolicy())
     assert answers(report) == {
         "auditor": ("allowed", True),
         "finance-bot": ("allowed", True),
@@ -168,12 +168,15 @@ def test_who_can_names_the_grant_and_where_it_is_written(tables):
 
 
 def test_a_policy_file_used_by_another_grants_file_is_not_an_account(tables):
-    report = who_can(parse_api(ORDERS), fleet_of("samples/fleet"), tables, Options())
+    report = who_can(parse_api(ORDERS), fleet_of("samples/fleet"), tables, EvaluationPolicy())
     assert [item.file for item in report.run.skipped] == ["samples/fleet/customers/policies/read-only.json"]
     assert "samples/fleet/customers/auditor.yaml" in report.run.skipped[0].reason
     # Named on its own, it is an account (a bare IAM policy is a customer grants file).
     named = who_can(
-        parse_api(ORDERS), fleet_of(FLEET, FLEET / "customers/policies/read-only.json"), tables, Options()
+        parse_api(ORDERS),
+        fleet_of(FLEET, FLEET / "customers/policies/read-only.json"),
+        tables,
+        EvaluationPolicy(),
     )
     assert "read-only" in answers(named)
     assert named.run.skipped == ()
@@ -189,10 +192,10 @@ def test_who_can_evaluates_only_the_rows_permissions_and_agrees_with_can_call(ta
         for entry in tables.get(kind).table.entries
     ]
     for ref in refs:
-        report = who_can(ref, fleet_of(FLEET), tables, Options())
+        report = who_can(ref, fleet_of(FLEET), tables, EvaluationPolicy())
         got = {item.file: item.answer for item in report.run.audited}
         for file in files:
-            (expected,) = queries.can_call([ref], load_grants_file(file), tables, Options()).results
+            (expected,) = queries.can_call([ref], load_grants_file(file), tables, EvaluationPolicy()).results
             assert (got[file].decision, got[file].callable) == (expected.decision, expected.callable), (
                 ref,
                 file,
@@ -201,15 +204,15 @@ def test_who_can_evaluates_only_the_rows_permissions_and_agrees_with_can_call(ta
 
 
 def test_strict_and_assume_conditions_reach_every_account(tables):
-    strict = who_can(parse_api(PAY_V3), fleet_of(FLEET), tables, Options(strict=True))
+    strict = who_can(parse_api(PAY_V3), fleet_of(FLEET), tables, EvaluationPolicy(strict=True))
     assert answers(strict)["ops-a"] == ("not_checked", False)
-    assumed = who_can(parse_api(PAY_V3), fleet_of(FLEET), tables, Options(assume_conditions=True))
+    assumed = who_can(parse_api(PAY_V3), fleet_of(FLEET), tables, EvaluationPolicy(assume_conditions=True))
     assert answers(assumed)["treasury"] == ("allowed", True)
 
 
 def test_a_near_miss_is_warned_about_once_per_account_type_present(tables):
     typo = parse_api("POST /v2/orders/subscriptions/resources/query")
-    report = who_can(typo, fleet_of(FLEET / "customers"), tables, Options())
+    report = who_can(typo, fleet_of(FLEET / "customers"), tables, EvaluationPolicy())
     messages = [notice.message for notice in report.run.notices]
     assert len([m for m in messages if "near miss" in m]) == 1
     assert "POST /v2/orders/suscriptions/resources/query" in messages[-1]
@@ -222,7 +225,7 @@ def test_a_broken_file_is_reported_and_the_rest_still_answered(tables, tmp_path)
     write_text(tmp_path, "b.yaml", "type: partner\naccount: b\nroles: [\n")
     write_text(tmp_path, "c.json", '{"type": "customer", "policies": "oops"}')
     write_text(tmp_path, "d.yaml", PARTNER_YAML.format(name="d", actions="BPC_ITEM_SUBCUSTSERV_060200"))
-    report = who_can(parse_api(ORDERS), fleet_of(tmp_path), tables, Options())
+    report = who_can(parse_api(ORDERS), fleet_of(tmp_path), tables, EvaluationPolicy())
     assert answers(report) == {"a": ("allowed", True), "d": ("allowed", True)}
     assert [Path(failure.file).name for failure in report.run.failures] == ["b.yaml", "c.json"]
     for failure in report.run.failures:
@@ -232,13 +235,13 @@ def test_a_broken_file_is_reported_and_the_rest_still_answered(tables, tmp_path)
 
 def test_progress_callback_sees_every_file(tables):
     seen: list[str] = []
-    who_can(parse_api(ORDERS), fleet_of(FLEET), tables, Options(), on_file=seen.append)
+    who_can(parse_api(ORDERS), fleet_of(FLEET), tables, EvaluationPolicy(), on_file=seen.append)
     assert seen == list(fleet_of(FLEET).files)
 
 
 def test_review_warnings_name_the_account_file(tables, tmp_path):
     write_text(tmp_path, "a.yaml", PARTNER_YAML.format(name="a", actions="BPC_ITEM_SUBCUSTSERV_06010"))
-    report = who_can(parse_api(ORDERS), fleet_of(tmp_path), tables, Options())
+    report = who_can(parse_api(ORDERS), fleet_of(tmp_path), tables, EvaluationPolicy())
     (notice,) = report.run.notices
     assert notice.location.file == str(tmp_path / "a.yaml")
     assert "did you mean BPC_ITEM_SUBCUSTSERV_060100" in str(notice)
@@ -257,11 +260,11 @@ def cells_of(report) -> dict[str, dict[str, str]]:
 
 
 def test_matrix_columns_are_the_rows_of_the_types_present(tables):
-    partners = matrix(None, fleet_of(FLEET / "partners"), tables, Options())
+    partners = matrix(None, fleet_of(FLEET / "partners"), tables, EvaluationPolicy())
     assert [column.ref.api for column in partners.columns] == [
         entry.api for entry in tables.get(AccountType.PARTNER).table.entries
     ]
-    mixed = matrix(None, fleet_of(FLEET), tables, Options())
+    mixed = matrix(None, fleet_of(FLEET), tables, EvaluationPolicy())
     # 21 partner rows and 26 customer rows; four APIs are in both tables (one column each).
     assert len(mixed.columns) == 21 + 26 - 4
     assert mixed.scope == "tables"
@@ -269,7 +272,7 @@ def test_matrix_columns_are_the_rows_of_the_types_present(tables):
 
 def test_matrix_cells_by_hand(tables):
     refs = [parse_api(text) for text in (PAY_V3, ORDERS, "GET /v2/partners/sub-customers/budget")]
-    report = matrix(refs, fleet_of(FLEET), tables, Options())
+    report = matrix(refs, fleet_of(FLEET), tables, EvaluationPolicy())
     assert cells_of(report) == {
         # A partner API asked of a customer account, and a customer API of a partner account:
         # documented only for the other type, so not counted as callable.
@@ -293,10 +296,10 @@ def test_matrix_cells_by_hand(tables):
 
 
 def test_matrix_agrees_with_can_call_on_every_cell(tables):
-    report = matrix(None, fleet_of(FLEET), tables, Options())
+    report = matrix(None, fleet_of(FLEET), tables, EvaluationPolicy())
     for item in report.run.audited:
         refs = [column.ref for column in report.columns]
-        expected = queries.can_call(refs, load_grants_file(item.file), tables, Options()).results
+        expected = queries.can_call(refs, load_grants_file(item.file), tables, EvaluationPolicy()).results
         assert [(cell.decision, cell.callable) for cell in item.answer] == [
             (result.decision, result.callable) for result in expected
         ], item.file
@@ -304,7 +307,7 @@ def test_matrix_agrees_with_can_call_on_every_cell(tables):
 
 def test_matrix_counts_each_api_once(tables):
     refs = [parse_api(ORDERS), parse_api("get /v2/orders/customer-orders/"), parse_api(PAY_V3)]
-    report = matrix(refs, fleet_of(FLEET / "partners"), tables, Options())
+    report = matrix(refs, fleet_of(FLEET / "partners"), tables, EvaluationPolicy())
     assert [column.ref.api for column in report.columns] == [ORDERS, PAY_V3]
     record = report.to_dict("en")
     assert record["apis"][0]["cells"] == {"callable": 1, "denied": 1, "conditional": 0}
@@ -319,7 +322,7 @@ def load(path: Path | str):
 
 
 def test_diff_of_the_sample_change(tables):
-    report = diff_grants(load(CHANGE / "old.yaml"), load(CHANGE / "new.yaml"), tables, Options())
+    report = diff_grants(load(CHANGE / "old.yaml"), load(CHANGE / "new.yaml"), tables, EvaluationPolicy())
     summary = [(change.kind.value, change.new.entry.api) for change in report.changes]
     assert summary == [
         ("gained", "GET /v2/accounts/customer-accounts/balances"),
@@ -351,7 +354,7 @@ def test_diff_ignores_lines_that_moved(tables, tmp_path):
         "new.yaml",
         "# moved\n\n" + PARTNER_YAML.format(name="x", actions="BPC_ITEM_SUBCUSTSERV_060100"),
     )
-    report = diff_grants(load(old), load(new), tables, Options())
+    report = diff_grants(load(old), load(new), tables, EvaluationPolicy())
     assert report.changes == ()
     assert report.checked == 21
 
@@ -365,14 +368,14 @@ def test_diff_names_the_role_a_partner_code_was_added_to(tables, tmp_path):
         "new.yaml",
         PARTNER_YAML.format(name="x", actions="BPC_ITEM_SUBCUSTSERV_060100, BPC_ITEM_SALES_020100"),
     )
-    report = diff_grants(load(old), load(new), tables, Options())
+    report = diff_grants(load(old), load(new), tables, EvaluationPolicy())
     (change,) = report.changes
     assert change.kind is ChangeKind.GAINED
     assert change.new.entry.api == "POST /v2/partners/indirect-partners/query"
     (cause,) = change.causes
     (added,) = cause.added
     assert (added.permission, added.source, added.name) == ("BPC_ITEM_SALES_020100", "role", "Desk")
-    back = diff_grants(load(new), load(old), tables, Options())
+    back = diff_grants(load(new), load(old), tables, EvaluationPolicy())
     assert [(c.kind, c.causes[0].removed[0].permission) for c in back.changes] == [
         (ChangeKind.LOST, "BPC_ITEM_SALES_020100")
     ]
@@ -386,7 +389,7 @@ def test_diff_lists_only_the_permissions_whose_verdict_moved(tables, tmp_path):
         "new.yaml",
         PARTNER_YAML.format(name="x", actions="BPC_ITEM_FINANCE_090100, BPC_ITEM_SUBCUSTSERV_060200"),
     )
-    report = diff_grants(load(old), load(new), tables, Options())
+    report = diff_grants(load(old), load(new), tables, EvaluationPolicy())
     assert {change.new.entry.index for change in report.changes} == {14, 15}
     for change in report.changes:
         assert [cause.permission for cause in change.causes] == ["BPC_ITEM_SUBCUSTSERV_060200"]
@@ -394,7 +397,9 @@ def test_diff_lists_only_the_permissions_whose_verdict_moved(tables, tmp_path):
 
 def test_diff_over_given_apis(tables):
     refs = [parse_api(ORDERS), parse_api(PAY_V3)]
-    report = diff_grants(load(CHANGE / "old.yaml"), load(CHANGE / "new.yaml"), tables, Options(), refs)
+    report = diff_grants(
+        load(CHANGE / "old.yaml"), load(CHANGE / "new.yaml"), tables, EvaluationPolicy(), refs
+    )
     assert report.scope == "apis"
     assert report.checked == 2
     assert [change.kind for change in report.changes] == [ChangeKind.GAINED]
@@ -402,14 +407,16 @@ def test_diff_over_given_apis(tables):
 
 def test_diff_refuses_two_account_types(tables):
     with pytest.raises(InputError) as caught:
-        diff_grants(load("samples/partner-grants.yaml"), load(CHANGE / "new.yaml"), tables, Options())
+        diff_grants(
+            load("samples/partner-grants.yaml"), load(CHANGE / "new.yaml"), tables, EvaluationPolicy()
+        )
     assert "is a customer grants file, but samples/partner-grants.yaml is partner" in str(caught.value)
 
 
 def test_diff_warns_when_the_account_names_differ(tables, tmp_path):
     old = write_text(tmp_path, "old.yaml", PARTNER_YAML.format(name="x", actions="BPC_ITEM_FINANCE_090100"))
     new = write_text(tmp_path, "new.yaml", PARTNER_YAML.format(name="y", actions="BPC_ITEM_FINANCE_090100"))
-    report = diff_grants(load(old), load(new), tables, Options())
+    report = diff_grants(load(old), load(new), tables, EvaluationPolicy())
     assert any(
         "account names differ ('x' in the old file, 'y' in the new)" in n.message for n in report.notices
     )

@@ -10,7 +10,7 @@ from pt_helpers import check_input_error, stacked_aliases, write_grants, write_t
 
 from permtable.apis import parse_api
 from permtable.errors import InputError
-from permtable.evaluate import Decision, Options
+from permtable.evaluate import Decision, EvaluationPolicy
 from permtable.grants import ACCOUNT_ACTIONS, Effect, load_grants, review_grants
 from permtable.model import AccountType
 from permtable.queries import can_call
@@ -303,7 +303,7 @@ def test_merging_two_partner_files(tmp_path, tables):
         ],
         grants,
         tables,
-        Options(),
+        EvaluationPolicy(),
     )
     assert [result.decision for result in report.results] == [Decision.ALLOWED, Decision.ALLOWED]
     assert [result.granted_by[0].file for result in report.results] == [str(first), str(second)]
@@ -458,7 +458,7 @@ def test_partner_code_in_a_customer_policy_grants_nothing(tmp_path, tables):
     }
     path = write_grants(tmp_path, "Mixed.json", document)
     report = can_call(
-        [parse_api("GET /v2/orders/customer-orders")], load_grants([str(path)]), tables, Options()
+        [parse_api("GET /v2/orders/customer-orders")], load_grants([str(path)]), tables, EvaluationPolicy()
     )
     assert report.results[0].decision is Decision.IMPLICIT_DENY
     assert any("other account type" in notice.message for notice in report.notices)
@@ -472,7 +472,7 @@ def test_role_and_account_actions_are_read_alike(tmp_path, tables):
     account = write_grants(tmp_path, "account.yaml", {"type": "partner", "actions": [padded]})
     ref = parse_api("POST /v2/partners/indirect-partners/query")
     decisions = [
-        can_call([ref], load_grants([str(path)]), tables, Options()).results[0].decision
+        can_call([ref], load_grants([str(path)]), tables, EvaluationPolicy()).results[0].decision
         for path in (role, account)
     ]
     assert decisions[0] is decisions[1]

@@ -26,7 +26,7 @@ from pt_helpers import write_grants
 
 from permtable.apis import is_placeholder, parse_api, split_path
 from permtable.errors import InputError
-from permtable.evaluate import Decision, Options
+from permtable.evaluate import Decision, EvaluationPolicy
 from permtable.grants import load_grants
 from permtable.model import AccountType, Entry
 from permtable.queries import can_call
@@ -115,7 +115,7 @@ def test_a_detour_through_dot_segments_reaches_the_row_it_ends_at(seed, kind, em
     assert ref.segments == honest.segments, text
     router = bundled(kind).router
     assert router.resolve(ref) is router.resolve(honest)
-    (result,) = can_call([ref], empty_accounts[kind], TableSet(), Options()).results
+    (result,) = can_call([ref], empty_accounts[kind], TableSet(), EvaluationPolicy()).results
     assert result.entry is not None and not result.callable, (text, result.decision)
 
 
@@ -153,7 +153,7 @@ def test_leaving_a_glob_row_through_dot_segments_is_not_judged_by_it(seed, tmp_p
     climb = [rng.choice(DOTDOT) for _ in prefix]
     path = "/" + "/".join(prefix + climb + concrete_segments(target, rng))
     ref = parse_api(f"{target.method} {path}")
-    (result,) = can_call([ref], grants, TableSet(), Options()).results
+    (result,) = can_call([ref], grants, TableSet(), EvaluationPolicy()).results
     assert result.entry is not None and result.entry.api == target.api, path
     assert not result.callable
 
@@ -185,7 +185,7 @@ def test_a_hole_is_never_an_unlisted_callable_path_when_a_row_fits(seed, kind, e
     ref = parse_api(f"{entry.method} /" + "/".join(holed))
     candidates = bundled(kind).router.candidates(ref)
     assert entry in candidates, (ref.api, [c.api if c else None for c in candidates])
-    (result,) = can_call([ref], empty_accounts[kind], TableSet(), Options()).results
+    (result,) = can_call([ref], empty_accounts[kind], TableSet(), EvaluationPolicy()).results
     assert not result.callable and result.decision is not Decision.NOT_CHECKED
 
 
@@ -211,7 +211,7 @@ def test_a_path_a_server_may_split_otherwise_is_decided_by_every_reading(seed, k
     honest = parse_api(f"{entry.method} /" + "/".join(segments))
     reached = bundled(kind).router.candidates(ref)
     assert bundled(kind).router.resolve(honest) in reached, (text, ref.readings)
-    (result,) = can_call([ref], empty_accounts[kind], TableSet(), Options()).results
+    (result,) = can_call([ref], empty_accounts[kind], TableSet(), EvaluationPolicy()).results
     assert not result.callable, text
 
 
@@ -257,7 +257,7 @@ def test_a_spoiled_allow_grants_nothing_and_says_why(seed, as_json, tmp_path_fac
     except InputError:
         return  # a character YAML itself refuses: an input error is never "callable"
     ref = parse_api(f"{entry.method} /" + "/".join(concrete_segments(entry, rng)))
-    report = can_call([ref], grants, TableSet(), Options())
+    report = can_call([ref], grants, TableSet(), EvaluationPolicy())
     (result,) = report.results
     assert not result.callable, (actions, result.decision)
     texts = " ".join(str(notice) for notice in report.notices)
@@ -282,7 +282,7 @@ def test_a_spoiled_deny_still_denies(seed, tmp_path_factory):
     )
     grants = load_grants([str(path)])
     ref = parse_api(f"{entry.method} /" + "/".join(concrete_segments(entry, rng)))
-    report = can_call([ref], grants, TableSet(), Options())
+    report = can_call([ref], grants, TableSet(), EvaluationPolicy())
     (result,) = report.results
     assert result.decision is Decision.EXPLICIT_DENY, statements
     assert any("read generously" in str(notice) for notice in report.notices)
@@ -302,7 +302,7 @@ def test_a_spoiled_partner_code_grants_nothing_and_says_why(seed, tmp_path_facto
     path = write_grants(folder, "g.json", {"type": "partner", "roles": [{"name": "R", "actions": codes}]})
     grants = load_grants([str(path)])
     ref = parse_api(f"{entry.method} /" + "/".join(concrete_segments(entry, rng)))
-    report = can_call([ref], grants, TableSet(), Options())
+    report = can_call([ref], grants, TableSet(), EvaluationPolicy())
     assert not report.results[0].callable, codes
     assert sum("grants nothing" in str(notice) for notice in report.notices) == len(codes)
 

@@ -139,7 +139,7 @@ def _loaded(tables):
 
 
 def test_can_call_reads_the_other_table_only_when_it_can_matter(tmp_path, tables):
-    from permtable.evaluate import Options
+    from permtable.evaluate import EvaluationPolicy
     from permtable.grants import load_grants
     from permtable.queries import can_call
 
@@ -154,11 +154,11 @@ def test_can_call_reads_the_other_table_only_when_it_can_matter(tmp_path, tables
             )
         ]
     )
-    listed = can_call([parse_api("GET /v2/orders/customer-orders")], partner, tables, Options())
+    listed = can_call([parse_api("GET /v2/orders/customer-orders")], partner, tables, EvaluationPolicy())
     assert listed.results[0].callable and listed.notices == ()
     assert _loaded(tables) == ["partner"], "a listed API and known codes need no other table"
     unlisted = can_call(
-        [parse_api("GET /v2/accounts/customer-accounts/balances")], partner, tables, Options()
+        [parse_api("GET /v2/accounts/customer-accounts/balances")], partner, tables, EvaluationPolicy()
     )
     assert unlisted.results[0].notes == (
         "documented only for customer accounts (GET /v2/accounts/customer-accounts/balances needs "
@@ -169,7 +169,7 @@ def test_can_call_reads_the_other_table_only_when_it_can_matter(tmp_path, tables
 
 
 def test_a_code_of_the_other_type_is_still_named(tmp_path):
-    from permtable.evaluate import Options
+    from permtable.evaluate import EvaluationPolicy
     from permtable.grants import load_grants
     from permtable.queries import can_call
     from permtable.tables import TableSet
@@ -186,7 +186,7 @@ def test_a_code_of_the_other_type_is_still_named(tmp_path):
         ]
     )
     tables = TableSet()
-    report = can_call([parse_api("GET /v2/orders/customer-orders")], grants, tables, Options())
+    report = can_call([parse_api("GET /v2/orders/customer-orders")], grants, tables, EvaluationPolicy())
     assert [notice.message for notice in report.notices] == [
         "'bss:order:view' in r belongs to the other account type's table and grants nothing here"
     ]
@@ -213,7 +213,7 @@ def test_a_code_of_the_other_type_is_still_named(tmp_path):
             )
         ]
     )
-    report = can_call([parse_api("GET /v2/orders/customer-orders")], customer, TableSet(), Options())
+    report = can_call([parse_api("GET /v2/orders/customer-orders")], customer, TableSet(), EvaluationPolicy())
     assert [notice.message for notice in report.notices] == [
         "'BPC_ITEM_SUBCUSTSERV_060100' in statement 1 of policy 'policy 1' belongs to the other account "
         "type's table and grants nothing here"

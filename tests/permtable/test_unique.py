@@ -17,7 +17,7 @@ from pt_helpers import write_grants, write_text
 from permtable import files
 from permtable.apis import iter_api_file_blocks, iter_api_lines
 from permtable.errors import InputError, Location
-from permtable.evaluate import Options
+from permtable.evaluate import EvaluationPolicy
 from permtable.grants import load_grants
 from permtable.model import AccountType
 from permtable.queries import can_call, can_call_unique, endpoint_key
@@ -164,8 +164,8 @@ def test_every_way_of_naming_one_row_is_one_endpoint(customer, tmp_path):
         ("GET https://example.com/v2/orders/customer-orders/details/CS4", 1, 9),  # another host
     ]
     assert counter.inputs == 8
-    report = can_call_unique(tallies, grants, tables, Options())
-    plain = can_call([t.ref for t in tallies], grants, tables, Options())
+    report = can_call_unique(tallies, grants, tables, EvaluationPolicy())
+    plain = can_call([t.ref for t in tallies], grants, tables, EvaluationPolicy())
     assert [r.count for r in report.results] == [5, 1, 1, 1]
     # Each result is the one can-call gives its first input, counted.
     assert [r.ref for r in report.results] == [r.ref for r in plain.results]
@@ -181,7 +181,7 @@ def test_records_without_unique_have_no_count(customer):
     grants, tables = customer
     counter = UniqueApis(endpoint_key(tables.get(AccountType.CUSTOMER)))
     counter.add_lines(["GET /v2/orders/customer-orders"], "x.txt")
-    record = can_call([t.ref for t in counter.tallies()], grants, tables, Options()).to_dict("en")
+    record = can_call([t.ref for t in counter.tallies()], grants, tables, EvaluationPolicy()).to_dict("en")
     assert "count" not in record["results"][0] and "first_line" not in record["results"][0]
     assert "inputs" not in record["summary"]
 
