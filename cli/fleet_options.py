@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 import click
 
-from permtable.fleet import LoadFailure
+from permtable.fleet.accounts import LoadFailure
 
 F = TypeVar("F", bound=Callable[..., Any])
 

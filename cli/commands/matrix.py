@@ -17,7 +17,8 @@ from cli.options import (
 )
 from cli.output import emit
 from cli.progress import file_progress
-from permtable.fleet import expand_paths, matrix
+from permtable.fleet.accounts import expand_paths
+from permtable.fleet.matrix import matrix
 
 
 @click.command(name="matrix")

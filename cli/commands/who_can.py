@@ -18,7 +18,8 @@ from cli.output import emit
 from cli.progress import file_progress
 from permtable.apis import parse_api
 from permtable.errors import InputError, Location
-from permtable.fleet import expand_paths, who_can
+from permtable.fleet.accounts import expand_paths
+from permtable.fleet.who_can import who_can
 
 
 @click.command(name="who-can")

@@ -24,7 +24,9 @@ from permtable import queries
 from permtable.apis import ApiRef, parse_api, split_path
 from permtable.errors import InputError
 from permtable.evaluate import Decision, EvaluationPolicy
-from permtable.fleet import CALLABLE, CONDITIONAL, DENIED, FleetFiles, expand_paths, matrix, who_can
+from permtable.fleet.accounts import FleetFiles, expand_paths
+from permtable.fleet.matrix import CALLABLE, CONDITIONAL, DENIED, matrix
+from permtable.fleet.who_can import who_can
 from permtable.grants import load_grants_file
 from permtable.grants_diff import ChangeKind, diff_grants
 from permtable.model import AccountType

@@ -1,0 +1,239 @@
+"""Finding a fleet's grants files, loading each as an account (a broken file does not stop the
+run), and what the fleet reports share."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Generic, TypeVar
+
+from permtable.apis import ApiRef
+from permtable.errors import InputError, Location, Notice
+from permtable.evaluate import Route, route
+from permtable.files import DEFAULT_MAX_BYTES
+from permtable.grants import Grants, load_grants_file, review_grants
+from permtable.model import AccountType, Entry, Table
+from permtable.tables import IndexedTable, TableSet
+
+GRANTS_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+# --------------------------------------------------------------------------- finding the files
+
+
+@dataclass(frozen=True, slots=True)
+class FleetFiles:
+    """The grants files of a run, in a deterministic order."""
+
+    files: tuple[str, ...]
+    # Files named directly rather than found in a directory: always accounts, even when another
+    # grants file also uses them as a policy file.
+    named: frozenset[str]
+    notices: tuple[Notice, ...] = ()
+
+
+def _key(path: str) -> str:
+    return os.path.normcase(os.path.normpath(os.path.abspath(path)))
+
+
+def expand_paths(paths: Sequence[str]) -> FleetFiles:
+    """Files as given; directories searched recursively for ``*.yaml``, ``*.yml``, ``*.json``.
+
+    Inside a directory files come in path order (sorted by name, segment by segment), hidden files
+    and directories (a leading '.') are skipped and symbolic links to directories are not
+    followed. A file reached twice (named and found, or under two PATHs) counts once.
+    """
+    if not paths:
+        raise InputError("no grants file or directory given", hint="pass one with -g/--grants PATH")
+    files: list[str] = []
+    named: set[str] = set()
+    notices: list[Notice] = []
+    seen: set[str] = set()
+    for path in paths:
+        if not path:
+            raise InputError("empty grants path", hint="pass a grants file or a directory of them")
+        if os.path.isdir(path):
+            found = _walk(path)
+            if not found:
+                notices.append(
+                    Notice(
+                        "no grants files (*.yaml, *.yml, *.json) in this directory",
+                        Location(path),
+                    )
+                )
+        elif os.path.lexists(path):
+            found = [path]
+            named.add(_key(path))
+        else:
+            raise InputError("no such file or directory", Location(path))
+        for file in found:
+            key = _key(file)
+            if key not in seen:
+                seen.add(key)
+                files.append(file)
+    if not files:
+        raise InputError(
+            "no grants files found",
+            Location(paths[0]),
+            "a directory is searched recursively for *.yaml, *.yml and *.json files",
+        )
+    return FleetFiles(tuple(files), frozenset(named), tuple(notices))
+
+
+def _walk(directory: str) -> list[str]:
+    def refuse(error: OSError) -> None:
+        where = Location(getattr(error, "filename", None) or directory)
+        raise InputError(f"cannot read the directory: {error.strerror or error}", where)
+
+    found: list[tuple[tuple[str, ...], str]] = []
+    for folder, subfolders, names in os.walk(directory, onerror=refuse, followlinks=False):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        relative = os.path.relpath(folder, directory)
+        parts = () if relative == os.curdir else tuple(relative.split(os.sep))
+        for name in names:
+            if name.startswith(".") or not name.lower().endswith(GRANTS_SUFFIXES):
+                continue
+            found.append(((*parts, name), os.path.join(folder, name)))
+    found.sort()
+    return [path for _, path in found]
+
+
+# --------------------------------------------------------------------------- loading each account
+
+
+@dataclass(frozen=True, slots=True)
+class LoadFailure:
+    """A grants file that could not be read: reported, and the run exits 2."""
+
+    file: str
+    error: InputError
+
+    @property
+    def text(self) -> str:
+        """The one-line message, always naming the file."""
+        return str(self.error) if self.error.location.file else f"{self.file}: {self.error}"
+
+    def to_dict(self) -> dict[str, object]:
+        location = self.error.location
+        return {
+            "file": self.file,
+            "message": self.error.message,
+            "location": location.to_dict() if location.file else Location(self.file).to_dict(),
+            "hint": self.error.hint,
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A file found in a directory that is not an account of its own."""
+
+    file: str
+    reason: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {"file": self.file, "reason": self.reason}
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Audited(Generic[T]):
+    """One account and the answer computed for it."""
+
+    account: str
+    account_type: AccountType
+    file: str
+    answer: T
+
+
+@dataclass(frozen=True, slots=True)
+class FleetRun(Generic[T]):
+    audited: tuple[Audited[T], ...]
+    failures: tuple[LoadFailure, ...]
+    skipped: tuple[Skipped, ...]
+    notices: tuple[Notice, ...]
+
+    @property
+    def types(self) -> set[AccountType]:
+        return {item.account_type for item in self.audited}
+
+
+def audit_files(
+    fleet: FleetFiles,
+    tables: TableSet,
+    answer: Callable[[Grants], T],
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    on_file: Callable[[str], None] | None = None,
+) -> FleetRun[T]:
+    """Load every file as one account and compute ``answer`` for it.
+
+    Only the answer and a few names are kept per account, so memory stays small for thousands of
+    files. ``on_file`` is called after each file (a progress bar); the library never prints.
+    A file found in a directory that another grants file of the run names as a policy
+    (``policies: [{file: ...}]``) is a part of that account, not an account: it is skipped.
+    """
+    permissions = {kind: tables.get(kind).table.permissions for kind in AccountType}
+    outcomes: list[tuple[str, Audited[T] | LoadFailure, list[Notice]]] = []
+    policy_files: dict[str, str] = {}
+    for file in fleet.files:
+        notices: list[Notice] = []
+        outcome: Audited[T] | LoadFailure
+        try:
+            grants = load_grants_file(file, max_bytes)
+        except InputError as error:
+            outcome = LoadFailure(file, error)
+        else:
+            for policy in grants.policies:
+                used = policy.location.file
+                if used is not None and used != file:
+                    policy_files.setdefault(_key(used), file)
+            own = grants.account_type
+            other = own.other
+            notices = review_grants(grants, permissions[own], permissions[other])
+            outcome = Audited(grants.account, own, file, answer(grants))
+        outcomes.append((file, outcome, notices))
+        if on_file is not None:
+            on_file(file)
+    audited: list[Audited[T]] = []
+    failures: list[LoadFailure] = []
+    skipped: list[Skipped] = []
+    all_notices: list[Notice] = list(fleet.notices)
+    for file, outcome, notices in outcomes:
+        key = _key(file) if policy_files else ""
+        if key in policy_files and key not in fleet.named:
+            skipped.append(Skipped(file, f"a policy file of {policy_files[key]}, not an account of its own"))
+            continue
+        all_notices.extend(notices)
+        if isinstance(outcome, LoadFailure):
+            failures.append(outcome)
+        else:
+            audited.append(outcome)
+    return FleetRun(tuple(audited), tuple(failures), tuple(skipped), tuple(all_notices))
+
+
+def focused_table(indexed: IndexedTable, entries: Sequence[Entry]) -> IndexedTable:
+    """The table with only the permissions ``entries`` need: an Evaluator built on it checks
+    those codes and no others (the router, and so every row, stays the same)."""
+    codes = {code for entry in entries for code in entry.permissions}
+    table = indexed.table
+    narrowed = replace(table, permissions={c: p for c, p in table.permissions.items() if c in codes})
+    return IndexedTable(narrowed, indexed.router)
+
+
+def route_in(ref: ApiRef, tables: TableSet, kind: AccountType) -> Route:
+    return route(ref, tables.get(kind), lambda: tables.get(kind.other))
+
+
+def errors_and_skipped(run: FleetRun[T]) -> dict[str, object]:
+    return {
+        "errors": [failure.to_dict() for failure in run.failures],
+        "skipped": [item.to_dict() for item in run.skipped],
+        "warnings": [notice.to_dict() for notice in run.notices],
+    }
+
+
+def table_record(table: Table, lang: str) -> dict[str, object]:
+    return table.source.to_dict(lang) | {"type": table.account_type.value}
