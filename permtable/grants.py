@@ -2,6 +2,10 @@
 
 Grants files are YAML or JSON; a bare IAM policy JSON file is itself a customer grants file.
 Everything is checked strictly: a misread grant is how an auditor produces a false "allowed".
+
+Why one module of this size: loading and reviewing grants share the grammar of both grants
+file kinds; the review (warnings about grants that cannot do what their author meant) is the
+second half of the module.
 """
 
 from __future__ import annotations

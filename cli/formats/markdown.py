@@ -4,6 +4,9 @@ Everything that comes from input files (role and policy names, file names, condi
 escaped, so a name cannot break a table row, start emphasis or inject HTML. API paths,
 permission codes and grant patterns are shown as code spans: ``{order_id}``, ``**`` and
 ``bss:*:*`` then read exactly as written. Wording comes from cli.findings, as in every format.
+
+Why one module of this size: one module per output format, and this format writes every view;
+the escaping rules above are shared by all of them and belong in one place.
 """
 
 from __future__ import annotations

@@ -2,6 +2,10 @@
 
 Every answer ends with what to do next: the permission to grant and where (menu path or
 permission name), or the listed API a suspected typo meant.
+
+Why one module of this size: the architecture keeps one module per output format, and this
+format draws every view (can-call, missing-perms, explain, apis, validate, scan, who-can, diff,
+matrix); each view is a few short functions. It is the one module that imports rich.
 """
 
 from __future__ import annotations

@@ -13,6 +13,9 @@ In both, the URL cell (``GET /v2/...``) is the anchor: the cells before it in a 
 (scenario?, sub-scenario?, description), the cells after it the permission codes and the last
 column. Every cell must find its place; one that does not is an input error naming its line,
 never a dropped row.
+
+Why one module of this size: the two layouts share their anchors, span rules and row cutting,
+and splitting them would put one grammar in two places.
 """
 
 from __future__ import annotations

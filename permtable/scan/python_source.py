@@ -15,6 +15,9 @@ Three kinds of call sites:
   or text gives a method to is reported with none: guessing would put a wrong API in the report.
 
 Docstrings are prose and are skipped.
+
+Why one module of this size: it is one ``ast`` visitor with the string flattening it needs;
+its parts share the visitor's scopes and import aliases.
 """
 
 from __future__ import annotations
