@@ -6,6 +6,7 @@ here; the commands only choose which options they take.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Sequence
 from types import MappingProxyType
@@ -13,15 +14,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from cli.application import AccountCheck, Application
 from cli.finding_kinds import FINDING_KINDS
 from cli.formats import format_names
 from permtable.apis import METHODS, ApiRef, parse_api, read_api_file
 from permtable.errors import InputError, Location, Notice
 from permtable.evaluate import EvaluationPolicy
 from permtable.files import DEFAULT_MAX_BYTES
-from permtable.grants import Grants, load_grants
 from permtable.model import AccountType
-from permtable.tables import TableSet
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -191,37 +191,65 @@ def max_size_option(function: F) -> F:
     )(function)
 
 
-def shared_output(view: str) -> Callable[[F], F]:
-    def decorate(function: F) -> F:
-        return table_option(format_option(view)(output_option(lang_option(max_size_option(function)))))
+def shared_output(view: str) -> Callable[[Callable[..., int]], Callable[..., int]]:
+    """Add the options every command shares, and hand the command one ``app: Application``
+    built from them in their place (cli.application)."""
+
+    def decorate(function: Callable[..., int]) -> Callable[..., int]:
+        @functools.wraps(function)
+        def with_application(
+            *args: Any,
+            table_files: tuple[str, ...],
+            output_format: str,
+            output: str | None,
+            lang: str | None,
+            max_bytes: int,
+            **kwargs: Any,
+        ) -> int:
+            app = Application(view, table_files, output_format, output, resolve_lang(lang), max_bytes)
+            return function(*args, app=app, **kwargs)
+
+        return table_option(
+            format_option(view)(output_option(lang_option(max_size_option(with_application))))
+        )
 
     return decorate
 
 
-def account_check_options(view: str) -> Callable[[F], F]:
-    """The options of commands that check an account against a list of APIs."""
+def account_check_options(view: str) -> Callable[[Callable[..., int]], Callable[..., int]]:
+    """The options of commands that check an account against a list of APIs, handed to the
+    command as one ``check: AccountCheck`` (and the shared ones as ``app``)."""
     return lambda function: _account_check_options(view, function)
 
 
-def _account_check_options(view: str, function: F) -> F:
-    function = gate_options(shared_output(view)(function))
-    function = evaluation_options(function)
-    function = click.option(
+def _account_check_options(view: str, function: Callable[..., int]) -> Callable[..., int]:
+    @functools.wraps(function)
+    def with_check(
+        *args: Any,
+        grants_files: tuple[str, ...],
+        apis: tuple[str, ...],
+        apis_file: str | None,
+        from_source: tuple[str, ...],
+        strict: bool,
+        assume_conditions: bool,
+        fail_on: tuple[str, ...],
+        exit_zero: bool,
+        **kwargs: Any,
+    ) -> int:
+        policy = EvaluationPolicy(strict, assume_conditions)
+        check = AccountCheck(grants_files, apis, apis_file, from_source, policy, fail_on, exit_zero)
+        return function(*args, check=check, **kwargs)
+
+    wrapped = gate_options(shared_output(view)(with_check))
+    wrapped = evaluation_options(wrapped)
+    wrapped = click.option(
         "--strict", is_flag=True, help="Count APIs missing from the table as not callable."
-    )(function)
-    function = api_input_options(function)
-    return grants_option(required=True)(function)
+    )(wrapped)
+    wrapped = api_input_options(wrapped)
+    return grants_option(required=True)(wrapped)
 
 
 # --------------------------------------------------------------------------- loading inputs
-
-
-def load_tables(table_files: Sequence[str], max_bytes: int = DEFAULT_MAX_BYTES) -> TableSet:
-    return TableSet(table_files, max_bytes)
-
-
-def load_account(grants_files: Sequence[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Grants:
-    return load_grants(list(grants_files), max_bytes)
 
 
 def join_split_apis(arguments: Sequence[str]) -> list[tuple[int, str]]:
@@ -291,10 +319,6 @@ def require_apis(refs: list[ApiRef]) -> list[ApiRef]:
             hint='give them as arguments ("GET /v2/orders/customer-orders") or with --apis FILE',
         )
     return refs
-
-
-def evaluation(strict: bool = False, assume_conditions: bool = False) -> EvaluationPolicy:
-    return EvaluationPolicy(strict=strict, assume_conditions=assume_conditions)
 
 
 def resolve_lang(lang: str | None) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from cli import exitcodes
-from cli.options import load_tables, resolve_lang, shared_output, type_option
-from cli.output import emit
+from cli.application import Application
+from cli.options import shared_output, type_option
 from permtable import listing
 from permtable.model import AccountType
 
@@ -24,19 +24,15 @@ def command(
     account_type: str | None,
     permission: str | None,
     search: str | None,
-    table_files: tuple[str, ...],
-    output_format: str,
-    output: str | None,
-    lang: str | None,
-    max_bytes: int,
+    app: Application,
 ) -> int:
     """List the documented APIs and the permissions they need.
 
     \b
     Exit: 0 some API listed, 1 none matched the filters, 2 usage or input error.
     """
-    tables = load_tables(table_files, max_bytes)
+    tables = app.tables()
     kind = AccountType(account_type) if account_type else None
     report = listing.browse(tables, kind, permission, search)
-    emit("apis", output_format, report.to_dict(resolve_lang(lang)), output=output)
+    app.emit(report.to_dict(app.lang))
     return exitcodes.OK if report.entries else exitcodes.FINDINGS

@@ -5,20 +5,15 @@ from __future__ import annotations
 import click
 
 from cli import gates
+from cli.application import AccountCheck, Application
 from cli.options import (
     account_check_options,
     collect_apis,
     empty_api_list,
-    evaluation,
-    load_account,
-    load_tables,
     require_apis,
-    resolve_lang,
     source_apis,
 )
-from cli.output import emit
 from permtable import queries
-from permtable.evaluate import EvaluationPolicy
 from permtable.grants import Grants
 from permtable.reports import CanCallReport
 from permtable.tables import TableSet
@@ -34,22 +29,7 @@ from permtable.tables import TableSet
         "as a stream (no --max-file-size limit), for API logs of any size."
     ),
 )
-def command(
-    grants_files: tuple[str, ...],
-    apis: tuple[str, ...],
-    apis_file: str | None,
-    from_source: tuple[str, ...],
-    strict: bool,
-    assume_conditions: bool,
-    fail_on: tuple[str, ...],
-    exit_zero: bool,
-    table_files: tuple[str, ...],
-    output_format: str,
-    output: str | None,
-    lang: str | None,
-    max_bytes: int,
-    unique: bool,
-) -> int:
+def command(check: AccountCheck, app: Application, unique: bool) -> int:
     """Decide, per API, whether the account in GRANTS can call it.
 
     APIs are given as arguments or with --apis, in any of these forms: "GET /v2/x",
@@ -64,31 +44,21 @@ def command(
     Exit: 0 every API callable, 1 any is not (see --fail-on, --exit-zero),
           2 usage or input error.
     """
-    tables = load_tables(table_files, max_bytes)
-    grants = load_account(grants_files, max_bytes)
-    options = evaluation(strict, assume_conditions)
+    tables = app.tables()
+    grants = app.account(check.grants_files)
     if unique:
-        report = _unique_report(apis, apis_file, from_source, grants, tables, options, max_bytes)
+        report = _unique_report(check, grants, tables, app.max_bytes)
     else:
-        refs = collect_apis(apis, apis_file, max_bytes)
-        scanned, notices = source_apis(from_source, max_bytes)
-        if not from_source:
+        refs = collect_apis(check.apis, check.apis_file, app.max_bytes)
+        scanned, notices = source_apis(check.from_source, app.max_bytes)
+        if not check.from_source:
             require_apis(refs)
-        report = queries.can_call([*refs, *scanned], grants, tables, options, notices)
-    record = report.to_dict(resolve_lang(lang))
-    emit("can_call", output_format, record, report.notices, output)
-    return gates.exit_code(report.verdicts(), fail_on, exit_zero)
+        report = queries.can_call([*refs, *scanned], grants, tables, check.policy, notices)
+    app.emit(report.to_dict(app.lang), report.notices)
+    return gates.exit_code(report.verdicts(), check.fail_on, check.exit_zero)
 
 
-def _unique_report(
-    apis: tuple[str, ...],
-    apis_file: str | None,
-    from_source: tuple[str, ...],
-    grants: Grants,
-    tables: TableSet,
-    options: EvaluationPolicy,
-    max_bytes: int,
-) -> CanCallReport:
+def _unique_report(check: AccountCheck, grants: Grants, tables: TableSet, max_bytes: int) -> CanCallReport:
     """--unique: every input counted by its endpoint, the --apis file streamed in blocks.
 
     The file is not held whole, so --max-file-size does not apply to it (it still applies to
@@ -97,16 +67,16 @@ def _unique_report(
     from permtable.unique import UniqueApis  # noqa: PLC0415  (only --unique needs it)
 
     counter = UniqueApis(queries.endpoint_key(tables.get(grants.account_type)))
-    for ref in collect_apis(apis, None, max_bytes):
+    for ref in collect_apis(check.apis, None, max_bytes):
         counter.add(ref)
-    if apis_file:
+    if check.apis_file:
         counted = counter.inputs
-        counter.add_file(apis_file)
+        counter.add_file(check.apis_file)
         if counter.inputs == counted:
-            raise empty_api_list(apis_file)
-    scanned, notices = source_apis(from_source, max_bytes)
+            raise empty_api_list(check.apis_file)
+    scanned, notices = source_apis(check.from_source, max_bytes)
     for ref in scanned:
         counter.add(ref)
-    if not from_source and not counter.inputs:
+    if not check.from_source and not counter.inputs:
         require_apis([])
-    return queries.can_call_unique(counter.tallies(), grants, tables, options, notices)
+    return queries.can_call_unique(counter.tallies(), grants, tables, check.policy, notices)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import click
 
 from cli import exitcodes
-from cli.options import evaluation, evaluation_options, load_account, load_tables, resolve_lang, shared_output
-from cli.output import emit
+from cli.application import Application
+from cli.options import evaluation_options, shared_output
 from permtable.apis import read_api_file
 from permtable.errors import InputError, Location
+from permtable.evaluate import EvaluationPolicy
 from permtable.grants_diff import CHANGE_KINDS, ChangeKind, diff_grants
 
 DEFAULT_FAIL_ON = (ChangeKind.GAINED.value, ChangeKind.LOST.value)
@@ -44,11 +45,7 @@ def command(
     fail_on: tuple[str, ...],
     exit_zero: bool,
     assume_conditions: bool,
-    table_files: tuple[str, ...],
-    output_format: str,
-    output: str | None,
-    lang: str | None,
-    max_bytes: int,
+    app: Application,
 ) -> int:
     """Compare two versions of one account's grants, OLD and NEW (grants files of one account
     type): the APIs gained and lost, and the permission change that caused each.
@@ -60,21 +57,21 @@ def command(
     Exit: 0 no change selected by --fail-on (default: gained, lost), 1 such a change,
           2 usage or input error (also: OLD and NEW of different account types).
     """
-    tables = load_tables(table_files, max_bytes)
-    before = load_account([old], max_bytes)
-    after = load_account([new], max_bytes)
+    tables = app.tables()
+    before = app.account([old])
+    after = app.account([new])
     refs = None
     if apis_file:
-        refs = read_api_file(apis_file, max_bytes)
+        refs = read_api_file(apis_file, app.max_bytes)
         if not refs:
             raise InputError(
                 "the API list has no APIs (only blank lines or comments)",
                 Location("<stdin>" if apis_file == "-" else apis_file),
                 "one API per line, e.g. GET /v2/orders/customer-orders",
             )
-    report = diff_grants(before, after, tables, evaluation(False, assume_conditions), refs)
-    record = report.to_dict(resolve_lang(lang))
-    emit("diff", output_format, record, report.notices, output)
+    report = diff_grants(before, after, tables, EvaluationPolicy(assume_conditions=assume_conditions), refs)
+    record = report.to_dict(app.lang)
+    app.emit(record, report.notices)
     if exit_zero:
         return exitcodes.OK
     selected = set(fail_on or DEFAULT_FAIL_ON)

@@ -5,18 +5,15 @@ from __future__ import annotations
 import click
 
 from cli import exitcodes
+from cli.application import Application
 from cli.options import (
-    evaluation,
     evaluation_options,
     grants_option,
-    load_account,
-    load_tables,
-    resolve_lang,
     shared_output,
     type_option,
 )
-from cli.output import emit
 from permtable import explain as explaining
+from permtable.evaluate import EvaluationPolicy
 from permtable.model import AccountType
 
 
@@ -31,11 +28,7 @@ def command(
     grants_files: tuple[str, ...],
     account_type: str | None,
     assume_conditions: bool,
-    table_files: tuple[str, ...],
-    output_format: str,
-    output: str | None,
-    lang: str | None,
-    max_bytes: int,
+    app: Application,
 ) -> int:
     """Explain TARGET: an API ("GET /v2/orders/customer-orders", or a bare path), a permission
     code (BPC_ITEM_SUBCUSTSERV_060100, bss:order:view) or a pattern (bss:order:*, BPC_ITEM_*).
@@ -46,10 +39,12 @@ def command(
     \b
     Exit: 0 something matched, 1 nothing did, 2 usage or input error.
     """
-    tables = load_tables(table_files, max_bytes)
-    grants = load_account(grants_files, max_bytes) if grants_files else None
+    tables = app.tables()
+    grants = app.account(grants_files) if grants_files else None
     kind = AccountType(account_type) if account_type else None
-    report = explaining.explain(target, tables, grants, kind, evaluation(False, assume_conditions))
+    report = explaining.explain(
+        target, tables, grants, kind, EvaluationPolicy(assume_conditions=assume_conditions)
+    )
     notices = report.decision.notices if report.decision else ()
-    emit("explain", output_format, report.to_dict(resolve_lang(lang)), notices, output)
+    app.emit(report.to_dict(app.lang), notices)
     return exitcodes.OK if report.matched else exitcodes.FINDINGS

@@ -5,18 +5,16 @@ from __future__ import annotations
 import click
 
 from cli import exitcodes
+from cli.application import Application
 from cli.fleet_options import fleet_grants_option, fleet_strict_option, report_load_errors
 from cli.options import (
     apis_file_option,
     collect_apis,
-    evaluation,
     evaluation_options,
-    load_tables,
-    resolve_lang,
     shared_output,
 )
-from cli.output import emit
 from cli.progress import file_progress
+from permtable.evaluate import EvaluationPolicy
 from permtable.fleet.accounts import expand_paths
 from permtable.fleet.matrix import matrix
 
@@ -34,19 +32,16 @@ def command(
     apis_file: str | None,
     strict: bool,
     assume_conditions: bool,
-    table_files: tuple[str, ...],
-    output_format: str,
-    output: str | None,
-    lang: str | None,
-    max_bytes: int,
+    app: Application,
 ) -> int:
     """Accounts by APIs: for every grants file under the -g PATHs (one account each) and every
     API, whether the account can call it: callable, denied or conditional.
 
     The APIs are those given as arguments or with --apis; without any, every row of the tables of
     the account types present (an API listed in both tables is one column). An API that an
-    account's own table does not list is callable for it (no fine-grained check), or with
-    --strict, not callable (a "denied" cell whose decision is not_checked).
+    account's own table does not list is callable for it (no fine-grained check), unless only the
+    other type's table lists it, it is a near miss of a listed API, or --strict is given: then it
+    is not callable (a "denied" cell whose decision is not_checked).
 
     The table and Markdown formats put the APIs down the side and the accounts across; json and
     csv give one row per account. A file that cannot be read is reported and the others are
@@ -55,12 +50,14 @@ def command(
     \b
     Exit: 0 the matrix was built, 2 usage or input error, or a grants file could not be read.
     """
-    refs = collect_apis(apis, apis_file, max_bytes)
-    tables = load_tables(table_files, max_bytes)
+    refs = collect_apis(apis, apis_file, app.max_bytes)
+    tables = app.tables()
     fleet = expand_paths(paths)
     with file_progress(len(fleet.files), "matrix") as tick:
-        report = matrix(refs or None, fleet, tables, evaluation(strict, assume_conditions), max_bytes, tick)
-    record = report.to_dict(resolve_lang(lang))
+        report = matrix(
+            refs or None, fleet, tables, EvaluationPolicy(strict, assume_conditions), app.max_bytes, tick
+        )
+    record = report.to_dict(app.lang)
     report_load_errors(report.run.failures)
-    emit("matrix", output_format, record, report.run.notices, output)
+    app.emit(record, report.run.notices)
     return exitcodes.INPUT_ERROR if report.run.failures else exitcodes.OK

@@ -5,16 +5,13 @@ from __future__ import annotations
 import click
 
 from cli import gates
+from cli.application import AccountCheck, Application
 from cli.options import (
     account_check_options,
     collect_apis,
-    evaluation,
-    load_account,
-    load_tables,
-    resolve_lang,
     source_apis,
 )
-from cli.output import emit, emit_text
+from cli.output import emit_text
 from permtable import missing
 from permtable.emit import EMIT_KINDS, emitted_grants
 
@@ -31,22 +28,7 @@ from permtable.emit import EMIT_KINDS, emitted_grants
         "'role' a Partner Center role in grants-file YAML (partner accounts)."
     ),
 )
-def command(
-    grants_files: tuple[str, ...],
-    apis: tuple[str, ...],
-    apis_file: str | None,
-    from_source: tuple[str, ...],
-    strict: bool,
-    assume_conditions: bool,
-    fail_on: tuple[str, ...],
-    exit_zero: bool,
-    table_files: tuple[str, ...],
-    output_format: str,
-    output: str | None,
-    lang: str | None,
-    max_bytes: int,
-    emit_kind: str | None,
-) -> int:
+def command(check: AccountCheck, app: Application, emit_kind: str | None) -> int:
     """List the APIs the account in GRANTS cannot call and the smallest set of permissions
     whose grant makes all of them callable, with the console menu path (partner) or the
     permission name (customer) of each.
@@ -58,22 +40,21 @@ def command(
     Exit: 0 nothing missing, 1 something is (see --fail-on, --exit-zero),
           2 usage or input error.
     """
-    tables = load_tables(table_files, max_bytes)
-    grants = load_account(grants_files, max_bytes)
-    refs = collect_apis(apis, apis_file, max_bytes)
-    scanned, notices = source_apis(from_source, max_bytes)
+    tables = app.tables()
+    grants = app.account(check.grants_files)
+    refs = collect_apis(check.apis, check.apis_file, app.max_bytes)
+    scanned, notices = source_apis(check.from_source, app.max_bytes)
     # No APIs named at all: the whole table. APIs from code: exactly those (maybe none).
-    checked = [*refs, *scanned] if refs or from_source else None
-    report = missing.missing_perms(checked, grants, tables, evaluation(strict, assume_conditions), notices)
-    record = report.to_dict(resolve_lang(lang))
+    checked = [*refs, *scanned] if refs or check.from_source else None
+    report = missing.missing_perms(checked, grants, tables, check.policy, notices)
     if emit_kind is not None:
-        text = emitted_grants(emit_kind, report, resolve_lang(lang))
-        emit_text(text, output)
+        text = emitted_grants(emit_kind, report, app.lang)
+        emit_text(text, app.output)
         blocked = len(report.plan.blocked_by_deny)
         note = f"; {blocked} API(s) blocked by a Deny, which no grant fixes" if blocked else ""
         click.echo(f"bsscheck: {len(report.plan.to_grant)} permission(s) to grant{note}", err=True)
     else:
-        emit("missing_perms", output_format, record, report.checked.notices, output)
+        app.emit(report.to_dict(app.lang), report.checked.notices)
     # The report lists only what is not callable; gates such as --fail-on unlisted need every
     # checked API, including callable ones.
-    return gates.exit_code(report.checked.verdicts(), fail_on, exit_zero)
+    return gates.exit_code(report.checked.verdicts(), check.fail_on, check.exit_zero)

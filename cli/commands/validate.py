@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from cli import exitcodes
-from cli.options import load_tables, shared_output
-from cli.output import emit
+from cli.application import Application
+from cli.options import shared_output
 from permtable.validation import validate_files
 
 
@@ -15,11 +15,7 @@ from permtable.validation import validate_files
 @shared_output("validate")
 def command(
     files: tuple[str, ...],
-    table_files: tuple[str, ...],
-    output_format: str,
-    output: str | None,
-    lang: str | None,
-    max_bytes: int,
+    app: Application,
 ) -> int:
     """Check FILES (grants files, IAM policies, table files, API lists) without evaluating:
     structure, types, unknown or misspelt permission codes, near-miss APIs.
@@ -31,8 +27,8 @@ def command(
     \b
     Exit: 0 every file clean, 1 findings, 2 a file could not be read or parsed.
     """
-    report = validate_files(files, load_tables(table_files, max_bytes), max_bytes)
-    emit("validate", output_format, report.to_dict(), output=output)
+    report = validate_files(files, app.tables(), app.max_bytes)
+    app.emit(report.to_dict())
     statuses = {check.status for check in report.checks}
     if "error" in statuses:
         return exitcodes.INPUT_ERROR

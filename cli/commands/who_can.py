@@ -5,19 +5,17 @@ from __future__ import annotations
 import click
 
 from cli import exitcodes
+from cli.application import Application
 from cli.fleet_options import fleet_grants_option, fleet_strict_option, report_load_errors
 from cli.options import (
-    evaluation,
     evaluation_options,
     join_split_apis,
-    load_tables,
-    resolve_lang,
     shared_output,
 )
-from cli.output import emit
 from cli.progress import file_progress
 from permtable.apis import parse_api
 from permtable.errors import InputError, Location
+from permtable.evaluate import EvaluationPolicy
 from permtable.fleet.accounts import expand_paths
 from permtable.fleet.who_can import who_can
 
@@ -39,18 +37,16 @@ def command(
     fail_if_any: bool,
     strict: bool,
     assume_conditions: bool,
-    table_files: tuple[str, ...],
-    output_format: str,
-    output: str | None,
-    lang: str | None,
-    max_bytes: int,
+    app: Application,
 ) -> int:
     """Which accounts can call API? Every grants file under the -g PATHs is one account, checked
     against its own type's table: a folder may mix partner and customer accounts.
 
     For each account: callable or not, the decision, and the permission and the role or policy
     statement that grants (or denies) it. An API that one account type's table does not list
-    needs no fine-grained permission for that type: the report says so.
+    needs no fine-grained permission for that type, unless only the other type's table lists it
+    or it is a near miss of a listed API: then it is not counted as callable. The report says
+    which.
 
     A file that cannot be read is reported (one line on stderr, and in the report's errors) and
     the others are still answered; the exit code is then 2.
@@ -67,13 +63,13 @@ def command(
         )
     number, text = joined[0]
     ref = parse_api(text, Location(f"<argument {number}>"))
-    tables = load_tables(table_files, max_bytes)
+    tables = app.tables()
     fleet = expand_paths(paths)
     with file_progress(len(fleet.files), "who-can") as tick:
-        report = who_can(ref, fleet, tables, evaluation(strict, assume_conditions), max_bytes, tick)
-    record = report.to_dict(resolve_lang(lang))
+        report = who_can(ref, fleet, tables, EvaluationPolicy(strict, assume_conditions), app.max_bytes, tick)
+    record = report.to_dict(app.lang)
     report_load_errors(report.run.failures)
-    emit("who_can", output_format, record, report.run.notices, output)
+    app.emit(record, report.run.notices)
     if report.run.failures:
         return exitcodes.INPUT_ERROR
     return exitcodes.FINDINGS if fail_if_any and report.any_callable else exitcodes.OK

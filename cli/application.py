@@ -1,0 +1,53 @@
+"""What every command shares, as one object: the commands stop repeating the shared options.
+
+``shared_output`` (cli.options) adds the shared options to a command and hands it one
+``Application`` in their place, as hatch hands its commands an ``Application``. It knows where
+the tables come from, how large an input may be, and how and where the report is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from cli.output import emit
+from permtable.errors import Notice
+from permtable.evaluate import EvaluationPolicy
+from permtable.grants import Grants, load_grants
+from permtable.tables import TableSet
+
+
+@dataclass(frozen=True, slots=True)
+class Application:
+    view: str  # the report this command writes (cli.formats views)
+    table_files: tuple[str, ...]
+    output_format: str
+    output: str | None  # None: standard output
+    lang: str  # resolved: the --lang given, else the environment's
+    max_bytes: int
+
+    def tables(self) -> TableSet:
+        return TableSet(self.table_files, self.max_bytes)
+
+    def account(self, grants_files: Sequence[str]) -> Grants:
+        """The one account the grants files describe together."""
+        return load_grants(list(grants_files), self.max_bytes)
+
+    def emit(self, record: dict[str, Any], notices: Iterable[Notice] = ()) -> None:
+        emit(self.view, self.output_format, record, notices, self.output)
+
+
+@dataclass(frozen=True, slots=True)
+class AccountCheck:
+    """What a command that checks one account against APIs is given (can-call, missing-perms):
+    the account's grants files, the APIs (arguments, a list file, code to scan), how to read what
+    cannot be settled offline, and which findings fail the run."""
+
+    grants_files: tuple[str, ...]
+    apis: tuple[str, ...]  # as typed; ``GET /v2/x`` in two words is rejoined when parsed
+    apis_file: str | None  # --apis: a file, or "-" for standard input
+    from_source: tuple[str, ...]  # --from-source: paths whose code is scanned for APIs
+    policy: EvaluationPolicy
+    fail_on: tuple[str, ...]
+    exit_zero: bool
