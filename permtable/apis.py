@@ -24,7 +24,7 @@ from permtable.files import (
 )
 
 if TYPE_CHECKING:
-    from permtable.values import CallSite
+    from permtable.scan.model import CallSite
 
 METHODS = frozenset({"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"})
 

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from permtable.errors import Notice
-from permtable.values import SCHEMA_VERSION, CallSite
-
-__all__ = ["CallSite", "ScanReport", "ScannedApi", "SkippedFile"]  # CallSite lives in permtable.values
+from permtable.errors import Location, Notice
+from permtable.values import SCHEMA_VERSION
 
 # How a call site was recognised. "sdk-call": a method of an SDK client
 # (``client.pay_orders(...)``); "sdk-request": an SDK request class (``PayOrdersRequest(...)``);
@@ -15,6 +13,27 @@ __all__ = ["CallSite", "ScanReport", "ScannedApi", "SkippedFile"]  # CallSite li
 # "string": a Python string holding a path outside any such call; "text": a match in a file
 # that is not Python (JavaScript, Go, shell, YAML, ...).
 SITE_KINDS = ("sdk-call", "sdk-request", "http-call", "string", "text")
+
+
+@dataclass(frozen=True, slots=True)
+class CallSite:
+    """One place in one file that calls (or names) an API."""
+
+    file: str
+    line: int
+    column: int
+    kind: str
+    evidence: str = ""  # the source line, shortened: what a reviewer needs to recognise it
+
+    @property
+    def location(self) -> Location:
+        return Location(self.file, self.line, self.column)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"file": self.file, "line": self.line, "column": self.column, "kind": self.kind}
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.file, self.line, self.column, self.kind)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,12 +8,11 @@ from dataclasses import dataclass, replace
 from permtable.apis import ApiRef, parse_api
 from permtable.errors import Location, Notice
 from permtable.files import DEFAULT_MAX_BYTES
-from permtable.scan.model import ScannedApi, ScanReport
+from permtable.scan.model import CallSite, ScannedApi, ScanReport
 from permtable.scan.paths import canonical
 from permtable.scan.python_source import scan_python
 from permtable.scan.text_source import scan_text
 from permtable.scan.walker import PYTHON, SourceFile, walk
-from permtable.values import CallSite
 
 EVIDENCE_LENGTH = 120
 # When one line holds several sites of one API (``client.pay_orders(PayOrdersRequest())``),
