@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from permtable.evaluate import ApiResult, Decision, Unlisted
+
 NOT_CALLABLE = "not-callable"
 DENIED = "denied"
 CONDITIONAL = "conditional"
@@ -20,21 +22,39 @@ FINDING_KINDS = (NOT_CALLABLE, DENIED, CONDITIONAL, UNLISTED, NEAR_MISS, OTHER_A
 # Kinds with a --fail-on choice of their own: ``not-callable`` does not cover them.
 OWN_KINDS = (NEAR_MISS, OTHER_ACCOUNT_TYPE)
 
-_UNLISTED_KINDS = {"near_miss": NEAR_MISS, "other_account_type": OTHER_ACCOUNT_TYPE}
+_DECIDED_KINDS = {
+    Decision.EXPLICIT_DENY: DENIED,
+    Decision.CONDITIONAL: CONDITIONAL,
+    Decision.IMPLICIT_DENY: NOT_CALLABLE,
+}
+_UNLISTED_KINDS = {Unlisted.NEAR_MISS: NEAR_MISS, Unlisted.OTHER_ACCOUNT_TYPE: OTHER_ACCOUNT_TYPE}
 
 
-def finding_kind(result: dict[str, Any]) -> str | None:
+def kind_of(
+    decision: Decision, callable: bool, unlisted: Unlisted | None, suspected_typo: bool
+) -> str | None:
     """The kind of finding a result is, or None when there is nothing to report."""
-    decision = result["decision"]
-    if decision == "explicit_deny":
-        return DENIED
-    if decision == "conditional":
-        return CONDITIONAL
-    if decision == "implicit_deny":
-        return NOT_CALLABLE
-    reason = result.get("unlisted_reason")
-    if decision == "not_checked" and reason in _UNLISTED_KINDS:
-        return _UNLISTED_KINDS[reason]
-    if decision == "not_checked" and (not result["callable"] or result["suggestions"]):
-        return UNLISTED
-    return None
+    decided = _DECIDED_KINDS.get(decision)
+    if decided is not None:
+        return decided
+    if decision is not Decision.NOT_CHECKED:
+        return None
+    if unlisted is not None:
+        return _UNLISTED_KINDS[unlisted]
+    return UNLISTED if not callable or suspected_typo else None
+
+
+def result_kind(result: ApiResult) -> str | None:
+    """``kind_of`` a typed result (the gates)."""
+    return kind_of(result.decision, result.callable, result.unlisted_kind, bool(result.suggestions))
+
+
+def finding_kind(record: dict[str, Any]) -> str | None:
+    """``kind_of`` a result record (the formats, which receive records)."""
+    reason = record.get("unlisted_reason")
+    return kind_of(
+        Decision(record["decision"]),
+        record["callable"],
+        Unlisted(reason) if reason else None,
+        bool(record["suggestions"]),
+    )

@@ -10,26 +10,26 @@ regardless: a broken input is never a pass.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from cli import exitcodes
-from cli.finding_kinds import NEAR_MISS, NOT_CALLABLE, OTHER_ACCOUNT_TYPE, OWN_KINDS, UNLISTED, finding_kind
+from cli.finding_kinds import NEAR_MISS, NOT_CALLABLE, OTHER_ACCOUNT_TYPE, OWN_KINDS, UNLISTED, result_kind
+from permtable.evaluate import ApiResult, Decision
 
 DEFAULT_FAIL_ON = (NOT_CALLABLE, NEAR_MISS, OTHER_ACCOUNT_TYPE)
 
 
-def failing(result: dict[str, Any], fail_on: Sequence[str]) -> bool:
+def failing(result: ApiResult, fail_on: Sequence[str]) -> bool:
     """Whether one result fails the run under ``fail_on``."""
-    kind = finding_kind(result)
+    kind = result_kind(result)
     if kind is not None and kind in fail_on:
         return True
-    if NOT_CALLABLE in fail_on and not result["callable"] and kind not in OWN_KINDS:
+    if NOT_CALLABLE in fail_on and not result.callable and kind not in OWN_KINDS:
         return True  # not-callable covers every other way of not being callable
     # "unlisted" means every API missing from the table, typo or not.
-    return UNLISTED in fail_on and result["decision"] == "not_checked"
+    return UNLISTED in fail_on and result.decision is Decision.NOT_CHECKED
 
 
-def exit_code(results: Iterable[dict[str, Any]], fail_on: Sequence[str], exit_zero: bool) -> int:
+def exit_code(results: Iterable[ApiResult], fail_on: Sequence[str], exit_zero: bool) -> int:
     if exit_zero:
         return exitcodes.OK
     chosen = fail_on or DEFAULT_FAIL_ON

@@ -133,16 +133,6 @@ def result_records(results: Sequence[ApiResult], table: Table, lang: str) -> Rec
     return RecordList(results, lambda result: result_record(result, table, lang))
 
 
-def verdict_record(result: ApiResult) -> dict[str, object]:
-    """What the gates read of a result (``--fail-on``): cheaper than the whole record."""
-    return {
-        "decision": result.decision.value,
-        "callable": result.callable,
-        "unlisted_reason": result.unlisted_kind.value if result.unlisted_kind else None,
-        "suggestions": bool(result.suggestions),
-    }
-
-
 def summary_record(results: tuple[ApiResult, ...]) -> dict[str, object]:
     decisions = Counter(result.decision.value for result in results)
     record: dict[str, object] = {
@@ -172,9 +162,6 @@ class CanCallReport:
     @property
     def all_callable(self) -> bool:
         return all(result.callable for result in self.results)
-
-    def verdicts(self) -> list[dict[str, object]]:
-        return [verdict_record(result) for result in self.results]
 
     def to_dict(self, lang: str) -> dict[str, object]:
         return {

@@ -55,7 +55,7 @@ def command(check: AccountCheck, app: Application, unique: bool) -> int:
             require_apis(refs)
         report = queries.can_call([*refs, *scanned], grants, tables, check.policy, notices)
     app.emit(report.to_dict(app.lang), report.notices)
-    return gates.exit_code(report.verdicts(), check.fail_on, check.exit_zero)
+    return gates.exit_code(report.results, check.fail_on, check.exit_zero)
 
 
 def _unique_report(check: AccountCheck, grants: Grants, tables: TableSet, max_bytes: int) -> CanCallReport:

@@ -57,4 +57,4 @@ def command(check: AccountCheck, app: Application, emit_kind: str | None) -> int
         app.emit(report.to_dict(app.lang), report.checked.notices)
     # The report lists only what is not callable; gates such as --fail-on unlisted need every
     # checked API, including callable ones.
-    return gates.exit_code(report.checked.verdicts(), check.fail_on, check.exit_zero)
+    return gates.exit_code(report.checked.results, check.fail_on, check.exit_zero)

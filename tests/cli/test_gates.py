@@ -236,3 +236,34 @@ def test_gates_belong_to_the_check_commands_only(run_cli, command):
     target = ("bss:order:view",) if command == "explain" else ()
     out = run_cli(command, *target, "--exit-zero")
     assert out.code == 2, out
+
+
+@pytest.mark.parametrize("strict", [False, True])
+@pytest.mark.parametrize("grants", [CUSTOMER, POLICY_ONLY, PARTNER])
+def test_the_gates_and_the_formats_classify_alike(grants, strict):
+    # The gates read typed results, the formats their records: one kind for each result.
+    from cli.finding_kinds import finding_kind, result_kind
+    from permtable.apis import parse_api
+    from permtable.evaluate import EvaluationPolicy
+    from permtable.grants import load_grants
+    from permtable.queries import can_call
+    from permtable.tables import TableSet
+
+    apis = [
+        ALLOWED,
+        PAY,
+        RENEW,
+        BALANCES,
+        UNLISTED,
+        TYPO,
+        PARTNER_ONLY,
+        PARTNER_MISSING,
+        "POST /v2/orders/{x}/pay",
+    ]
+    report = can_call(
+        [parse_api(api) for api in apis], load_grants([grants]), TableSet(), EvaluationPolicy(strict)
+    )
+    records = report.to_dict("en")["results"]
+    kinds = [result_kind(result) for result in report.results]
+    assert kinds == [finding_kind(record) for record in records]
+    assert len(set(kinds)) >= 3, "control: the APIs reach several kinds"
