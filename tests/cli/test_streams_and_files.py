@@ -141,7 +141,10 @@ def test_a_device_is_never_replaced(tmp_path):
     # A null device of our own, not /dev/null: were the check ever to regress, this test must
     # not destroy the machine's /dev/null (as root, os.replace would).
     device = tmp_path / "null"
-    os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    try:
+        os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    except PermissionError:
+        pytest.skip("this container forbids creating device nodes")
     before = os.stat(device)
     done = shell(f"$B can-call -g {PARTNER} '{CALLABLE}' -o {device}")
     assert done.returncode == 2, done
