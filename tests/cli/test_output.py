@@ -292,3 +292,36 @@ def test_only_the_command_being_run_is_imported():
     probe = _probe(["apis", "--format", "json"])
     commands = [name for name in probe["loaded"] if name.startswith("cli.commands.")]
     assert commands == ["cli.commands.apis"]
+
+
+def test_detail_blocks_printed_in_batches_read_as_printed_one_by_one(run_cli, tmp_path, monkeypatch):
+    # Long enough for several batches, with paths long enough to wrap their headings at 60
+    # columns. The reference prints each heading and each block with a call of its own.
+    from rich.text import Text
+
+    from cli.formats import table
+
+    def one_print_each(console, results):
+        for number, result in enumerate(results, 1):
+            heading = Text(f"{number}. {result['method']} {result['path']}  ", style="bold")
+            heading.append_text(table.decision_text(result))
+            console.print(heading)
+            lines = [Text("   ") + line for line in table.result_details(result).split("\n")]
+            console.print(Text("\n").join(lines), soft_wrap=True)
+
+    apis = tmp_path / "apis.txt"
+    lines = ["GET /v2/orders/customer-orders/details/" + "X" * (1 + index % 90) for index in range(450)]
+    apis.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    args = ("can-call", "-g", "samples/partner-grants.yaml", "--apis", str(apis))
+    outputs = []
+    for env in ({"COLUMNS": "60"}, {"COLUMNS": "60", "FORCE_COLOR": "1"}):
+        batched = run_cli(*args, env=env)
+        with monkeypatch.context() as patch:
+            patch.setattr(table, "_details", one_print_each)
+            reference = run_cli(*args, env=env)
+        assert batched.code == reference.code == 0
+        assert batched.stdout == reference.stdout
+        outputs.append(batched.stdout)
+    plain = outputs[0]
+    headings = [line for line in plain.splitlines() if line.split(".", 1)[0].isdigit()]
+    assert len(headings) == 450
