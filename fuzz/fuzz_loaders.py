@@ -3,7 +3,7 @@
 Every input goes through all of them, so a seed of any kind (grants, policy, table, API list)
 reaches every parser:
 
-- ``documents.decode`` then ``parse_document`` in YAML and in JSON mode, then
+- ``files.decode`` then ``parse_document`` in YAML and in JSON mode, then
   ``table_from_node`` on the tree (and, for a table that loads, its router);
 - the grants loader, through a file: ``load_grants_file`` takes a path, and a policy's
   ``file:`` resolves next to it, so the bytes are written once as ``grants.yaml`` and once as
@@ -34,7 +34,7 @@ except ImportError:  # pragma: no cover - the harness is useless without it
     sys.exit("fuzz_loaders.py needs atheris (an optional dependency): pip install atheris")
 
 with atheris.instrument_imports(include=["permtable"]):
-    from permtable import apis, documents, grants, queries, tables
+    from permtable import apis, documents, files, grants, queries, tables
     from permtable.errors import InputError
     from permtable.evaluate import EvaluationPolicy
     from permtable.model import AccountType
@@ -114,7 +114,7 @@ def _api_lines(text: str) -> None:
 
 def TestOneInput(data: bytes) -> None:  # the name atheris documents
     try:
-        text = _run(lambda: documents.decode(data, NAME), "")
+        text = _run(lambda: files.decode(data, NAME), "")
     except _Stop:
         return
     _documents(text)

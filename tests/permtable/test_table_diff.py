@@ -1,6 +1,6 @@
 """Comparing two tables: rows matched by API, fields compared as the page documents them.
 
-The tables here are the bundled ones, changed one field at a time with ``permtable.records.replace``,
+The tables here are the bundled ones, changed one field at a time with ``dataclasses.replace``,
 so each test says exactly which difference it expects to see, and no other.
 """
 
