@@ -111,9 +111,7 @@ def path_segments(raw_path: str) -> tuple[str, ...]:
     """
     if "%" not in raw_path:
         return remove_dot_segments(split_path(raw_path))
-    from urllib.parse import unquote  # noqa: PLC0415  (a start-up need not pay for it)
-
-    return remove_dot_segments(unquote(segment) for segment in split_path(raw_path))
+    return remove_dot_segments(_unquoted(segment) for segment in split_path(raw_path))
 
 
 _ENCODED_SEPARATOR = r"%2[fF]|%5[cC]"
@@ -170,7 +168,7 @@ def path_readings(raw_path: str, segments: tuple[str, ...]) -> tuple[tuple[str, 
 
 
 def _unquoted(text: str) -> str:
-    from urllib.parse import unquote  # noqa: PLC0415
+    from urllib.parse import unquote  # noqa: PLC0415  (a start-up need not pay for it)
 
     return unquote(text)
 
@@ -249,10 +247,6 @@ def parse_api(text: str, location: Location | None = None) -> ApiRef:
     else:
         raw_path = target.split("?", 1)[0].split("#", 1)[0]
     segments = path_segments(raw_path)
-    decoded = "/".join(segments)
-    if not decoded.isprintable() and re.search(_ANY_CONTROL, decoded):
-        # Checked again after decoding: %0A or %1B would otherwise reach reports and terminals.
-        raise InputError("API path contains encoded control characters", where)
     if not segments:
         raise InputError(
             f"{_shorten(stripped)!r} has an empty path"
@@ -261,9 +255,10 @@ def parse_api(text: str, location: Location | None = None) -> ApiRef:
             'write it as "METHOD /path"',
         )
     readings = path_readings(raw_path, segments)
-    for reading in readings:
-        text = "/".join(reading)
-        if not text.isprintable() and re.search(_ANY_CONTROL, text):
+    for reading in (segments, *readings):
+        decoded = "/".join(reading)
+        if not decoded.isprintable() and re.search(_ANY_CONTROL, decoded):
+            # Checked again after decoding: %0A or %1B would otherwise reach reports and terminals.
             raise InputError("API path contains encoded control characters", where)
     return ApiRef(method, join_segments(segments), segments, stripped, host, location, readings=readings)
 

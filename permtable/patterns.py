@@ -68,33 +68,32 @@ def compile_action(
         parts = readable.split(":")
         if len(parts) != 3 or not all(parts):
             return ActionPattern(text, _never, f"contains {problem}")
-        service, resource, action = parts
-        flags = "i" if service_ignore_case else ""
-        regex = ":".join(
-            (_segment_regex(service, flags), _segment_regex(resource, "i"), _segment_regex(action, "i"))
-        )
-        compiled = re.compile(regex)
-        return ActionPattern(
-            text,
-            lambda permission: compiled.fullmatch(permission) is not None,
-            f"contains {problem}; read generously as {readable!r}",
-        )
-    service, resource, action = parts
+        # Unicode case ("i") where the text is read generously.
+        matcher = _regex_matcher(parts, service_ignore_case, "i")
+        return ActionPattern(text, matcher, f"contains {problem}; read generously as {readable!r}")
     if "*" in text:
-        ascii_flags = "ai" if service_ignore_case else ""
-        regex = ":".join(
-            (
-                _segment_regex(service, ascii_flags),
-                _segment_regex(resource, "ai"),
-                _segment_regex(action, "ai"),
-            )
-        )
-        compiled = re.compile(regex)
-        return ActionPattern(text, lambda permission: compiled.fullmatch(permission) is not None)
+        return ActionPattern(text, _regex_matcher(parts, service_ignore_case, "ai"))
+    service, resource, action = parts
     rest = f"{resource}:{action}".lower()  # ASCII text: str.lower folds ASCII case only
     if service_ignore_case:
         service = service.lower()
     return ActionPattern(text, partial(_matches_exactly, service, service_ignore_case, rest))
+
+
+def _regex_matcher(parts: list[str], service_ignore_case: bool, flags: str) -> Callable[[str], bool]:
+    """A matcher for ``service:resource:action`` with ``*``: resource type and action compare
+    under ``flags`` ("ai": ASCII case, "i": Unicode case), the service as written unless
+    ``service_ignore_case``."""
+    service, resource, action = parts
+    regex = ":".join(
+        (
+            _segment_regex(service, flags if service_ignore_case else ""),
+            _segment_regex(resource, flags),
+            _segment_regex(action, flags),
+        )
+    )
+    compiled = re.compile(regex)
+    return lambda permission: compiled.fullmatch(permission) is not None
 
 
 def _matches_exactly(service: str, service_ignore_case: bool, rest: str, permission: str) -> bool:
