@@ -1,4 +1,4 @@
-"""EvaluationPolicy shared by several commands, and turning them into library inputs.
+"""Options shared by several commands, and turning them into library inputs.
 
 Every command reads grants, tables and API names the same way, so the code doing it lives once
 here; the commands only choose which options they take.
