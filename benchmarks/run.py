@@ -24,7 +24,7 @@ see the same machine load, and prints the medians:
 - every API reported: ``bsscheck can-call --apis LIST --format json`` (no ``--unique``) over a
   200,000-line list, a result per line, against a loop that writes one real result record per
   line with the C JSON encoder (what such a report cannot avoid); target 6x, peak RSS reported at
-  the full list and at a tenth (it grows with the results kept, about 1.2 KiB an API, not with
+  the full list and at a tenth (it grows with the results kept, about 1 KiB an API, not with
   the report's text, which is written as it is made).
 - who-can: ``bsscheck who-can API -g DIR`` over 10,000 grants files; target under 10 s.
 
