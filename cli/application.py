@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from cli.output import emit
 from permtable.errors import Notice
@@ -34,8 +33,9 @@ class Application:
         """The one account the grants files describe together."""
         return load_grants(list(grants_files), self.max_bytes)
 
-    def emit(self, record: dict[str, Any], notices: Iterable[Notice] = ()) -> None:
-        emit(self.view, self.output_format, record, notices, self.output)
+    def emit(self, record: object, notices: Iterable[Notice] = ()) -> None:
+        """Write the typed record of this command's report, texts in the run's language."""
+        emit(self.view, self.output_format, record, notices, self.output, self.lang)
 
 
 @dataclass(frozen=True, slots=True)

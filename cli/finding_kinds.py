@@ -6,9 +6,12 @@ option, which every check needs, do not load what only the CI formats use.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from permtable.evaluate import ApiResult, Decision, Unlisted
+
+if TYPE_CHECKING:
+    from permtable.reports import ResultRecord
 
 NOT_CALLABLE = "not-callable"
 DENIED = "denied"
@@ -49,12 +52,6 @@ def result_kind(result: ApiResult) -> str | None:
     return kind_of(result.decision, result.callable, result.unlisted_kind, bool(result.suggestions))
 
 
-def finding_kind(record: dict[str, Any]) -> str | None:
+def finding_kind(record: ResultRecord) -> str | None:
     """``kind_of`` a result record (the formats, which receive records)."""
-    reason = record.get("unlisted_reason")
-    return kind_of(
-        Decision(record["decision"]),
-        record["callable"],
-        Unlisted(reason) if reason else None,
-        bool(record["suggestions"]),
-    )
+    return kind_of(record.decision, record.callable, record.unlisted_reason, bool(record.suggestions))

@@ -8,7 +8,7 @@ functions, so a reason and its fix read the same wherever they are shown, and th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 # The kinds and the classification live in cli.finding_kinds (light: the gates load it on
 # every run); the formats keep importing them from here.
@@ -22,6 +22,13 @@ from cli.finding_kinds import (
     UNLISTED,
     finding_kind,
 )
+from permtable.evaluate import Decision, Unlisted
+from permtable.model import AccountType, Mode
+
+if TYPE_CHECKING:
+    from permtable.evaluate import GrantRef
+    from permtable.reports import PermissionRecord, ResultRecord
+    from permtable.validation import FileCheckRecord, ValidationRecord
 
 # Re-exported for the formats (explicitly, for type checkers).
 __all__ = [
@@ -34,8 +41,6 @@ __all__ = [
     "UNLISTED",
     "finding_kind",
 ]
-
-Record = dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,118 +114,117 @@ RULES = {
 
 
 UNLISTED_LABELS = {
-    "near_miss": "NEAR MISS of a listed API",
-    "other_account_type": "OTHER ACCOUNT TYPE's API",
+    Unlisted.NEAR_MISS: "NEAR MISS of a listed API",
+    Unlisted.OTHER_ACCOUNT_TYPE: "OTHER ACCOUNT TYPE's API",
 }
 
 
 STRICT_LABEL = "NOT LISTED (--strict)"
 
 
-def unlisted_label(result: Record) -> str:
-    """The short label of an unlisted API that is not callable: why it is not."""
-    return UNLISTED_LABELS.get(result.get("unlisted_reason") or "", STRICT_LABEL)
+def unlisted_label(reason: Unlisted | None) -> str:
+    """The short label of an unlisted API that is not callable: why it is not (no reason of
+    its own: --strict counted it)."""
+    return UNLISTED_LABELS[reason] if reason is not None else STRICT_LABEL
 
 
-def api_text(result: Record) -> str:
-    return f"{result['method']} {result['path']}"
+def api_text(result: ResultRecord) -> str:
+    return f"{result.method} {result.path}"
 
 
-def where_to_grant(item: Record) -> str:
+def where_to_grant(item: PermissionRecord, lang: str) -> str:
     """Where a permission record (partner menu path or customer name) says to grant it."""
-    if "menu_path" in item:
-        return f"menu: {item['menu_path']}" if item["menu_path"] else "menu path not documented by Huawei"
-    return f"name: {item['name']}" if item["name"] else "name not documented"
+    if item.table is AccountType.PARTNER:
+        return f"menu: {item.menu_path.get(lang)}" if item.menu_path else "menu path not documented by Huawei"
+    return f"name: {item.name.get(lang)}" if item.name else "name not documented"
 
 
-def how_to_grant(result: Record, code: str) -> str:
-    for item in (*result["menu_paths"], *result["permission_names"]):
-        if item["permission"] == code:
-            return where_to_grant(item)
+def how_to_grant(result: ResultRecord, code: str, lang: str) -> str:
+    for item in (*result.menu_paths, *result.permission_names):
+        if item.permission == code:
+            return where_to_grant(item, lang)
     return ""
 
 
-def grant_source(grant: Record) -> str:
-    if grant["source"] == "policy":
-        text = f"policy {grant['name']!r} statement {grant['statement']} ({grant['pattern']})"
-    elif grant["source"] == "account":
+def grant_source(grant: GrantRef) -> str:
+    if grant.source == "policy":
+        text = f"policy {grant.name!r} statement {grant.statement} ({grant.pattern})"
+    elif grant.source == "account":
         text = "account-level actions"
     else:
-        text = f"role {grant['name']!r}"
-    if grant.get("condition"):
-        text += f" if {grant['condition']}"
-    if grant.get("file"):
-        text += f" [{grant['file']}:{grant['line']}]" if grant.get("line") else f" [{grant['file']}]"
+        text = f"role {grant.name!r}"
+    if grant.condition:
+        text += f" if {grant.condition}"
+    if grant.file:
+        text += f" [{grant.file}:{grant.line}]" if grant.line else f" [{grant.file}]"
     return text
 
 
-def fixes(result: Record) -> list[str]:
+def fixes(result: ResultRecord, lang: str) -> list[str]:
     """What to do, one sentence per missing permission (empty when nothing is to be done)."""
-    if result["entry"] is None:
-        other = result.get("listed_for")
+    if result.entry is None:
+        other = result.listed_for
         if other:
-            return [
-                f"call it with a {other['type']} account holding "
-                f"{(' or ' if other['mode'] == 'any' else ' and ').join(other['permissions'])}"
-            ]
+            joiner = " or " if other.mode is Mode.ANY else " and "
+            return [f"call it with a {other.type} account holding {joiner.join(other.permissions)}"]
         return [
-            f"did you mean {s['api']}? ({s['reason']}; it needs {' | '.join(s['permissions'])})"
-            for s in result["suggestions"]
+            f"did you mean {s.api}? ({s.reason}; it needs {' | '.join(s.permissions)})"
+            for s in result.suggestions
         ]
-    if result["callable"]:
+    if result.callable:
         return []
-    checks = {check["permission"]: check for check in result["checks"]}
+    checks = {check.permission: check.decision for check in result.checks}
     advice = []
     to_grant = []
-    for code in result["missing"]:
-        decision = checks[code]["decision"] if code in checks else "implicit_deny"
-        if decision == "explicit_deny":
+    for code in result.missing:
+        decision = checks.get(code, Decision.IMPLICIT_DENY)
+        if decision is Decision.EXPLICIT_DENY:
             advice.append(f"remove or narrow the Deny on {code}; an Allow cannot override it")
-        elif decision == "conditional":
+        elif decision is Decision.CONDITIONAL:
             advice.append(
                 f"{code} is granted only under a Condition that cannot be checked offline; grant it "
                 "without the condition, or rerun with --assume-conditions if the condition holds"
             )
         else:
-            to_grant.append(f"{code} ({how_to_grant(result, code)})")
+            to_grant.append(f"{code} ({how_to_grant(result, code, lang)})")
     if to_grant:
-        any_mode = result["requires"]["mode"] == "any" and len(to_grant) > 1
+        any_mode = result.entry.mode is Mode.ANY and len(to_grant) > 1
         advice.append(("grant any one of: " if any_mode else "grant ") + "; ".join(to_grant))
     return advice
 
 
-def reason(result: Record) -> str:
+def reason(result: ResultRecord) -> str:
     """Why the result is what it is, in one sentence."""
-    decision = result["decision"]
-    if result["entry"] is None:
-        other = result.get("listed_for")
+    decision = result.decision
+    if result.entry is None:
+        other = result.listed_for
         if other:
-            return f"documented only in the {other['type']} table: not callable by this account type"
-        if result["suggestions"] and not result["callable"]:
+            return f"documented only in the {other.type} table: not callable by this account type"
+        if result.suggestions and not result.callable:
             return "not in the permission table, but a near miss of a listed API: counted as not callable"
-        if result["callable"]:
+        if result.callable:
             return "not in the permission table: no fine-grained permission is checked"
         return "not in the permission table; --strict counts it as not callable"
-    permissions = result["requires"]["permissions"]
+    permissions = result.entry.permissions
     if len(permissions) == 1:
         needs = f"needs {permissions[0]}"
     else:
-        word = "any one of" if result["requires"]["mode"] == "any" else "all of"
+        word = "any one of" if result.entry.mode is Mode.ANY else "all of"
         needs = f"needs {word} {', '.join(permissions)}"
-    if decision == "allowed":
+    if decision is Decision.ALLOWED:
         return f"{needs}: granted"
-    if decision == "explicit_deny":
-        denied = [grant_source(g) for check in result["checks"] for g in check["denied_by"]]
+    if decision is Decision.EXPLICIT_DENY:
+        denied = [grant_source(grant) for grant in result.denied_by]
         return f"{needs}: denied by {'; '.join(denied)}"
-    if decision == "conditional":
+    if decision is Decision.CONDITIONAL:
         return f"{needs}: granted only under a Condition"
     return f"{needs}: not granted"
 
 
-def message(result: Record) -> str:
+def message(result: ResultRecord, lang: str) -> str:
     """One line: the API, why, and what to do."""
     parts = [f"{api_text(result)}: {reason(result)}"]
-    parts.extend(fixes(result))
+    parts.extend(fixes(result, lang))
     return ". Fix: ".join(parts[:2]) + ("; " + "; ".join(parts[2:]) if len(parts) > 2 else "")
 
 
@@ -261,21 +265,25 @@ class InputFinding:
     text: str  # the one-line message, with its location and hint
 
 
-def input_findings(record: Record) -> list[InputFinding]:
+def input_findings(record: ValidationRecord) -> list[InputFinding]:
+    return [finding for item in record.files for finding in file_findings(item)]
+
+
+def file_findings(item: FileCheckRecord) -> list[InputFinding]:
+    """What ``validate`` found in one file: its error (unreadable), then its findings."""
+    problems = [(item.error, UNREADABLE, "error")] if item.error else []
+    problems += [(finding, SUSPICIOUS, "warning") for finding in item.findings]
     found = []
-    for item in record["files"]:
-        problems = [(item["error"], UNREADABLE, "error")] if item["error"] else []
-        problems += [(finding, SUSPICIOUS, "warning") for finding in item["findings"]]
-        for problem, kind, level in problems:
-            location = problem["location"]
-            found.append(
-                InputFinding(
-                    INPUT_RULES[kind],
-                    level,
-                    location["file"] or item["file"],
-                    location["line"],
-                    location["column"] if location["line"] else None,
-                    problem["text"],
-                )
+    for problem, kind, level in problems:
+        location = problem.location
+        found.append(
+            InputFinding(
+                INPUT_RULES[kind],
+                level,
+                location.file or item.file,
+                location.line,
+                location.column if location.line else None,
+                problem.text,
             )
+        )
     return found

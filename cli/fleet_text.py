@@ -6,19 +6,26 @@ whichever format shows it.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from cli.findings import grant_source
+from permtable.evaluate import Decision
+from permtable.model import Mode
 
-Record = dict[str, Any]
+if TYPE_CHECKING:
+    from permtable.evaluate import GrantRef
+    from permtable.fleet.matrix import MatrixRecord
+    from permtable.fleet.who_can import AccountAnswer, ListingRecord, WhoCanRecord
+    from permtable.grants_diff import ChangeRecord, GrantsDiffRecord
 
 # Matrix cells as people read them; the JSON and CSV cells are callable / denied / conditional.
 CELL_LABELS = {
-    "allowed": "yes",
-    "not_checked": "yes*",
-    "implicit_deny": "no",
-    "explicit_deny": "DENY",
-    "conditional": "cond",
+    Decision.ALLOWED: "yes",
+    Decision.NOT_CHECKED: "yes*",
+    Decision.IMPLICIT_DENY: "no",
+    Decision.EXPLICIT_DENY: "DENY",
+    Decision.CONDITIONAL: "cond",
 }
 CELL_LEGEND = (
     "yes: callable; yes*: not in the account type's table, no fine-grained check (callable); "
@@ -28,143 +35,141 @@ CELL_LEGEND = (
 )
 
 
-def cell_label(cell: str, decision: str) -> str:
-    if decision == "not_checked" and cell != "callable":
+def cell_label(cell: str, decision: Decision) -> str:
+    if decision is Decision.NOT_CHECKED and cell != "callable":
         return "no*"
     return CELL_LABELS[decision]
 
 
-def _where(grant: Record) -> str:
-    if not grant.get("file"):
+def _where(grant: GrantRef) -> str:
+    if not grant.file:
         return ""
-    return f" [{grant['file']}:{grant['line']}]" if grant.get("line") else f" [{grant['file']}]"
+    return f" [{grant.file}:{grant.line}]" if grant.line else f" [{grant.file}]"
 
 
-def source_in(grant: Record, account_file: str) -> str:
+def source_in(grant: GrantRef, account_file: str) -> str:
     """``grant_source``, naming only the line when the grant is in the account's own file."""
-    if grant.get("file") != account_file:
+    if grant.file != account_file:
         return grant_source(grant)
-    text = grant_source({**grant, "file": None})
-    return text + (f" [line {grant['line']}]" if grant.get("line") else "")
+    text = grant_source(replace(grant, file=None))
+    return text + (f" [line {grant.line}]" if grant.line else "")
 
 
-def account_reasons(account: Record, listing: Record | None) -> list[str]:
+def account_reasons(account: AccountAnswer, listing: ListingRecord | None) -> list[str]:
     """Why one account can or cannot call the API: what grants, denies or is missing."""
-    file = account["file"]
-    lines = [f"{grant['permission']} granted by {source_in(grant, file)}" for grant in account["granted_by"]]
-    lines += [f"{grant['permission']} denied by {source_in(grant, file)}" for grant in account["denied_by"]]
-    decision = account["decision"]
-    if decision == "not_checked":
-        if listing is not None and listing["note"]:
-            lines.append(listing["note"])
-    elif decision == "implicit_deny":
-        entry = listing["entry"] if listing else None
-        if entry and entry["mode"] == "any" and len(account["missing"]) > 1:
-            lines.append(f"holds none of {', '.join(account['missing'])}")
+    file = account.file
+    lines = [f"{grant.permission} granted by {source_in(grant, file)}" for grant in account.granted_by]
+    lines += [f"{grant.permission} denied by {source_in(grant, file)}" for grant in account.denied_by]
+    decision = account.decision
+    if decision is Decision.NOT_CHECKED:
+        if listing is not None and listing.note:
+            lines.append(listing.note)
+    elif decision is Decision.IMPLICIT_DENY:
+        entry = listing.entry if listing else None
+        if entry and entry.mode is Mode.ANY and len(account.missing) > 1:
+            lines.append(f"holds none of {', '.join(account.missing)}")
         else:
-            lines.append(f"not granted: {', '.join(account['missing'])}")
-    elif decision == "conditional" and not account["granted_by"]:
+            lines.append(f"not granted: {', '.join(account.missing)}")
+    elif decision is Decision.CONDITIONAL and not account.granted_by:
         lines.append("depends on a conditional Deny")
     return lines
 
 
-def listing_for(record: Record, account: Record) -> Record | None:
-    return next((item for item in record["api"]["tables"] if item["type"] == account["type"]), None)
+def listing_for(record: WhoCanRecord, account: AccountAnswer) -> ListingRecord | None:
+    return next((item for item in record.api.tables if item.type is account.type), None)
 
 
-def listing_line(listing: Record) -> str:
-    entry = listing["entry"]
+def listing_line(listing: ListingRecord, lang: str) -> str:
+    entry = listing.entry
     if entry is None:
-        line: str = listing["note"]
-        for suggestion in listing["suggestions"]:
-            line += f"; did you mean {suggestion['api']}? ({suggestion['reason']})"
+        line = listing.note or ""
+        for suggestion in listing.suggestions:
+            line += f"; did you mean {suggestion.api}? ({suggestion.reason})"
         return line
-    permissions = entry["permissions"]
-    word = "" if len(permissions) == 1 else ("any one of " if entry["mode"] == "any" else "all of ")
+    permissions = entry.permissions
+    word = "" if len(permissions) == 1 else ("any one of " if entry.mode is Mode.ANY else "all of ")
     return (
-        f"{listing['type']} table row {entry['row']} ({entry['api']}): {entry['description']}; "
+        f"{listing.type} table row {entry.row} ({entry.api}): {entry.description.get(lang)}; "
         f"requires {word}{', '.join(permissions)}"
     )
 
 
-def shown_listings(record: Record) -> list[Record]:
+def shown_listings(record: WhoCanRecord) -> list[ListingRecord]:
     """The tables of the account types in the report (every table when it has no account)."""
-    present = {account["type"] for account in record["accounts"]}
-    listings: list[Record] = record["api"]["tables"]
-    return [listing for listing in listings if listing["type"] in present] or listings
+    present = {account.type for account in record.accounts}
+    listings = list(record.api.tables)
+    return [listing for listing in listings if listing.type in present] or listings
 
 
-def who_can_summary(record: Record) -> str:
-    summary = record["summary"]
-    decisions = ", ".join(f"{count} {name}" for name, count in summary["decisions"].items() if count)
-    text = (
-        f"{summary['accounts']} account(s): {summary['callable']} can call it, "
-        f"{summary['not_callable']} cannot"
-    )
+def who_can_summary(record: WhoCanRecord) -> str:
+    summary = record.summary
+    decisions = ", ".join(f"{count} {name}" for name, count in summary.decisions.items() if count)
+    text = f"{summary.accounts} account(s): {summary.callable} can call it, {summary.not_callable} cannot"
     if decisions:
         text += f" ({decisions})"
-    return text + _tail(summary)
+    return text + _tail(summary.skipped, summary.errors)
 
 
-def _tail(summary: Record) -> str:
+def _tail(skipped: int, errors: int) -> str:
     text = ""
-    if summary["skipped"]:
-        text += f"; {summary['skipped']} file(s) skipped (policy files of other accounts)"
-    if summary["errors"]:
-        text += f"; {summary['errors']} file(s) unreadable (see the errors)"
+    if skipped:
+        text += f"; {skipped} file(s) skipped (policy files of other accounts)"
+    if errors:
+        text += f"; {errors} file(s) unreadable (see the errors)"
     return text
 
 
 # --------------------------------------------------------------------------- diff
 
 
-def grant_change(grant: Record, added: bool) -> str:
+def grant_change(grant: GrantRef, added: bool) -> str:
     """One grant that appeared (``added``) or disappeared, as a sentence."""
-    permission = grant["permission"]
-    if grant["source"] in ("role", "account"):
-        holder = f"role {grant['name']!r}" if grant["source"] == "role" else "the account's own actions"
+    permission = grant.permission
+    if grant.source in ("role", "account"):
+        holder = f"role {grant.name!r}" if grant.source == "role" else "the account's own actions"
         return f"{permission} {'added to' if added else 'removed from'} {holder}{_where(grant)}"
-    verb = "allowed" if grant["effect"] == "Allow" else "denied"
+    verb = "allowed" if grant.effect == "Allow" else "denied"
     return f"{permission} {'now' if added else 'no longer'} {verb} by {grant_source(grant)}"
 
 
-def cause_lines(change: Record) -> list[str]:
+def cause_lines(change: ChangeRecord) -> list[str]:
     lines = []
-    for cause in change["causes"]:
-        sentences = [grant_change(grant, True) for grant in cause["added"]]
-        sentences += [grant_change(grant, False) for grant in cause["removed"]]
+    for cause in change.causes:
+        sentences = [grant_change(grant, True) for grant in cause.added]
+        sentences += [grant_change(grant, False) for grant in cause.removed]
         if not sentences:
-            sentences = [f"{cause['permission']}: {cause['old']} -> {cause['new']}"]
+            sentences = [f"{cause.permission}: {cause.old} -> {cause.new}"]
         lines.extend(sentences)
     return lines
 
 
-def transition(change: Record) -> str:
-    return f"{change['old']['decision']} -> {change['new']['decision']}"
+def transition(change: ChangeRecord) -> str:
+    return f"{change.old.decision} -> {change.new.decision}"
 
 
-def diff_scope(record: Record) -> str:
-    summary = record["summary"]
-    if record["scope"] == "table":
-        return f"every row of the {record['table']['type']} table ({summary['checked']} APIs)"
-    return f"the {summary['checked']} API(s) given"
+def diff_scope(record: GrantsDiffRecord) -> str:
+    summary = record.summary
+    if record.scope == "table":
+        return f"every row of the {record.table.type} table ({summary.checked} APIs)"
+    return f"the {summary.checked} API(s) given"
 
 
-def diff_summary(record: Record) -> str:
-    summary = record["summary"]
+def diff_summary(record: GrantsDiffRecord) -> str:
+    summary = record.summary
     return (
-        f"{summary['checked']} API(s) checked: {summary['gained']} gained, {summary['lost']} lost, "
-        f"{summary['changed']} changed, {summary['unchanged']} unchanged"
+        f"{summary.checked} API(s) checked: {summary.gained} gained, {summary.lost} lost, "
+        f"{summary.changed} changed, {summary.unchanged} unchanged"
     )
 
 
 # --------------------------------------------------------------------------- matrix
 
 
-def matrix_summary(record: Record) -> str:
-    summary = record["summary"]
-    cells = summary["cells"]
+def matrix_summary(record: MatrixRecord) -> str:
+    summary = record.summary
+    cells = summary.cells
     return (
-        f"{summary['accounts']} account(s) x {summary['apis']} API(s): {cells['callable']} callable, "
-        f"{cells['denied']} denied, {cells['conditional']} conditional" + _tail(summary)
+        f"{summary.accounts} account(s) x {summary.apis} API(s): {cells['callable']} callable, "
+        f"{cells['denied']} denied, {cells['conditional']} conditional"
+        + _tail(summary.skipped, summary.errors)
     )

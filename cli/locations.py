@@ -9,9 +9,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path, PurePath
-from typing import Any
+from typing import TYPE_CHECKING
 
-Record = dict[str, Any]
+if TYPE_CHECKING:
+    from permtable.errors import Location
+    from permtable.reports import CanCallRecord, ResultRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,19 +48,18 @@ def display_path(name: str) -> str:
     return relative_path(name) or PurePath(name).as_posix()
 
 
-def file_location(item: Record) -> Where | None:
+def file_location(location: Location | None) -> Where | None:
     """The file and line a result (its ``--apis`` line) or a warning points at, if a real file."""
-    location = item.get("location") or {}
-    if not is_real_file(location.get("file")):
+    if location is None or location.file is None or not is_real_file(location.file):
         return None
-    line = location.get("line")
-    return Where(location["file"], line, location.get("column") if line else None)
+    line = location.line
+    return Where(location.file, line, location.column if line else None)
 
 
-def finding_location(result: Record, record: Record) -> Where | None:
+def finding_location(result: ResultRecord, record: CanCallRecord) -> Where | None:
     """Where to report a finding: the API's line, else the first grants file (no line)."""
-    where = file_location(result)
+    where = file_location(result.location)
     if where is not None:
         return where
-    files = record["account"]["files"]
+    files = record.account.files
     return Where(files[0]) if files else None

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, TextIO, cast
 
 import click
 
-from cli.formats import render
+from cli.formats import report_format
 from cli.messages import warn
 from permtable.errors import InputError, Location, Notice
 from permtable.files import inputs_read
@@ -36,17 +36,24 @@ if TYPE_CHECKING:
 def emit(
     view: str,
     output_format: str,
-    record: dict[str, Any],
+    record: object,
     notices: Iterable[Notice] = (),
     output: str | None = None,
+    lang: str = "en",
 ) -> None:
+    """Write ``record`` (the typed record of the view's report) in ``output_format``."""
     warn(notices)
+    shown = report_format(output_format, view, lang)
     if output is None or output == STDOUT:
-        _to_stdout(lambda stream: render(output_format, view, record, stream))
+        _to_stdout(lambda stream: shown.render(view, record, stream))
         return
     # Rendered straight into the temporary file: a large report is never held whole as text.
-    write_atomically(output, lambda stream: render(output_format, view, record, stream))
-    click.echo(f"bsscheck: wrote the {output_format} report to {output}. {summary_line(record)}", err=True)
+    write_atomically(output, lambda stream: shown.render(view, record, stream))
+    from cli.summaries import summary_line  # noqa: PLC0415  (only a report written to a file)
+
+    click.echo(
+        f"bsscheck: wrote the {output_format} report to {output}. {summary_line(view, record)}", err=True
+    )
 
 
 def emit_text(text: str, output: str | None = None) -> None:
@@ -56,33 +63,6 @@ def emit_text(text: str, output: str | None = None) -> None:
     else:
         write_atomically(output, lambda stream: stream.write(text))
         click.echo(f"bsscheck: wrote {output}", err=True)
-
-
-def summary_line(record: dict[str, Any]) -> str:
-    summary = record.get("summary") or {}
-    if "entries" in record and "summary" not in record:  # explain
-        return f"{len(record['entries'])} table row(s) matched."
-    if "accounts" in record or "changes" in record:  # who-can, matrix, diff
-        from cli import fleet_text  # noqa: PLC0415  (only for the fleet reports)
-
-        if "changes" in record:
-            return fleet_text.diff_summary(record) + "."
-        if "api" in record:
-            return fleet_text.who_can_summary(record) + "."
-        return fleet_text.matrix_summary(record) + "."
-    if "files_scanned" in summary:  # scan
-        return (
-            f"{summary['apis']} API(s) at {summary['sites']} call site(s) in {summary['files_scanned']} "
-            f"file(s), {summary['unknown_method']} path(s) with no determinable method."
-        )
-    if "files" in record:  # validate
-        findings, errors = summary["findings"], summary["errors"]
-        return f"{summary['total']} file(s): {findings} with findings, {errors} unreadable."
-    if "not_callable" not in summary:
-        return f"{summary.get('total', 0)} API(s)."
-    return (
-        f"{summary['total']} API(s): {summary['callable']} callable, {summary['not_callable']} not callable."
-    )
 
 
 STDOUT = "-"  # -o - names standard output, as - names standard input for --apis

@@ -32,9 +32,6 @@ class Location:
                 parts.append(str(self.column))
         return ":".join(parts)
 
-    def to_dict(self) -> dict[str, object]:
-        return {"file": self.file, "line": self.line, "column": self.column}
-
 
 class InputError(Exception):
     """A problem with user input: a file, an API name, an option value."""
@@ -65,6 +62,3 @@ class Notice:
         if self.hint:
             text += f" (hint: {self.hint})"
         return one_line(text)
-
-    def to_dict(self) -> dict[str, object]:
-        return {"message": self.message, "location": self.location.to_dict(), "hint": self.hint}

@@ -94,19 +94,6 @@ class GrantRef:
     file: str | None = None
     line: int | None = None
 
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "permission": self.permission,
-            "source": self.source,
-            "name": self.name,
-            "effect": self.effect,
-            "statement": self.statement,
-            "pattern": self.pattern,
-            "condition": self.condition,
-            "file": self.file,
-            "line": self.line,
-        }
-
 
 @dataclass(frozen=True, slots=True)
 class PermissionCheck:
@@ -121,14 +108,6 @@ class PermissionCheck:
     def fixable_by_allow(self) -> bool:
         """An Allow cannot beat a Deny, even a conditional one."""
         return not self.denied_by
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "permission": self.permission,
-            "decision": self.decision.value,
-            "allowed_by": [grant.to_dict() for grant in self.allowed_by],
-            "denied_by": [grant.to_dict() for grant in self.denied_by],
-        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from permtable.grants import Grants
 from permtable.listing import matching_permissions
 from permtable.model import AccountType, Entry, Permission, Table
 from permtable.queries import can_call
-from permtable.reports import CanCallReport, entry_record, permission_record
+from permtable.reports import CanCallRecord, CanCallReport, PermissionRecord, RowRecord, SuggestionRecord
 from permtable.router import Suggestion
 from permtable.tables import TableSet
 from permtable.values import SCHEMA_VERSION
@@ -37,20 +37,33 @@ class ExplainReport:
     def matched(self) -> bool:
         return bool(self.entries or self.permissions)
 
-    def to_dict(self, lang: str) -> dict[str, object]:
-        return {
-            "schema_version": SCHEMA_VERSION,
-            "target": self.target,
-            "kind": self.kind,
-            "matched": self.matched,
-            "entries": [entry_record(entry, table, lang) for entry, table in self.entries],
-            "permissions": [
-                permission_record(permission, lang, permission.apis) for permission, _ in self.permissions
-            ],
-            "suggestions": [suggestion.to_dict(lang) for suggestion in self.suggestions],
-            "notes": list(self.notes),
-            "decision": self.decision.to_dict(lang) if self.decision else None,
-        }
+    def record(self) -> ExplainRecord:
+        return ExplainRecord(
+            SCHEMA_VERSION,
+            self.target,
+            self.kind,
+            self.matched,
+            tuple(RowRecord.of(entry, table) for entry, table in self.entries),
+            tuple(PermissionRecord.of(permission, permission.apis) for permission, _ in self.permissions),
+            tuple(SuggestionRecord.of(suggestion) for suggestion in self.suggestions),
+            self.notes,
+            self.decision.record() if self.decision else None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ExplainRecord:
+    """explain as shown."""
+
+    schema_version: int
+    target: str
+    kind: str  # "api" or "permission"
+    matched: bool
+    entries: tuple[RowRecord, ...]
+    permissions: tuple[PermissionRecord, ...]  # each with the APIs it unlocks
+    suggestions: tuple[SuggestionRecord, ...]
+    notes: tuple[str, ...]
+    decision: CanCallRecord | None
 
 
 _METHOD_LESS_PATH = r"(https?://\S+|/\S*)"

@@ -91,21 +91,6 @@ class Grants:
     policies: tuple[Policy, ...] = ()
     notices: tuple[Notice, ...] = ()
 
-    def to_dict(self) -> dict[str, object]:
-        record: dict[str, object] = {
-            "name": self.account,
-            "type": self.account_type.value,
-            "files": list(self.files),
-        }
-        if self.account_type is AccountType.PARTNER:
-            record["roles"] = [role.name for role in self.roles]
-        else:
-            record["policies"] = [
-                {"name": policy.name, "version": policy.version, "statements": len(policy.statements)}
-                for policy in self.policies
-            ]
-        return record
-
 
 # --------------------------------------------------------------------------- loading
 

@@ -15,11 +15,11 @@ from enum import Enum
 
 from permtable.apis import ApiRef
 from permtable.errors import InputError, Location, Notice
-from permtable.evaluate import ApiResult, EvaluationPolicy, Evaluator, GrantRef, PermissionCheck
+from permtable.evaluate import ApiResult, Decision, EvaluationPolicy, Evaluator, GrantRef, PermissionCheck
 from permtable.grants import Grants, review_grants
 from permtable.model import AccountType, Table
 from permtable.queries import entry_refs
-from permtable.reports import entry_record
+from permtable.reports import AccountInfo, RowRecord, TableInfo
 from permtable.tables import TableSet
 from permtable.values import SCHEMA_VERSION
 
@@ -51,14 +51,17 @@ class Cause:
     added: tuple[GrantRef, ...]
     removed: tuple[GrantRef, ...]
 
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "permission": self.permission,
-            "old": self.old.decision.value,
-            "new": self.new.decision.value,
-            "added": [grant.to_dict() for grant in self.added],
-            "removed": [grant.to_dict() for grant in self.removed],
-        }
+    def record(self) -> CauseRecord:
+        return CauseRecord(self.permission, self.old.decision, self.new.decision, self.added, self.removed)
+
+
+@dataclass(frozen=True, slots=True)
+class CauseRecord:
+    permission: str
+    old: Decision
+    new: Decision
+    added: tuple[GrantRef, ...]
+    removed: tuple[GrantRef, ...]
 
 
 def _grants_of(check: PermissionCheck) -> tuple[GrantRef, ...]:
@@ -80,18 +83,36 @@ class AccessChange:
     new: ApiResult
     causes: tuple[Cause, ...]
 
-    def to_dict(self, table: Table, lang: str) -> dict[str, object]:
+    def record(self, table: Table) -> ChangeRecord:
         entry = self.new.entry
-        return {
-            "kind": self.kind.value,
-            "api": entry.api if entry else self.new.ref.api,
-            "input": self.new.ref.text,
-            "location": self.new.ref.location.to_dict() if self.new.ref.location else None,
-            "entry": entry_record(entry, table, lang) if entry else None,
-            "old": {"callable": self.old.callable, "decision": self.old.decision.value},
-            "new": {"callable": self.new.callable, "decision": self.new.decision.value},
-            "causes": [cause.to_dict() for cause in self.causes],
-        }
+        return ChangeRecord(
+            self.kind,
+            entry.api if entry else self.new.ref.api,
+            self.new.ref.text,
+            self.new.ref.location,
+            RowRecord.of(entry, table) if entry else None,
+            Verdict(self.old.callable, self.old.decision),
+            Verdict(self.new.callable, self.new.decision),
+            tuple(cause.record() for cause in self.causes),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    callable: bool
+    decision: Decision
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeRecord:
+    kind: ChangeKind
+    api: str
+    input: str
+    location: Location | None
+    entry: RowRecord | None
+    old: Verdict
+    new: Verdict
+    causes: tuple[CauseRecord, ...]
 
 
 def compare(old: ApiResult, new: ApiResult) -> AccessChange | None:
@@ -126,24 +147,49 @@ class GrantsDiffReport:
     def count(self, kind: ChangeKind) -> int:
         return sum(1 for change in self.changes if change.kind is kind)
 
-    def to_dict(self, lang: str) -> dict[str, object]:
-        return {
-            "schema_version": SCHEMA_VERSION,
-            "old": self.old.to_dict(),
-            "new": self.new.to_dict(),
-            "table": self.table.source.to_dict(lang) | {"type": self.table.account_type.value},
-            "options": {"strict": self.options.strict, "assume_conditions": self.options.assume_conditions},
-            "scope": self.scope,
-            "changes": [change.to_dict(self.table, lang) for change in self.changes],
-            "summary": {
-                "checked": self.checked,
-                "gained": self.count(ChangeKind.GAINED),
-                "lost": self.count(ChangeKind.LOST),
-                "changed": self.count(ChangeKind.CHANGED),
-                "unchanged": self.checked - len(self.changes),
-            },
-            "warnings": [notice.to_dict() for notice in self.notices],
-        }
+    def record(self) -> GrantsDiffRecord:
+        summary = DiffSummary(
+            checked=self.checked,
+            gained=self.count(ChangeKind.GAINED),
+            lost=self.count(ChangeKind.LOST),
+            changed=self.count(ChangeKind.CHANGED),
+            unchanged=self.checked - len(self.changes),
+        )
+        return GrantsDiffRecord(
+            SCHEMA_VERSION,
+            AccountInfo.of(self.old),
+            AccountInfo.of(self.new),
+            TableInfo.of(self.table),
+            self.options,
+            self.scope,
+            tuple(change.record(self.table) for change in self.changes),
+            summary,
+            self.notices,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DiffSummary:
+    checked: int
+    gained: int
+    lost: int
+    changed: int
+    unchanged: int
+
+
+@dataclass(frozen=True, slots=True)
+class GrantsDiffRecord:
+    """diff as shown."""
+
+    schema_version: int
+    old: AccountInfo
+    new: AccountInfo
+    table: TableInfo
+    options: EvaluationPolicy
+    scope: str
+    changes: tuple[ChangeRecord, ...]
+    summary: DiffSummary
+    warnings: tuple[Notice, ...]
 
 
 def diff_grants(

@@ -7,9 +7,23 @@ from dataclasses import dataclass
 
 from permtable.model import AccountType, Entry, Permission, Table
 from permtable.patterns import compile_action, compile_code_glob
-from permtable.reports import entry_record
+from permtable.reports import RowRecord
 from permtable.tables import TableSet
 from permtable.values import SCHEMA_VERSION
+
+
+@dataclass(frozen=True, slots=True)
+class ApisSummary:
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class ApisRecord:
+    """apis as shown."""
+
+    schema_version: int
+    entries: tuple[RowRecord, ...]
+    summary: ApisSummary
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,12 +32,9 @@ class ApisReport:
 
     entries: tuple[tuple[Entry, Table], ...]
 
-    def to_dict(self, lang: str) -> dict[str, object]:
-        return {
-            "schema_version": SCHEMA_VERSION,
-            "entries": [entry_record(entry, table, lang) for entry, table in self.entries],
-            "summary": {"total": len(self.entries)},
-        }
+    def record(self) -> ApisRecord:
+        rows = tuple(RowRecord.of(entry, table) for entry, table in self.entries)
+        return ApisRecord(SCHEMA_VERSION, rows, ApisSummary(len(rows)))
 
 
 def browse(

@@ -9,11 +9,30 @@ from dataclasses import dataclass
 from permtable.apis import ApiRef
 from permtable.cover import FixPlan, plan_fixes
 from permtable.errors import Notice
-from permtable.evaluate import EvaluationPolicy
+from permtable.evaluate import EvaluationPolicy, GrantRef
 from permtable.grants import Grants
 from permtable.queries import can_call, entry_refs
-from permtable.reports import CanCallReport, permission_record, result_records
+from permtable.reports import CanCallRecord, CanCallReport, PermissionRecord, result_records
 from permtable.tables import TableSet
+
+
+@dataclass(frozen=True, slots=True)
+class BlockedByDeny:
+    """An API no Allow can fix: a Deny matches a permission it needs."""
+
+    api: str
+    input: str
+    denied_by: tuple[GrantRef, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MissingPermsRecord(CanCallRecord):
+    """missing-perms as shown: the APIs not callable, and the smallest fix."""
+
+    to_grant: tuple[PermissionRecord, ...]
+    minimal: bool  # the fix is proven smallest (exact search), not a greedy approximation
+    blocked_by_deny: tuple[BlockedByDeny, ...]
+    unlisted: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,26 +46,29 @@ class MissingPermsReport:
     def nothing_missing(self) -> bool:
         return self.checked.all_callable
 
-    def to_dict(self, lang: str) -> dict[str, object]:
-        record = self.checked.to_dict(lang)
-        table = self.checked.table
-        record["results"] = result_records(
-            [result for result in self.checked.results if not result.callable], table, lang
+    def record(self) -> MissingPermsRecord:
+        checked = self.checked.record()
+        not_callable = [result for result in self.checked.results if not result.callable]
+        return MissingPermsRecord(
+            checked.schema_version,
+            checked.account,
+            checked.table,
+            checked.options,
+            result_records(not_callable, self.checked.table),
+            checked.summary,
+            checked.warnings,
+            to_grant=tuple(PermissionRecord.of(fix.permission, fix.unlocks) for fix in self.plan.to_grant),
+            minimal=self.plan.optimal,
+            blocked_by_deny=tuple(
+                BlockedByDeny(
+                    result.entry.api if result.entry else result.ref.api,
+                    result.ref.text,
+                    tuple(grant for check in result.checks for grant in check.denied_by),
+                )
+                for result in self.plan.blocked_by_deny
+            ),
+            unlisted=tuple(result.ref.text for result in self.plan.unlisted),
         )
-        record["to_grant"] = [
-            permission_record(fix.permission, lang, fix.unlocks) for fix in self.plan.to_grant
-        ]
-        record["minimal"] = self.plan.optimal
-        record["blocked_by_deny"] = [
-            {
-                "api": result.entry.api if result.entry else result.ref.api,
-                "input": result.ref.text,
-                "denied_by": [grant.to_dict() for check in result.checks for grant in check.denied_by],
-            }
-            for result in self.plan.blocked_by_deny
-        ]
-        record["unlisted"] = [result.ref.text for result in self.plan.unlisted]
-        return record
 
 
 def missing_perms(

@@ -58,9 +58,6 @@ class LocalText:
     def __bool__(self) -> bool:
         return bool(self.en or self.zh)
 
-    def to_dict(self) -> dict[str, str | None]:
-        return {"en": self.en, "zh": self.zh}
-
 
 @dataclass(frozen=True, slots=True)
 class Source:
@@ -72,16 +69,6 @@ class Source:
     language: str
     updated: str | None
     file: str
-
-    def to_dict(self, lang: str) -> dict[str, object]:
-        return {
-            "title": self.title.get(lang),
-            "site": self.site,
-            "url": self.url,
-            "language": self.language,
-            "updated": self.updated,
-            "file": self.file,
-        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,22 +91,6 @@ class Entry:
     def api(self) -> str:
         return f"{self.method} {self.path}"
 
-    def to_dict(self, lang: str) -> dict[str, object]:
-        return {
-            "table": self.table.value,
-            "row": self.index,
-            "method": self.method,
-            "path": self.path,
-            "api": self.api,
-            "scenario": self.scenario.get(lang),
-            "sub_scenario": self.sub_scenario.get(lang),
-            "description": self.description.get(lang),
-            "mode": self.mode.value,
-            "permissions": list(self.permissions),
-            "menu_path": self.menu_path.get(lang) if self.menu_path else None,
-            "permission_name": self.permission_name.get(lang) if self.permission_name else None,
-        }
-
 
 @dataclass(frozen=True, slots=True)
 class Permission:
@@ -133,14 +104,6 @@ class Permission:
     # Customer: the 权限项名称 of the permission.
     name: LocalText | None
     apis: tuple[str, ...]  # "METHOD path" of every row listing the code, in document order
-
-    def to_dict(self, lang: str) -> dict[str, object]:
-        record: dict[str, object] = {"permission": self.code, "table": self.table.value}
-        if self.table is AccountType.PARTNER:
-            record["menu_path"] = self.menu_path.get(lang) if self.menu_path else None
-        else:
-            record["name"] = self.name.get(lang) if self.name else None
-        return record
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,104 +1,213 @@
-"""The can-call report and the records every question's report is built from: an API's result,
-a table row, a permission, and their one conversion to plain data.
+"""The can-call report, and the records every question's report is shown through.
 
-Every output format renders the dictionaries built here (``schema_version`` 1), so JSON, tables
-and the CI formats can never disagree about a decision. The other reports live with their
-questions (``missing``, ``explain``, ``listing``) and build on these records.
+A report answers a question with the library's values (results, rows, grants). Its ``record()``
+is how it is shown: frozen dataclasses shaped as the JSON report (``schema_version`` 1), which
+every output format receives, so JSON, tables and the CI formats can never disagree about a
+decision. Texts stay in both languages (``LocalText``) until a format picks one. The other
+reports live with their questions (``missing``, ``explain``, ``listing``, ...) and build their
+records from the ones here.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any, overload
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Generic, TypeVar, overload
 
-from permtable.apis import ApiRef
-from permtable.errors import Notice
-from permtable.evaluate import ApiResult, Decision, EvaluationPolicy
+from permtable.errors import InputError, Location, Notice
+from permtable.evaluate import ApiResult, Decision, EvaluationPolicy, GrantRef, PermissionCheck, Unlisted
 from permtable.grants import Grants
-from permtable.model import AccountType, Entry, Permission, Table
-from permtable.values import SCHEMA_VERSION
+from permtable.model import AccountType, Entry, LocalText, Mode, Permission, Table
+from permtable.router import Suggestion
+from permtable.values import OMITTED_IF_NONE, SCHEMA_VERSION, shown
+
+if TYPE_CHECKING:
+    from permtable.scan.model import CallSite  # a type only: importing scan loads the scanner
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
-def entry_record(entry: Entry, table: Table, lang: str) -> dict[str, object]:
-    record = entry.to_dict(lang)
-    record["source"] = {
-        "title": table.source.title.get(lang),
-        "url": table.source.url,
-        "updated": table.source.updated,
-    }
-    return record
+# --------------------------------------------------------------------------- shared records
 
 
-def _ref_record(ref: ApiRef) -> dict[str, object]:
-    return {
-        "input": ref.text,
-        "method": ref.method,
-        "path": ref.path,
-        "host": ref.host,
-        "operation": ref.operation,
-        "location": ref.location.to_dict() if ref.location else None,
-        "call_sites": [site.to_dict() for site in ref.sites],
-    }
+@dataclass(frozen=True, slots=True)
+class SourceCitation:
+    """The page a row was transcribed from, as each row cites it."""
+
+    title: LocalText
+    url: str | None
+    updated: str | None
 
 
-def result_record(result: ApiResult, table: Table, lang: str) -> dict[str, object]:
-    entry = result.entry
-    record = _ref_record(result.ref)
-    record.update(
-        {
-            "callable": result.callable,
-            "decision": result.decision.value,
-            "entry": entry_record(entry, table, lang) if entry else None,
-            "requires": {"mode": entry.mode.value, "permissions": list(entry.permissions)} if entry else None,
-            "checks": [check.to_dict() for check in result.checks],
-            "granted_by": [grant.to_dict() for grant in result.granted_by],
-            "missing": list(result.missing),
-            "menu_paths": [],
-            "permission_names": [],
-            "suggestions": [suggestion.to_dict(lang) for suggestion in result.suggestions],
-            "notes": list(result.notes),
-            "unlisted_reason": result.unlisted_kind.value if result.unlisted_kind else None,
-            "listed_for": _other_type_record(result.other_entry, lang) if result.other_entry else None,
-            "alternatives": [result_record(other, table, lang) for other in result.alternatives],
-        }
-    )
-    if entry:
-        permissions = [table.permissions[code] for code in entry.permissions]
-        if table.account_type is AccountType.PARTNER:
-            record["menu_paths"] = [p.to_dict(lang) for p in permissions]
-        else:
-            record["permission_names"] = [p.to_dict(lang) for p in permissions]
-    if result.count is not None:
-        # --unique: the keys exist only then, so reports without it are unchanged.
-        location = result.ref.location
-        record["count"] = result.count
-        record["first_line"] = location.line if location else None
-    return record
+@dataclass(frozen=True, slots=True)
+class TableInfo:
+    """The table a report was decided against, and its source."""
+
+    title: LocalText
+    site: str
+    url: str | None
+    language: str
+    updated: str | None
+    file: str
+    type: AccountType
+
+    @classmethod
+    def of(cls, table: Table) -> TableInfo:
+        source = table.source
+        return cls(
+            source.title, source.site, source.url, source.language, source.updated, source.file,
+            table.account_type,
+        )  # fmt: skip
 
 
-def _other_type_record(entry: Entry, lang: str) -> dict[str, object]:
-    """The other account type's row for an API only that type's table lists."""
-    return {
-        "type": entry.table.value,
-        "api": entry.api,
-        "mode": entry.mode.value,
-        "permissions": list(entry.permissions),
-        "description": entry.description.get(lang),
-    }
+@dataclass(frozen=True, slots=True)
+class RowRecord:
+    """A documented row of a table, with the page it comes from."""
+
+    table: AccountType
+    row: int
+    method: str
+    path: str
+    api: str
+    scenario: LocalText
+    sub_scenario: LocalText
+    description: LocalText
+    mode: Mode
+    permissions: tuple[str, ...]
+    menu_path: LocalText | None  # partner rows; None: Huawei documents none
+    permission_name: LocalText | None  # customer rows
+    source: SourceCitation
+
+    @classmethod
+    def of(cls, entry: Entry, table: Table) -> RowRecord:
+        source = table.source
+        return cls(
+            entry.table,
+            entry.index,
+            entry.method,
+            entry.path,
+            entry.api,
+            entry.scenario,
+            entry.sub_scenario,
+            entry.description,
+            entry.mode,
+            entry.permissions,
+            entry.menu_path or None,
+            entry.permission_name or None,
+            SourceCitation(source.title, source.url, source.updated),
+        )
 
 
-class RecordList(Sequence[dict[str, object]]):
-    """Records made when they are read, one at a time, from the typed values behind them.
+def _not_partner(record: PermissionRecord, value: object) -> bool:
+    return record.table is not AccountType.PARTNER
 
-    A report of 200,000 APIs keeps its 200,000 results, but never 200,000 record dicts at once:
-    the JSON writer and the table renderer take one, write it and drop it.
+
+def _not_customer(record: PermissionRecord, value: object) -> bool:
+    return record.table is not AccountType.CUSTOMER
+
+
+@dataclass(frozen=True, slots=True)
+class PermissionRecord:
+    """A permission and where it is granted: the menu path (partner) or its name (customer)."""
+
+    permission: str
+    table: AccountType
+    menu_path: LocalText | None = field(default=None, metadata=shown(omitted_if=_not_partner))
+    name: LocalText | None = field(default=None, metadata=shown(omitted_if=_not_customer))
+    # The APIs it unlocks, where the report says (a fix, an explained permission).
+    unlocks: tuple[str, ...] | None = field(default=None, metadata=OMITTED_IF_NONE)
+
+    @classmethod
+    def of(cls, permission: Permission, unlocks: tuple[str, ...] | None = None) -> PermissionRecord:
+        return cls(
+            permission.code,
+            permission.table,
+            permission.menu_path or None,
+            permission.name or None,
+            unlocks,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestionRecord:
+    """A listed API the user probably meant, and why."""
+
+    api: str
+    reason: str
+    permissions: tuple[str, ...]
+    mode: Mode
+    description: LocalText
+
+    @classmethod
+    def of(cls, suggestion: Suggestion) -> SuggestionRecord:
+        entry = suggestion.entry
+        return cls(entry.api, suggestion.reason, entry.permissions, entry.mode, entry.description)
+
+
+def _customer_account(record: AccountInfo, value: object) -> bool:
+    return record.type is AccountType.CUSTOMER
+
+
+def _partner_account(record: AccountInfo, value: object) -> bool:
+    return record.type is AccountType.PARTNER
+
+
+@dataclass(frozen=True, slots=True)
+class AccountInfo:
+    """The account a report is about: its roles (partner) or policies (customer)."""
+
+    name: str
+    type: AccountType
+    files: tuple[str, ...]
+    roles: tuple[str, ...] = field(default=(), metadata=shown(omitted_if=_customer_account))
+    policies: tuple[PolicyInfo, ...] = field(default=(), metadata=shown(omitted_if=_partner_account))
+
+    @classmethod
+    def of(cls, grants: Grants) -> AccountInfo:
+        return cls(
+            grants.account,
+            grants.account_type,
+            grants.files,
+            tuple(role.name for role in grants.roles),
+            tuple(
+                PolicyInfo(policy.name, policy.version, len(policy.statements)) for policy in grants.policies
+            ),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyInfo:
+    name: str
+    version: str
+    statements: int
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRecord:
+    """A warning, finding or error about an input, with its one-line text."""
+
+    message: str
+    location: Location
+    hint: str | None
+    text: str
+
+    @classmethod
+    def of(cls, problem: Notice | InputError) -> MessageRecord:
+        return cls(problem.message, problem.location, problem.hint, str(problem))
+
+
+class LazyRecords(Sequence[R], Generic[T, R]):
+    """Records made when they are read, one at a time, from the values behind them.
+
+    A report of 200,000 APIs keeps its 200,000 results, but never 200,000 records at once: the
+    JSON writer and the table renderer take one, write it and drop it.
     """
 
     __slots__ = ("_items", "_make")
 
-    def __init__(self, items: Sequence[Any], make: Callable[[Any], dict[str, object]]) -> None:
+    def __init__(self, items: Sequence[T], make: Callable[[T], R]) -> None:
         self._items = items
         self._make = make
 
@@ -106,17 +215,17 @@ class RecordList(Sequence[dict[str, object]]):
         return len(self._items)
 
     @overload
-    def __getitem__(self, index: int) -> dict[str, object]: ...
+    def __getitem__(self, index: int) -> R: ...
 
     @overload
-    def __getitem__(self, index: slice) -> list[dict[str, object]]: ...
+    def __getitem__(self, index: slice) -> list[R]: ...
 
-    def __getitem__(self, index: int | slice) -> dict[str, object] | list[dict[str, object]]:
+    def __getitem__(self, index: int | slice) -> R | list[R]:
         if isinstance(index, slice):
             return [self._make(item) for item in self._items[index]]
         return self._make(self._items[index])
 
-    def __iter__(self) -> Iterator[dict[str, object]]:
+    def __iter__(self) -> Iterator[R]:
         return map(self._make, self._items)
 
     def __eq__(self, other: object) -> bool:
@@ -126,27 +235,146 @@ class RecordList(Sequence[dict[str, object]]):
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        return f"RecordList({len(self)} records)"
+        return f"LazyRecords({len(self)} records)"
 
 
-def result_records(results: Sequence[ApiResult], table: Table, lang: str) -> RecordList:
-    return RecordList(results, lambda result: result_record(result, table, lang))
+# --------------------------------------------------------------------------- an API's result
 
 
-def summary_record(results: tuple[ApiResult, ...]) -> dict[str, object]:
-    decisions = Counter(result.decision.value for result in results)
-    record: dict[str, object] = {
-        "total": len(results),
-        "callable": sum(1 for result in results if result.callable),
-        "not_callable": sum(1 for result in results if not result.callable),
-        "decisions": {decision.value: decisions.get(decision.value, 0) for decision in Decision},
-        "suspected_typos": sum(1 for result in results if result.suggestions),
-        "other_account_type": sum(1 for result in results if result.other_entry is not None),
-    }
-    if any(result.count is not None for result in results):
-        # --unique: the inputs counted into the ``total`` distinct endpoints.
-        record["inputs"] = sum(result.count or 0 for result in results)
-    return record
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    mode: Mode
+    permissions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OtherTypeRow:
+    """The other account type's row, for an API only that type's table lists."""
+
+    type: AccountType
+    api: str
+    mode: Mode
+    permissions: tuple[str, ...]
+    description: LocalText
+
+
+def _no_count(record: ResultRecord, value: object) -> bool:
+    return record.count is None
+
+
+@dataclass(frozen=True, slots=True)
+class ResultRecord:
+    """One API's answer as every format shows it."""
+
+    input: str
+    method: str
+    path: str
+    host: str | None
+    operation: str | None
+    location: Location | None
+    call_sites: tuple[CallSite, ...] = field(metadata=shown(items_without=("evidence",)))
+    callable: bool
+    decision: Decision
+    entry: RowRecord | None
+    requires: Requirement | None
+    checks: tuple[PermissionCheck, ...]
+    granted_by: tuple[GrantRef, ...]
+    missing: tuple[str, ...]
+    menu_paths: tuple[PermissionRecord, ...]  # partner rows: where each permission is ticked
+    permission_names: tuple[PermissionRecord, ...]  # customer rows: each permission's name
+    suggestions: tuple[SuggestionRecord, ...]
+    notes: tuple[str, ...]
+    unlisted_reason: Unlisted | None
+    listed_for: OtherTypeRow | None
+    alternatives: tuple[ResultRecord, ...]
+    # --unique: how many inputs named the endpoint, and the line of the first; absent otherwise.
+    count: int | None = field(default=None, metadata=OMITTED_IF_NONE)
+    first_line: int | None = field(default=None, metadata=shown(omitted_if=_no_count))
+
+    @property
+    def denied_by(self) -> tuple[GrantRef, ...]:
+        return tuple(grant for check in self.checks for grant in check.denied_by)
+
+    @classmethod
+    def of(cls, result: ApiResult, table: Table) -> ResultRecord:
+        ref, entry = result.ref, result.entry
+        permissions = (
+            tuple(PermissionRecord.of(table.permissions[code]) for code in entry.permissions) if entry else ()
+        )
+        partner = table.account_type is AccountType.PARTNER
+        other = result.other_entry
+        location = ref.location
+        return cls(
+            input=ref.text,
+            method=ref.method,
+            path=ref.path,
+            host=ref.host,
+            operation=ref.operation,
+            location=location,
+            call_sites=ref.sites,
+            callable=result.callable,
+            decision=result.decision,
+            entry=RowRecord.of(entry, table) if entry else None,
+            requires=Requirement(entry.mode, entry.permissions) if entry else None,
+            checks=result.checks,
+            granted_by=result.granted_by,
+            missing=result.missing,
+            menu_paths=permissions if partner else (),
+            permission_names=() if partner else permissions,
+            suggestions=tuple(SuggestionRecord.of(suggestion) for suggestion in result.suggestions),
+            notes=result.notes,
+            unlisted_reason=result.unlisted_kind,
+            listed_for=(
+                OtherTypeRow(other.table, other.api, other.mode, other.permissions, other.description)
+                if other
+                else None
+            ),
+            alternatives=tuple(cls.of(alternative, table) for alternative in result.alternatives),
+            count=result.count,
+            first_line=location.line if location and result.count is not None else None,
+        )
+
+
+def result_records(results: Sequence[ApiResult], table: Table) -> LazyRecords[ApiResult, ResultRecord]:
+    return LazyRecords(results, lambda result: ResultRecord.of(result, table))
+
+
+@dataclass(frozen=True, slots=True)
+class CheckSummary:
+    total: int
+    callable: int
+    not_callable: int
+    decisions: Mapping[Decision, int]
+    suspected_typos: int
+    other_account_type: int
+    inputs: int | None = field(default=None, metadata=OMITTED_IF_NONE)  # --unique: inputs counted
+
+    @classmethod
+    def of(cls, results: Sequence[ApiResult]) -> CheckSummary:
+        decisions = Counter(result.decision for result in results)
+        counted = any(result.count is not None for result in results)
+        return cls(
+            total=len(results),
+            callable=sum(1 for result in results if result.callable),
+            not_callable=sum(1 for result in results if not result.callable),
+            decisions={decision: decisions.get(decision, 0) for decision in Decision},
+            suspected_typos=sum(1 for result in results if result.suggestions),
+            other_account_type=sum(1 for result in results if result.other_entry is not None),
+            inputs=sum(result.count or 0 for result in results) if counted else None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CanCallRecord:
+    """can-call as shown."""
+
+    schema_version: int
+    account: AccountInfo
+    table: TableInfo
+    options: EvaluationPolicy
+    results: Sequence[ResultRecord]
+    summary: CheckSummary
+    warnings: tuple[Notice, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,19 +391,13 @@ class CanCallReport:
     def all_callable(self) -> bool:
         return all(result.callable for result in self.results)
 
-    def to_dict(self, lang: str) -> dict[str, object]:
-        return {
-            "schema_version": SCHEMA_VERSION,
-            "account": self.grants.to_dict(),
-            "table": self.table.source.to_dict(lang) | {"type": self.table.account_type.value},
-            "options": {"strict": self.options.strict, "assume_conditions": self.options.assume_conditions},
-            "results": result_records(self.results, self.table, lang),
-            "summary": summary_record(self.results),
-            "warnings": [notice.to_dict() for notice in self.notices],
-        }
-
-
-def permission_record(permission: Permission, lang: str, unlocks: tuple[str, ...]) -> dict[str, object]:
-    record = permission.to_dict(lang)
-    record["unlocks"] = list(unlocks)
-    return record
+    def record(self) -> CanCallRecord:
+        return CanCallRecord(
+            SCHEMA_VERSION,
+            AccountInfo.of(self.grants),
+            TableInfo.of(self.table),
+            self.options,
+            result_records(self.results, self.table),
+            CheckSummary.of(self.results),
+            self.notices,
+        )

@@ -40,15 +40,6 @@ class Suggestion:
     entry: Entry
     reason: str
 
-    def to_dict(self, lang: str) -> dict[str, object]:
-        return {
-            "api": self.entry.api,
-            "reason": self.reason,
-            "permissions": list(self.entry.permissions),
-            "mode": self.entry.mode.value,
-            "description": self.entry.description.get(lang),
-        }
-
 
 class Router:
     """Resolves ApiRefs against one table. Built once per table; lookups are trie walks."""

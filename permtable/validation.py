@@ -18,7 +18,9 @@ from permtable.errors import InputError, Location, Notice
 from permtable.files import DEFAULT_MAX_BYTES, read_text
 from permtable.grants import load_grants_file, review_grants
 from permtable.model import AccountType
+from permtable.reports import MessageRecord
 from permtable.tables import TableSet, table_from_node
+from permtable.values import SCHEMA_VERSION
 
 API_LIST_SUFFIXES = (".txt", ".list", ".apis")
 DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json")
@@ -35,40 +37,53 @@ class FileCheck:
     def status(self) -> str:
         return "error" if self.error else ("findings" if self.findings else "ok")
 
-    def to_dict(self) -> dict[str, object]:
-        error = None
-        if self.error is not None:
-            error = {
-                "message": self.error.message,
-                "location": self.error.location.to_dict(),
-                "hint": self.error.hint,
-                "text": str(self.error),
-            }
-        return {
-            "file": self.file,
-            "kind": self.kind,
-            "status": self.status,
-            "error": error,
-            "findings": [finding.to_dict() | {"text": str(finding)} for finding in self.findings],
-        }
+
+@dataclass(frozen=True, slots=True)
+class FileCheckRecord:
+    file: str
+    kind: str
+    status: str  # "ok", "findings" or "error"
+    error: MessageRecord | None
+    findings: tuple[MessageRecord, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationSummary:
+    total: int
+    ok: int
+    findings: int
+    errors: int
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationRecord:
+    """validate as shown."""
+
+    schema_version: int
+    files: tuple[FileCheckRecord, ...]
+    summary: ValidationSummary
 
 
 @dataclass(frozen=True, slots=True)
 class ValidationReport:
     checks: tuple[FileCheck, ...]
 
-    def to_dict(self) -> dict[str, object]:
+    def record(self) -> ValidationRecord:
         statuses = [check.status for check in self.checks]
-        return {
-            "schema_version": 1,
-            "files": [check.to_dict() for check in self.checks],
-            "summary": {
-                "total": len(self.checks),
-                "ok": statuses.count("ok"),
-                "findings": statuses.count("findings"),
-                "errors": statuses.count("error"),
-            },
-        }
+        files = tuple(
+            FileCheckRecord(
+                check.file,
+                check.kind,
+                check.status,
+                MessageRecord.of(check.error) if check.error is not None else None,
+                tuple(MessageRecord.of(finding) for finding in check.findings),
+            )
+            for check in self.checks
+        )
+        summary = ValidationSummary(
+            len(self.checks), statuses.count("ok"), statuses.count("findings"), statuses.count("error")
+        )
+        return ValidationRecord(SCHEMA_VERSION, files, summary)
 
 
 def validate_files(

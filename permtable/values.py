@@ -1,7 +1,48 @@
-"""Constants shared across the library's rooms, depending on nothing of ours: a leaf, so that
-importing one never pulls in evaluation or scanning (and no import cycle can form through it)."""
+"""What the library's records share, depending on nothing of ours: a leaf, so that importing one
+never pulls in evaluation or scanning (and no import cycle can form through it).
+
+Records (frozen dataclasses) are shown by one generic serializer (``cli.formats.plain``). Where
+a field is shown under another name, or only sometimes, its ``metadata`` says so, built by
+``shown`` below; every other field is shown as it is, under its own name.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
 # The version of the JSON report records (``schema_version``); the v1 JSON Schema describes it.
 SCHEMA_VERSION = 1
+
+# Field metadata keys the serializer reads.
+SHOWN_AS = "bsscheck.shown_as"  # the name the field is shown under
+OMITTED_IF = "bsscheck.omitted_if"  # (record, value) -> True: the field is left out of that record
+ITEMS_WITHOUT = "bsscheck.items_without"  # fields left out of each record this field holds
+
+Omission = Callable[[Any, Any], bool]
+
+
+def shown(
+    as_name: str | None = None, omitted_if: Omission | None = None, items_without: tuple[str, ...] = ()
+) -> Mapping[str, object]:
+    """``field(metadata=shown(...))``: how a field of a record is shown, where not as it is."""
+    metadata: dict[str, object] = {}
+    if as_name is not None:
+        metadata[SHOWN_AS] = as_name
+    if omitted_if is not None:
+        metadata[OMITTED_IF] = omitted_if
+    if items_without:
+        metadata[ITEMS_WITHOUT] = frozenset(items_without)
+    return metadata
+
+
+def _never_shown(record: object, value: object) -> bool:
+    return True
+
+
+def _none(record: object, value: object) -> bool:
+    return value is None
+
+
+HIDDEN = shown(omitted_if=_never_shown)  # the library's own use, never in a report
+OMITTED_IF_NONE = shown(omitted_if=_none)  # a key that exists only when it has a value

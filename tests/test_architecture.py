@@ -247,14 +247,18 @@ def test_every_format_module_is_registered_and_vice_versa():
 
 @pytest.mark.parametrize("name", sorted(__import__("cli.formats", fromlist=["FORMATS"]).FORMATS))
 def test_every_format_renders_the_views_it_declares(name):
-    from cli.formats import FORMATS
+    from cli.formats import FORMATS, ReportFormat
 
     module_name, views = FORMATS[name]
     module = importlib.import_module(f"cli.formats.{module_name}")
     assert views, f"format {name!r} renders nothing"
+    assert issubclass(module.FORMAT, ReportFormat)
     for view in views:
         assert view in VIEWS
-        assert callable(getattr(module, view, None)), f"format {name!r} lacks {view}"
+        assert callable(getattr(module.FORMAT, view, None)), f"format {name!r} lacks {view}"
+    # ... and it renders no view it does not declare (a method the registry would never reach)
+    rendered = {view for view in VIEWS if callable(getattr(module.FORMAT, view, None))}
+    assert rendered <= set(views), f"format {name!r} renders undeclared views {rendered - set(views)}"
 
 
 def test_every_command_offers_exactly_the_formats_for_its_view():

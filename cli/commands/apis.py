@@ -34,5 +34,5 @@ def command(
     tables = app.tables()
     kind = AccountType(account_type) if account_type else None
     report = listing.browse(tables, kind, permission, search)
-    app.emit(report.to_dict(app.lang))
+    app.emit(report.record())
     return exitcodes.OK if report.entries else exitcodes.FINDINGS

@@ -54,7 +54,7 @@ def command(check: AccountCheck, app: Application, unique: bool) -> int:
         if not check.from_source:
             require_apis(refs)
         report = queries.can_call([*refs, *scanned], grants, tables, check.policy, notices)
-    app.emit(report.to_dict(app.lang), report.notices)
+    app.emit(report.record(), report.notices)
     return gates.exit_code(report.results, check.fail_on, check.exit_zero)
 
 

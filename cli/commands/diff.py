@@ -70,7 +70,7 @@ def command(
                 "one API per line, e.g. GET /v2/orders/customer-orders",
             )
     report = diff_grants(before, after, tables, EvaluationPolicy(assume_conditions=assume_conditions), refs)
-    record = report.to_dict(app.lang)
+    record = report.record()
     app.emit(record, report.notices)
     if exit_zero:
         return exitcodes.OK

@@ -46,5 +46,5 @@ def command(
         target, tables, grants, kind, EvaluationPolicy(assume_conditions=assume_conditions)
     )
     notices = report.decision.notices if report.decision else ()
-    app.emit(report.to_dict(app.lang), notices)
+    app.emit(report.record(), notices)
     return exitcodes.OK if report.matched else exitcodes.FINDINGS

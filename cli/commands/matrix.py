@@ -57,7 +57,7 @@ def command(
         report = matrix(
             refs or None, fleet, tables, EvaluationPolicy(strict, assume_conditions), app.max_bytes, tick
         )
-    record = report.to_dict(app.lang)
+    record = report.record()
     report_load_errors(report.run.failures)
     app.emit(record, report.run.notices)
     return exitcodes.INPUT_ERROR if report.run.failures else exitcodes.OK

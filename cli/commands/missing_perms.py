@@ -54,7 +54,7 @@ def command(check: AccountCheck, app: Application, emit_kind: str | None) -> int
         note = f"; {blocked} API(s) blocked by a Deny, which no grant fixes" if blocked else ""
         click.echo(f"bsscheck: {len(report.plan.to_grant)} permission(s) to grant{note}", err=True)
     else:
-        app.emit(report.to_dict(app.lang), report.checked.notices)
+        app.emit(report.record(), report.checked.notices)
     # The report lists only what is not callable; gates such as --fail-on unlisted need every
     # checked API, including callable ones.
     return gates.exit_code(report.checked.results, check.fail_on, check.exit_zero)

@@ -42,5 +42,5 @@ def command(paths: tuple[str, ...], output_format: str, output: str | None, max_
     from permtable.scan import scan_paths  # noqa: PLC0415
 
     report = scan_paths(paths, max_bytes)
-    emit("scan", output_format, report.to_dict(), report.notices(), output)
+    emit("scan", output_format, report.record(), report.notices(), output)
     return exitcodes.OK

@@ -140,7 +140,7 @@ def diff_command(old: str, new: str, all_fields: bool, output_format: str, max_b
     Exit: 0 identical, 1 different, 2 input error.
     """
     result = diff_tables(load_table_ref(old, max_bytes), load_table_ref(new, max_bytes), all_fields)
-    emit("table_diff", output_format, result.to_dict())
+    emit("table_diff", output_format, result.record())
     return exitcodes.OK if result.identical else exitcodes.FINDINGS
 
 
@@ -157,5 +157,5 @@ def validate_command(file: str, output_format: str, max_bytes: int) -> int:
     Exit: 0 clean (info only), 1 findings (errors or warnings), 2 unreadable.
     """
     check = check_table_ref(file, max_bytes)
-    emit("table_validate", output_format, check.to_dict())
+    emit("table_validate", output_format, check.record())
     return exitcodes.FINDINGS if check.failing else exitcodes.OK

@@ -28,7 +28,7 @@ def command(
     Exit: 0 every file clean, 1 findings, 2 a file could not be read or parsed.
     """
     report = validate_files(files, app.tables(), app.max_bytes)
-    app.emit(report.to_dict())
+    app.emit(report.record())
     statuses = {check.status for check in report.checks}
     if "error" in statuses:
         return exitcodes.INPUT_ERROR

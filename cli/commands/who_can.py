@@ -67,7 +67,7 @@ def command(
     fleet = expand_paths(paths)
     with file_progress(len(fleet.files), "who-can") as tick:
         report = who_can(ref, fleet, tables, EvaluationPolicy(strict, assume_conditions), app.max_bytes, tick)
-    record = report.to_dict(app.lang)
+    record = report.record()
     report_load_errors(report.run.failures)
     app.emit(record, report.run.notices)
     if report.run.failures:

@@ -1,14 +1,16 @@
-"""Output formats: one module per format, all rendering the same plain records.
+"""Output formats: one module per format, each a class behind one small interface.
 
-A format module provides one function per view it renders (``can_call``, ``missing_perms``,
-``explain``, ``apis``, ``validate``, ``scan``), each taking the report's record and a text
-stream. Modules are imported only when chosen, so machine formats never pay for rich.
+A format is built with the language chosen for the run and renders the typed record of one
+report (``permtable``'s ``...Record`` dataclasses) to a text stream: ``render(view, record,
+stream)`` calls the method named for the view (``can_call``, ``missing_perms``, ``explain``,
+``apis``, ``validate``, ``scan``, ...). Modules are imported only when chosen, so machine
+formats never pay for rich.
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import Any, Protocol, TextIO
+from typing import Any, TextIO
 
 ALL_VIEWS = (
     "can_call",
@@ -46,20 +48,25 @@ def format_names(view: str) -> list[str]:
     return [name for name, (_, views) in FORMATS.items() if view in views]
 
 
-Record = dict[str, Any]
+class ReportFormat:
+    """The interface every format implements: a method per view it renders, each taking that
+    view's record and the stream, and the language texts are shown in."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def render(self, view: str, record: Any, stream: TextIO) -> None:
+        getattr(self, view)(record, stream)
 
 
-class View(Protocol):
-    def __call__(self, record: Record, stream: TextIO) -> None: ...
-
-
-def renderer(name: str, view: str) -> View:
+def report_format(name: str, view: str, lang: str) -> ReportFormat:
     module_name, views = FORMATS[name]
     if view not in views:
         raise ValueError(f"format {name} does not render {view}")
-    function: View = getattr(importlib.import_module(f"cli.formats.{module_name}"), view)
-    return function
+    module = importlib.import_module(f"cli.formats.{module_name}")
+    chosen: ReportFormat = module.FORMAT(lang)
+    return chosen
 
 
-def render(name: str, view: str, record: Record, stream: TextIO) -> None:
-    renderer(name, view)(record, stream)
+def render(name: str, view: str, record: object, stream: TextIO, lang: str = "en") -> None:
+    report_format(name, view, lang).render(view, record, stream)

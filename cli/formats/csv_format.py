@@ -8,9 +8,10 @@ input files, so a value that a spreadsheet would run as a formula (starting with
 from __future__ import annotations
 
 import csv
-from typing import Any, TextIO
+from typing import TextIO
 
-Record = dict[str, Any]
+from cli.formats import ReportFormat
+from permtable.fleet.matrix import MatrixRecord
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -19,15 +20,12 @@ def safe(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def matrix(record: Record, stream: TextIO) -> None:
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(["account", "file", "type", *(api["api"] for api in record["apis"])])
-    for account in record["accounts"]:
-        writer.writerow(
-            [
-                safe(account["account"]),
-                safe(account["file"]),
-                account["type"],
-                *account["cells"],
-            ]
-        )
+class CsvFormat(ReportFormat):
+    def matrix(self, record: MatrixRecord, stream: TextIO) -> None:
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow(["account", "file", "type", *(str(api.api) for api in record.apis)])
+        for account in record.accounts:
+            writer.writerow([safe(account.account), safe(account.file), account.type.value, *account.cells])
+
+
+FORMAT = CsvFormat

@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Callable, Iterator
-from typing import Any, TextIO
+from collections.abc import Iterator
+from typing import TextIO
 
 from cli.findings import RULES, finding_kind, input_findings, message
-from cli.formats import markdown
+from cli.formats import ReportFormat, markdown
 from cli.locations import display_path, file_location, finding_location
-
-Record = dict[str, Any]
+from permtable.errors import Notice
+from permtable.missing import MissingPermsRecord
+from permtable.reports import CanCallRecord, ResultRecord
+from permtable.scan.model import ScanRecord
+from permtable.validation import ValidationRecord
 
 STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
 
@@ -49,59 +52,58 @@ def _place(file: str, line: object, column: object) -> dict[str, object]:
     return {"file": display_path(file), "line": line, "col": column}
 
 
-def _position(result: Record, record: Record) -> dict[str, object]:
+def _position(result: ResultRecord, record: CanCallRecord) -> dict[str, object]:
     where = finding_location(result, record)
     return {} if where is None else _place(where.file, where.line, where.column)
 
 
-def _input_warning(warning: Record) -> str:
+def _input_warning(warning: Notice) -> str:
     """The ``::warning`` for a warning about the input, at its file and line when it has one."""
-    where = file_location(warning)
+    where = file_location(warning.location)
     properties = {} if where is None else _place(where.file, where.line, where.column)
     properties["title"] = "bsscheck: warning about the input"
-    text = warning["message"] + (f" (hint: {warning['hint']})" if warning.get("hint") else "")
+    text = warning.message + (f" (hint: {warning.hint})" if warning.hint else "")
     return workflow_command("warning", properties, text)
 
 
-def _annotations(record: Record) -> Iterator[tuple[str, str]]:
+def _annotations(record: CanCallRecord, lang: str) -> Iterator[tuple[str, str]]:
     """(level, command) for every warning about the input and every finding, in input order."""
-    for warning in record["warnings"]:
+    for warning in record.warnings:
         yield "warning", _input_warning(warning)
-    for result in record["results"]:
+    for result in record.results:
         kind = finding_kind(result)
-        if result["callable"] and kind is None:
+        if result.callable and kind is None:
             continue
-        level = "warning" if result["callable"] else "error"
+        level = "warning" if result.callable else "error"
         rule = RULES[kind] if kind is not None else None
         title = f"bsscheck {rule.id}: {rule.title}" if rule else "bsscheck: API not callable"
-        text = message(result)
-        sites = result.get("call_sites") or []
-        if sites:
+        text = message(result, lang)
+        if result.call_sites:
             # From a scan: every line that calls the API is annotated, not only the first.
-            for site in sites:
-                properties = {**_place(site["file"], site["line"], site["column"]), "title": title}
+            for site in result.call_sites:
+                properties = {**_place(site.file, site.line, site.column), "title": title}
                 yield level, workflow_command(level, properties, text)
             continue
         properties = {**_position(result, record), "title": title}
         yield level, workflow_command(level, properties, text)
 
 
-def _summary(record: Record, errors: int, warnings: int) -> str:
-    summary = record["summary"]
+def _summary(record: CanCallRecord, errors: int, warnings: int) -> str:
+    summary = record.summary
     text = (
-        f"bsscheck: {summary['total']} API(s): {summary['callable']} callable, "
-        f"{summary['not_callable']} not callable"
+        f"bsscheck: {summary.total} API(s): {summary.callable} callable, {summary.not_callable} not callable"
     )
-    if summary["suspected_typos"]:
-        text += f", {summary['suspected_typos']} suspected typo(s)"
-    if record.get("to_grant"):
-        text += f"; grant {', '.join(item['permission'] for item in record['to_grant'])}"
-    if record.get("blocked_by_deny"):
-        text += f"; {len(record['blocked_by_deny'])} blocked by a Deny"
+    if summary.suspected_typos:
+        text += f", {summary.suspected_typos} suspected typo(s)"
+    if isinstance(record, MissingPermsRecord):
+        if record.to_grant:
+            text += f"; grant {', '.join(item.permission for item in record.to_grant)}"
+        if record.blocked_by_deny:
+            text += f"; {len(record.blocked_by_deny)} blocked by a Deny"
     return f"{text} ({errors} error(s), {warnings} warning(s) annotated)."
 
 
-def append_step_summary(render: Callable[[Record, TextIO], None], record: Record) -> str | None:
+def append_step_summary(view: str, record: object, lang: str) -> str | None:
     """Append the Markdown report to $GITHUB_STEP_SUMMARY; a warning command when that fails.
 
     The file is shared by every step of the job: open it for appending, never truncate it.
@@ -110,7 +112,7 @@ def append_step_summary(render: Callable[[Record, TextIO], None], record: Record
     if not path:
         return None
     buffer = io.StringIO()
-    render(record, buffer)
+    markdown.FORMAT(lang).render(view, record, buffer)
     try:
         with open(path, "a", encoding="utf-8", newline="") as handle:
             if handle.tell() > 0:
@@ -126,76 +128,77 @@ def append_step_summary(render: Callable[[Record, TextIO], None], record: Record
     return None
 
 
-def _render(view: str, record: Record, stream: TextIO) -> None:
-    errors = warnings = 0
-    for level, line in _annotations(record):
-        errors += level == "error"
-        warnings += level == "warning"
-        stream.write(line + "\n")
-    failure = append_step_summary(getattr(markdown, view), record)
-    if failure:
-        stream.write(failure + "\n")
-    stream.write(_summary(record, errors, warnings) + "\n")
+class GithubFormat(ReportFormat):
+    def _check(self, view: str, record: CanCallRecord, stream: TextIO) -> None:
+        errors = warnings = 0
+        for level, line in _annotations(record, self.lang):
+            errors += level == "error"
+            warnings += level == "warning"
+            stream.write(line + "\n")
+        failure = append_step_summary(view, record, self.lang)
+        if failure:
+            stream.write(failure + "\n")
+        stream.write(_summary(record, errors, warnings) + "\n")
+
+    def can_call(self, record: CanCallRecord, stream: TextIO) -> None:
+        self._check("can_call", record, stream)
+
+    def missing_perms(self, record: MissingPermsRecord, stream: TextIO) -> None:
+        self._check("missing_perms", record, stream)
+
+    def validate(self, record: ValidationRecord, stream: TextIO) -> None:
+        errors = warnings = 0
+        for finding in input_findings(record):
+            errors += finding.level == "error"
+            warnings += finding.level == "warning"
+            properties = {
+                **_place(finding.file, finding.line, finding.column),
+                "title": f"bsscheck {finding.rule.id}: {finding.rule.title}",
+            }
+            stream.write(workflow_command(finding.level, properties, finding.text) + "\n")
+        failure = append_step_summary("validate", record, self.lang)
+        if failure:
+            stream.write(failure + "\n")
+        summary = record.summary
+        stream.write(
+            f"bsscheck: {summary.total} file(s): {summary.ok} ok, {summary.findings} with findings, "
+            f"{summary.errors} unreadable ({errors} error(s), {warnings} warning(s) annotated).\n"
+        )
+
+    def scan(self, record: ScanRecord, stream: TextIO) -> None:
+        """A ``::notice`` on every line that calls a BSS API; a ``::warning`` where the method is unknown."""
+        notices = warnings = 0
+        unknown = set()
+        for api in record.apis:
+            for site in api.sites:
+                properties = _place(site.file, site.line, site.column)
+                if api.method:
+                    notices += 1
+                    operation = f" (SDK operation {api.operation})" if api.operation else ""
+                    properties["title"] = "bsscheck BSS020: BSS API call"
+                    text = f"calls {api.api}{operation}"
+                    stream.write(workflow_command("notice", properties, text) + "\n")
+                else:
+                    warnings += 1
+                    unknown.add((site.file, site.line, site.column))
+                    properties["title"] = "bsscheck BSS021: BSS API path with no determinable HTTP method"
+                    text = f"{api.path}: the code does not state the HTTP method; not checked"
+                    stream.write(workflow_command("warning", properties, text) + "\n")
+        for warning in record.warnings:
+            where = file_location(warning.location)
+            if where is not None and (where.file, where.line, where.column) in unknown:
+                continue
+            warnings += 1
+            stream.write(_input_warning(warning) + "\n")
+        failure = append_step_summary("scan", record, self.lang)
+        if failure:
+            stream.write(failure + "\n")
+        summary = record.summary
+        stream.write(
+            f"bsscheck: {summary.apis} API(s) at {summary.sites} call site(s) in "
+            f"{summary.files_scanned} file(s), {summary.unknown_method} with no determinable method "
+            f"({notices} notice(s), {warnings} warning(s) annotated).\n"
+        )
 
 
-def can_call(record: Record, stream: TextIO) -> None:
-    _render("can_call", record, stream)
-
-
-def missing_perms(record: Record, stream: TextIO) -> None:
-    _render("missing_perms", record, stream)
-
-
-def validate(record: Record, stream: TextIO) -> None:
-    errors = warnings = 0
-    for finding in input_findings(record):
-        errors += finding.level == "error"
-        warnings += finding.level == "warning"
-        properties = {
-            **_place(finding.file, finding.line, finding.column),
-            "title": f"bsscheck {finding.rule.id}: {finding.rule.title}",
-        }
-        stream.write(workflow_command(finding.level, properties, finding.text) + "\n")
-    failure = append_step_summary(markdown.validate, record)
-    if failure:
-        stream.write(failure + "\n")
-    summary = record["summary"]
-    stream.write(
-        f"bsscheck: {summary['total']} file(s): {summary['ok']} ok, {summary['findings']} with findings, "
-        f"{summary['errors']} unreadable ({errors} error(s), {warnings} warning(s) annotated).\n"
-    )
-
-
-def scan(record: Record, stream: TextIO) -> None:
-    """A ``::notice`` on every line that calls a BSS API; a ``::warning`` where the method is unknown."""
-    notices = warnings = 0
-    unknown = set()
-    for api in record["apis"]:
-        for site in api["sites"]:
-            properties = _place(site["file"], site["line"], site["column"])
-            if api["method"]:
-                notices += 1
-                operation = f" (SDK operation {api['operation']})" if api["operation"] else ""
-                properties["title"] = "bsscheck BSS020: BSS API call"
-                stream.write(workflow_command("notice", properties, f"calls {api['api']}{operation}") + "\n")
-            else:
-                warnings += 1
-                unknown.add((site["file"], site["line"], site["column"]))
-                properties["title"] = "bsscheck BSS021: BSS API path with no determinable HTTP method"
-                text = f"{api['path']}: the code does not state the HTTP method; not checked"
-                stream.write(workflow_command("warning", properties, text) + "\n")
-    for warning in record["warnings"]:
-        where = file_location(warning)
-        if where is not None and (where.file, where.line, where.column) in unknown:
-            continue
-        warnings += 1
-        stream.write(_input_warning(warning) + "\n")
-    failure = append_step_summary(markdown.scan, record)
-    if failure:
-        stream.write(failure + "\n")
-    summary = record["summary"]
-    stream.write(
-        f"bsscheck: {summary['apis']} API(s) at {summary['sites']} call site(s) in "
-        f"{summary['files_scanned']} file(s), {summary['unknown_method']} with no determinable method "
-        f"({notices} notice(s), {warnings} warning(s) annotated).\n"
-    )
+FORMAT = GithubFormat

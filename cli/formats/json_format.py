@@ -9,48 +9,45 @@ printer (pure Python, and so slow on large data) only the small top-level values
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from dataclasses import is_dataclass
 from typing import Any, TextIO
 
+from cli.formats import ReportFormat
+from cli.plain import plain, shown_fields
 
-def _dump(record: Mapping[str, Any], stream: TextIO) -> None:
-    # Readable UTF-8 where the stream can carry it; \u escapes (still valid JSON) elsewhere.
-    # A stream without an encoding (the buffer behind --output) ends up in a UTF-8 file.
-    encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("-", "").replace("_", "")
-    ascii_only = encoding != "utf8"
-    stream.write("{")
-    for number, (key, value) in enumerate(record.items()):
-        stream.write(("," if number else "") + "\n  " + json.dumps(key, ensure_ascii=ascii_only) + ": ")
-        if _is_record_list(value):
-            _write_records(value, stream, ascii_only)
-        else:
-            text = json.dumps(value, ensure_ascii=ascii_only, indent=2, default=list)
-            stream.write(text.replace("\n", "\n  "))
-    stream.write("\n}\n" if record else "}\n")
+
+class JsonFormat(ReportFormat):
+    def write(self, record: Any, stream: TextIO) -> None:
+        """Any view: the record as it is, one generic serializer for all of them."""
+        # Readable UTF-8 where the stream can carry it; \u escapes (still valid JSON) elsewhere.
+        # A stream without an encoding (the buffer behind --output) ends up in a UTF-8 file.
+        encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("-", "").replace("_", "")
+        ascii_only = encoding != "utf8"
+        fields = shown_fields(record)
+        stream.write("{")
+        for number, (key, value, items_without) in enumerate(fields):
+            stream.write(("," if number else "") + "\n  " + json.dumps(key, ensure_ascii=ascii_only) + ": ")
+            if _is_record_list(value):
+                stream.write("[")
+                for position, item in enumerate(value):
+                    stream.write(("," if position else "") + "\n    ")
+                    stream.write(json.dumps(plain(item, self.lang, items_without), ensure_ascii=ascii_only))
+                stream.write("\n  ]")
+            else:
+                shown = plain(value, self.lang, items_without)
+                text = json.dumps(shown, ensure_ascii=ascii_only, indent=2)
+                stream.write(text.replace("\n", "\n  "))
+        stream.write("\n}\n" if fields else "}\n")
+
+    can_call = missing_perms = explain = apis = validate = scan = write
+    table_diff = table_validate = who_can = diff = matrix = write
 
 
 def _is_record_list(value: Any) -> bool:
-    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Sequence) or not value:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence) or not value:
         return False
-    return isinstance(value[0], Mapping)
+    return is_dataclass(value[0])
 
 
-def _write_records(records: Sequence[Any], stream: TextIO, ascii_only: bool) -> None:
-    stream.write("[")
-    for number, item in enumerate(records):
-        stream.write(("," if number else "") + "\n    ")
-        stream.write(json.dumps(item, ensure_ascii=ascii_only, default=list))
-    stream.write("\n  ]")
-
-
-can_call = _dump
-missing_perms = _dump
-explain = _dump
-apis = _dump
-validate = _dump
-scan = _dump
-table_diff = _dump
-table_validate = _dump
-who_can = _dump
-diff = _dump
-matrix = _dump
+FORMAT = JsonFormat

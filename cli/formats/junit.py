@@ -11,22 +11,24 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from typing import Any, TextIO
+from typing import TextIO
 
 from cli.findings import (
     RULES,
     api_text,
+    file_findings,
     finding_kind,
     fixes,
     grant_source,
-    input_findings,
     message,
     reason,
     where_to_grant,
 )
+from cli.formats import ReportFormat
 from cli.locations import display_path, file_location
-
-Record = dict[str, Any]
+from permtable.missing import MissingPermsRecord
+from permtable.reports import CanCallRecord, ResultRecord
+from permtable.validation import ValidationRecord
 
 # Everything outside XML 1.0's Char production: C0 controls but tab, newline and carriage
 # return; lone surrogates; U+FFFE and U+FFFF.
@@ -48,107 +50,106 @@ def _element(
     return element
 
 
-def _where(result: Record) -> tuple[str | None, int | None]:
-    where = file_location(result)
+def _where(result: ResultRecord) -> tuple[str | None, int | None]:
+    where = file_location(result.location)
     return (display_path(where.file), where.line) if where else (None, None)
 
 
-def _failure_text(result: Record, rule_id: str, title: str) -> str:
+def _failure_text(result: ResultRecord, rule_id: str, title: str, lang: str) -> str:
     lines = [api_text(result)]
-    if result["input"] != api_text(result):
-        lines.append(f"as written: {result['input']}")
+    if result.input != api_text(result):
+        lines.append(f"as written: {result.input}")
     file, line = _where(result)
     if file:
         lines.append(f"at {file}:{line}" if line else f"at {file}")
-    if result["entry"] and result["entry"]["api"] != api_text(result):
-        lines.append(f"matches {result['entry']['api']}")
+    if result.entry and result.entry.api != api_text(result):
+        lines.append(f"matches {result.entry.api}")
     lines.append(f"reason: {reason(result)}")
-    lines.extend(f"fix: {fix}" for fix in fixes(result))
-    lines.extend(f"note: {note}" for note in result["notes"])
+    lines.extend(f"fix: {fix}" for fix in fixes(result, lang))
+    lines.extend(f"note: {note}" for note in result.notes)
     lines.append(f"rule: {rule_id} {title}")
     return "\n".join(lines)
 
 
-def _testcase(parent: ET.Element, record: Record, result: Record) -> bool:
+def _testcase(parent: ET.Element, record: CanCallRecord, result: ResultRecord, lang: str) -> bool:
     """Add the API's test case; True when it is a failure."""
-    account = record["account"]
+    account = record.account
     file, line = _where(result)
     case = _element(
         parent,
         "testcase",
-        classname=f"bsscheck.{account['type']}.{account['name']}",
+        classname=f"bsscheck.{account.type}.{account.name}",
         name=api_text(result),
         file=file,
         line=line if file else None,
     )
     kind = finding_kind(result)
     rule = RULES[kind] if kind else None
-    if not result["callable"]:
+    if not result.callable:
         rule_id, title = (rule.id, rule.title) if rule else ("", "not callable")
         _element(
             case,
             "failure",
-            _failure_text(result, rule_id, title),
-            message=message(result),
+            _failure_text(result, rule_id, title, lang),
+            message=message(result, lang),
             type=f"{rule_id} {kind}" if rule else "not-callable",
         )
         return True
-    notes = [f"note: {note}" for note in result["notes"]]
+    notes = [f"note: {note}" for note in result.notes]
     if rule is not None:  # callable, yet a finding: a suspected typo
-        warning = f"warning: {rule.id} {rule.title}\n{message(result)}"
+        warning = f"warning: {rule.id} {rule.title}\n{message(result, lang)}"
         _element(case, "system-out", "\n".join([warning, *notes]))
     elif notes:
         _element(case, "system-out", "\n".join(notes))
     return False
 
 
-def _to_grant_text(record: Record) -> str:
+def _to_grant_text(record: MissingPermsRecord, lang: str) -> str:
     lines = []
-    if record["to_grant"]:
-        heading = "Grant these (smallest set):" if record["minimal"] else "Grant these (may not be minimal):"
+    if record.to_grant:
+        heading = "Grant these (smallest set):" if record.minimal else "Grant these (may not be minimal):"
         lines.append(heading)
-        for item in record["to_grant"]:
-            where = where_to_grant(item)
-            lines.append(f"  {item['permission']} ({where})")
-            lines.extend(f"    unlocks {api}" for api in item["unlocks"])
-    if record["blocked_by_deny"]:
+        for item in record.to_grant:
+            lines.append(f"  {item.permission} ({where_to_grant(item, lang)})")
+            lines.extend(f"    unlocks {api}" for api in item.unlocks or ())
+    if record.blocked_by_deny:
         lines.append("Blocked by a Deny (an extra Allow cannot fix these; remove or narrow the Deny):")
-        for item in record["blocked_by_deny"]:
-            sources = "; ".join(grant_source(grant) for grant in item["denied_by"])
-            lines.append(f"  {item['api']}: {sources}")
-    if record["unlisted"]:
+        for blocked in record.blocked_by_deny:
+            sources = "; ".join(grant_source(grant) for grant in blocked.denied_by)
+            lines.append(f"  {blocked.api}: {sources}")
+    if record.unlisted:
         lines.append("Not in the table (counted by --strict; no permission to grant):")
-        lines.extend(f"  {text}" for text in record["unlisted"])
+        lines.extend(f"  {text}" for text in record.unlisted)
     if not lines:
         lines.append("Nothing to grant: every API checked is callable.")
     return "\n".join(lines)
 
 
-def _document(record: Record, command: str, fix_case: bool) -> ET.Element:
-    account = record["account"]
-    suite_name = f"bsscheck {command}: {account['name']}"
+def _document(record: CanCallRecord, command: str, lang: str) -> ET.Element:
+    account = record.account
+    suite_name = f"bsscheck {command}: {account.name}"
     root = _element(None, "testsuites", name=suite_name)
     suite = _element(root, "testsuite", name=suite_name)
     properties = _element(suite, "properties")
-    table = record["table"]
+    table = record.table
     for name, value in (
-        ("account", account["name"]),
-        ("account.type", account["type"]),
-        ("grants", ", ".join(account["files"])),
-        ("roles", ", ".join(account.get("roles", []))),
-        ("policies", ", ".join(policy["name"] for policy in account.get("policies", []))),
-        ("table", f"{table['title']} ({table['updated'] or 'no date on the page'})"),
+        ("account", account.name),
+        ("account.type", account.type.value),
+        ("grants", ", ".join(account.files)),
+        ("roles", ", ".join(account.roles)),
+        ("policies", ", ".join(policy.name for policy in account.policies)),
+        ("table", f"{table.title.get(lang)} ({table.updated or 'no date on the page'})"),
     ):
         if not value:
             continue
         _element(properties, "property", name=name, value=value)
-    failures = sum(_testcase(suite, record, result) for result in record["results"])
-    tests = len(record["results"])
-    if fix_case:
+    failures = sum(_testcase(suite, record, result, lang) for result in record.results)
+    tests = len(record.results)
+    if isinstance(record, MissingPermsRecord):
         case = _element(
-            suite, "testcase", classname=f"bsscheck.{account['type']}.{account['name']}", name="minimal fix"
+            suite, "testcase", classname=f"bsscheck.{account.type}.{account.name}", name="minimal fix"
         )
-        _element(case, "system-out", _to_grant_text(record))
+        _element(case, "system-out", _to_grant_text(record, lang))
         tests += 1
     for element in (root, suite):
         element.set("tests", str(tests))
@@ -170,31 +171,33 @@ def _write(root: ET.Element, stream: TextIO) -> None:
     stream.write("\n")
 
 
-def can_call(record: Record, stream: TextIO) -> None:
-    _write(_document(record, "can-call", fix_case=False), stream)
+class JunitFormat(ReportFormat):
+    def can_call(self, record: CanCallRecord, stream: TextIO) -> None:
+        _write(_document(record, "can-call", self.lang), stream)
+
+    def missing_perms(self, record: MissingPermsRecord, stream: TextIO) -> None:
+        _write(_document(record, "missing-perms", self.lang), stream)
+
+    def validate(self, record: ValidationRecord, stream: TextIO) -> None:
+        """One test case per file; a failure carries every problem found in it."""
+        summary = record.summary
+        failures = summary.findings + summary.errors
+        attributes = {"tests": str(summary.total), "failures": str(failures), "errors": "0", "skipped": "0"}
+        root = _element(None, "testsuites", name="bsscheck validate", **attributes)
+        suite = _element(root, "testsuite", name="bsscheck validate", **attributes)
+        for item in record.files:
+            case = _element(suite, "testcase", classname=f"bsscheck.validate.{item.kind}", name=item.file)
+            problems = file_findings(item)
+            if problems:
+                first = problems[0]
+                _element(
+                    case,
+                    "failure",
+                    "\n".join(f"{problem.rule.id} {problem.text}" for problem in problems),
+                    message=first.text,
+                    type=f"{first.rule.id} {first.rule.kind}",
+                )
+        _write(root, stream)
 
 
-def missing_perms(record: Record, stream: TextIO) -> None:
-    _write(_document(record, "missing-perms", fix_case=True), stream)
-
-
-def validate(record: Record, stream: TextIO) -> None:
-    """One test case per file; a failure carries every problem found in it."""
-    summary = record["summary"]
-    failures = summary["findings"] + summary["errors"]
-    attributes = {"tests": summary["total"], "failures": failures, "errors": 0, "skipped": 0}
-    root = _element(None, "testsuites", name="bsscheck validate", **attributes)
-    suite = _element(root, "testsuite", name="bsscheck validate", **attributes)
-    for item in record["files"]:
-        case = _element(suite, "testcase", classname=f"bsscheck.validate.{item['kind']}", name=item["file"])
-        problems = input_findings({"files": [item]})
-        if problems:
-            first = problems[0]
-            _element(
-                case,
-                "failure",
-                "\n".join(f"{problem.rule.id} {problem.text}" for problem in problems),
-                message=first.text,
-                type=f"{first.rule.id} {first.rule.kind}",
-            )
-    _write(root, stream)
+FORMAT = JunitFormat

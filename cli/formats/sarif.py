@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path, PurePath
 from typing import Any, TextIO
 from urllib.parse import quote
@@ -36,10 +37,18 @@ from cli.findings import (
     message,
     reason,
 )
+from cli.formats import ReportFormat
 from cli.locations import finding_location, is_real_file, relative_path
+from cli.plain import plain
 from permtable import __version__
+from permtable.errors import Notice
+from permtable.evaluate import Decision
+from permtable.missing import MissingPermsRecord
+from permtable.reports import CanCallRecord, ResultRecord
+from permtable.scan.model import ScanRecord
+from permtable.validation import ValidationRecord
 
-Record = dict[str, Any]
+Sarif = dict[str, Any]  # a piece of the SARIF log being written (its own JSON shape)
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -78,17 +87,17 @@ def artifact_uri(name: str, cwd: Path | None = None) -> str:
     return quote(posix, safe="/")
 
 
-def _physical(file: str, line: int | None = None, column: int | None = None) -> Record:
-    location: Record = {"artifactLocation": {"uri": artifact_uri(file)}}
+def _physical(file: str, line: int | None = None, column: int | None = None) -> Sarif:
+    location: Sarif = {"artifactLocation": {"uri": artifact_uri(file)}}
     if line:
-        region: Record = {"startLine": line}
+        region: Sarif = {"startLine": line}
         if column:
             region["startColumn"] = column
         location["region"] = region
     return location
 
 
-def _rule_record(rule: Rule, level: str) -> Record:
+def _rule_record(rule: Rule, level: str) -> Sarif:
     """A SARIF reportingDescriptor for one of our rules (findings, validate, scan)."""
     return {
         "id": rule.id,
@@ -101,86 +110,86 @@ def _rule_record(rule: Rule, level: str) -> Record:
     }
 
 
-def _fingerprint(record: Record, result: Record, rule_id: str) -> str:
-    account = record["account"]
+def _fingerprint(record: CanCallRecord, result: ResultRecord, rule_id: str) -> str:
+    account = record.account
     digest = hashlib.sha256()
-    for part in (account["type"], account["name"], api_text(result), rule_id):
+    for part in (account.type.value, account.name, api_text(result), rule_id):
         digest.update(part.encode("utf-8", "surrogatepass"))
         digest.update(b"\x00")
     return digest.hexdigest()
 
 
-def _locations(record: Record, result: Record) -> list[Record]:
+def _locations(record: CanCallRecord, result: ResultRecord) -> list[Sarif]:
     where = finding_location(result, record)
     if where is None:
         return []
     return [{"physicalLocation": _physical(where.file, where.line, where.column)}]
 
 
-def _related_locations(result: Record) -> list[Record]:
+def _related_locations(result: ResultRecord) -> list[Sarif]:
     """The statements behind a Deny (and behind a grant that only holds under a Condition)."""
-    grants = [grant for check in result["checks"] for grant in check["denied_by"]]
-    if result["decision"] == "conditional":
-        grants += [grant for grant in result["granted_by"] if grant.get("condition")]
-    related: list[Record] = []
+    grants = list(result.denied_by)
+    if result.decision is Decision.CONDITIONAL:
+        grants += [grant for grant in result.granted_by if grant.condition]
+    related: list[Sarif] = []
     seen = set()
     for grant in grants:
-        file = grant.get("file")
-        key = (file, grant.get("line"), grant.get("name"), grant.get("statement"))
-        if not is_real_file(file) or key in seen:
+        file = grant.file
+        key = (file, grant.line, grant.name, grant.statement)
+        if file is None or not is_real_file(file) or key in seen:
             continue
         seen.add(key)
         related.append(
             {
                 "id": len(related) + 1,
-                "physicalLocation": _physical(file, grant.get("line")),
+                "physicalLocation": _physical(file, grant.line),
                 "message": {"text": grant_source(grant)},
             }
         )
     return related
 
 
-def _other_call_sites(result: Record) -> list[Record]:
+def _other_call_sites(result: ResultRecord) -> list[Sarif]:
     """An API found in code: the result sits at its first call site; the others are related."""
     return [
         {
-            "physicalLocation": _physical(site["file"], site["line"], site["column"]),
-            "message": {"text": f"also calls {api_text(result)} ({site['kind']})"},
+            "physicalLocation": _physical(site.file, site.line, site.column),
+            "message": {"text": f"also calls {api_text(result)} ({site.kind})"},
         }
-        for site in (result.get("call_sites") or [])[1:]
+        for site in result.call_sites[1:]
     ]
 
 
-def _results(record: Record) -> list[Record]:
+def _results(record: CanCallRecord, lang: str) -> list[Sarif]:
     results = []
     seen: Counter[str] = Counter()
-    for result in record["results"]:
+    for result in record.results:
         kind = finding_kind(result)
         if kind is None:
             continue
         rule = RULES[kind]
         fingerprint = _fingerprint(record, result, rule.id)
         seen[fingerprint] += 1  # the same API listed twice: two findings, told apart stably
-        item: Record = {
+        item: Sarif = {
             "ruleId": rule.id,
             "ruleIndex": RULE_ORDER.index(kind),
             "kind": "fail",
             "level": LEVELS[kind],
-            "message": {"text": message(result)},
+            "message": {"text": message(result, lang)},
             "locations": _locations(record, result),
             "partialFingerprints": {FINGERPRINT_KEY: f"{fingerprint}:{seen[fingerprint]}"},
             "properties": {
                 "api": api_text(result),
-                "input": result["input"],
-                "matched": result["entry"]["api"] if result["entry"] else None,
-                "decision": result["decision"],
-                "callable": result["callable"],
+                "input": result.input,
+                "matched": result.entry.api if result.entry else None,
+                "decision": result.decision.value,
+                "callable": result.callable,
                 "reason": reason(result),
-                "fixes": fixes(result),
-                "missing": result["missing"],
-                "how_to_grant": result["menu_paths"] or result["permission_names"],
-                "suggestions": result["suggestions"],
-                "notes": result["notes"],
+                "fixes": fixes(result, lang),
+                "missing": list(result.missing),
+                "how_to_grant": plain(result.menu_paths or result.permission_names, lang),
+                "suggestions": plain(result.suggestions, lang),
+                "notes": list(result.notes),
             },
         }
         related = _related_locations(result) + _other_call_sites(result)
@@ -192,33 +201,35 @@ def _results(record: Record) -> list[Record]:
     return results
 
 
-def _notifications(record: Record) -> list[Record]:
+def _notifications(warnings: Sequence[Notice]) -> list[Sarif]:
     notifications = []
-    for warning in record.get("warnings", []):
-        text = warning["message"] + (f" (hint: {warning['hint']})" if warning.get("hint") else "")
-        notification: Record = {"level": "warning", "message": {"text": text}}
-        where = warning.get("location") or {}
-        if is_real_file(where.get("file")):
+    for warning in warnings:
+        text = warning.message + (f" (hint: {warning.hint})" if warning.hint else "")
+        notification: Sarif = {"level": "warning", "message": {"text": text}}
+        where = warning.location
+        if where.file is not None and is_real_file(where.file):
             notification["locations"] = [
-                {"physicalLocation": _physical(where["file"], where.get("line"), where.get("column"))}
+                {"physicalLocation": _physical(where.file, where.line, where.column)}
             ]
         notifications.append(notification)
     return notifications
 
 
-def sarif_log(record: Record, view: str) -> Record:
+def sarif_log(record: CanCallRecord, view: str, lang: str) -> Sarif:
     """The SARIF log for a can-call or missing-perms record."""
-    properties: Record = {
+    properties: Sarif = {
         "view": view.replace("_", "-"),
-        "account": {"name": record["account"]["name"], "type": record["account"]["type"]},
-        "table": record["table"],
-        "options": record["options"],
-        "summary": record["summary"],
+        "account": {"name": record.account.name, "type": record.account.type.value},
+        "table": plain(record.table, lang),
+        "options": plain(record.options, lang),
+        "summary": plain(record.summary, lang),
     }
-    for key in ("to_grant", "minimal", "blocked_by_deny", "unlisted"):
-        if key in record:
-            properties[key] = record[key]
-    run: Record = {
+    if isinstance(record, MissingPermsRecord):
+        properties["to_grant"] = plain(record.to_grant, lang)
+        properties["minimal"] = record.minimal
+        properties["blocked_by_deny"] = plain(record.blocked_by_deny, lang)
+        properties["unlisted"] = list(record.unlisted)
+    run: Sarif = {
         "tool": {
             "driver": {
                 "name": "bsscheck",
@@ -226,63 +237,21 @@ def sarif_log(record: Record, view: str) -> Record:
                 "rules": [_rule_record(RULES[kind], LEVELS[kind]) for kind in RULE_ORDER],
             }
         },
-        "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": _notifications(record)}],
-        "results": _results(record),
+        "invocations": [
+            {"executionSuccessful": True, "toolExecutionNotifications": _notifications(record.warnings)}
+        ],
+        "results": _results(record, lang),
         "properties": properties,
     }
     return {"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
 
 
-def _write(log: Record, stream: TextIO) -> None:
+def _write(log: Sarif, stream: TextIO) -> None:
     # Readable UTF-8 where the stream can carry it; \u escapes (still valid JSON) elsewhere.
     # A stream without an encoding (the buffer behind --output) ends up in a UTF-8 file.
     encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("-", "").replace("_", "")
     stream.write(json.dumps(log, ensure_ascii=encoding != "utf8", indent=2))
     stream.write("\n")
-
-
-def can_call(record: Record, stream: TextIO) -> None:
-    _write(sarif_log(record, "can_call"), stream)
-
-
-def missing_perms(record: Record, stream: TextIO) -> None:
-    _write(sarif_log(record, "missing_perms"), stream)
-
-
-def validate(record: Record, stream: TextIO) -> None:
-    order = list(INPUT_RULES)
-    results = []
-    for finding in input_findings(record):
-        results.append(
-            {
-                "ruleId": finding.rule.id,
-                "ruleIndex": order.index(finding.rule.kind),
-                "level": finding.level,
-                "message": {"text": finding.text},
-                "locations": [{"physicalLocation": _physical(finding.file, finding.line, finding.column)}],
-                "partialFingerprints": {
-                    FINGERPRINT_KEY: hashlib.sha256(
-                        f"{finding.rule.id}|{finding.file}|{finding.text}".encode()
-                    ).hexdigest()
-                },
-            }
-        )
-    run: Record = {
-        "tool": {
-            "driver": {
-                "name": "bsscheck",
-                "version": __version__,
-                "rules": [
-                    _rule_record(INPUT_RULES[kind], "error" if kind == UNREADABLE else "warning")
-                    for kind in order
-                ],
-            }
-        },
-        "invocations": [{"executionSuccessful": True}],
-        "results": results,
-        "properties": {"view": "validate", "summary": record["summary"]},
-    }
-    _write({"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}, stream)
 
 
 # --------------------------------------------------------------------------- scan
@@ -310,61 +279,110 @@ SCAN_RULES = (
 SCAN_LEVELS = {"api-call": "note", "unknown-method": "warning"}
 
 
-def scan(record: Record, stream: TextIO) -> None:
-    """One result per call site, at the line that makes the call."""
-    results = []
-    seen: Counter[str] = Counter()
-    unknown_sites = set()
-    for api in record["apis"]:
-        index = 0 if api["method"] else 1
-        rule = SCAN_RULES[index]
-        for site in api["sites"]:
-            if not api["method"]:
-                unknown_sites.add((site["file"], site["line"], site["column"]))
-                text = f"{api['path']}: a BSS API path, called with an HTTP method the code does not state"
-            else:
-                operation = f" (SDK operation {api['operation']})" if api["operation"] else ""
-                text = f"calls {api['api']}{operation}"
-            identity = "|".join((rule.id, api["api"] or api["path"], site["file"], site["evidence"]))
-            digest = hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()
-            seen[digest] += 1  # the same line twice in one file: told apart by its order
+class SarifFormat(ReportFormat):
+    def can_call(self, record: CanCallRecord, stream: TextIO) -> None:
+        _write(sarif_log(record, "can_call", self.lang), stream)
+
+    def missing_perms(self, record: MissingPermsRecord, stream: TextIO) -> None:
+        _write(sarif_log(record, "missing_perms", self.lang), stream)
+
+    def validate(self, record: ValidationRecord, stream: TextIO) -> None:
+        order = list(INPUT_RULES)
+        results = []
+        for finding in input_findings(record):
             results.append(
                 {
-                    "ruleId": rule.id,
-                    "ruleIndex": index,
-                    "kind": "informational" if api["method"] else "review",
-                    "level": SCAN_LEVELS[rule.kind],
-                    "message": {"text": text},
+                    "ruleId": finding.rule.id,
+                    "ruleIndex": order.index(finding.rule.kind),
+                    "level": finding.level,
+                    "message": {"text": finding.text},
                     "locations": [
-                        {"physicalLocation": _physical(site["file"], site["line"], site["column"])}
+                        {"physicalLocation": _physical(finding.file, finding.line, finding.column)}
                     ],
-                    "partialFingerprints": {FINGERPRINT_KEY: f"{digest}:{seen[digest]}"},
-                    "properties": {
-                        "api": api["api"],
-                        "method": api["method"],
-                        "path": api["path"],
-                        "operation": api["operation"],
-                        "kind": site["kind"],
-                        "evidence": site["evidence"],
+                    "partialFingerprints": {
+                        FINGERPRINT_KEY: hashlib.sha256(
+                            f"{finding.rule.id}|{finding.file}|{finding.text}".encode()
+                        ).hexdigest()
                     },
                 }
             )
-    notifications = [
-        notification
-        for warning, notification in zip(record["warnings"], _notifications(record), strict=True)
-        if (warning["location"]["file"], warning["location"]["line"], warning["location"]["column"])
-        not in unknown_sites
-    ]
-    run: Record = {
-        "tool": {
-            "driver": {
-                "name": "bsscheck",
-                "version": __version__,
-                "rules": [_rule_record(rule, SCAN_LEVELS[rule.kind]) for rule in SCAN_RULES],
-            }
-        },
-        "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
-        "results": results,
-        "properties": {"view": "scan", "summary": record["summary"], "skipped": record["skipped"]},
-    }
-    _write({"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}, stream)
+        run: Sarif = {
+            "tool": {
+                "driver": {
+                    "name": "bsscheck",
+                    "version": __version__,
+                    "rules": [
+                        _rule_record(INPUT_RULES[kind], "error" if kind == UNREADABLE else "warning")
+                        for kind in order
+                    ],
+                }
+            },
+            "invocations": [{"executionSuccessful": True}],
+            "results": results,
+            "properties": {"view": "validate", "summary": plain(record.summary, self.lang)},
+        }
+        _write({"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}, stream)
+
+    def scan(self, record: ScanRecord, stream: TextIO) -> None:
+        """One result per call site, at the line that makes the call."""
+        results = []
+        seen: Counter[str] = Counter()
+        unknown_sites = set()
+        for api in record.apis:
+            index = 0 if api.method else 1
+            rule = SCAN_RULES[index]
+            for site in api.sites:
+                if not api.method:
+                    unknown_sites.add((site.file, site.line, site.column))
+                    text = f"{api.path}: a BSS API path, called with an HTTP method the code does not state"
+                else:
+                    operation = f" (SDK operation {api.operation})" if api.operation else ""
+                    text = f"calls {api.api}{operation}"
+                identity = "|".join((rule.id, api.api or api.path, site.file, site.evidence))
+                digest = hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()
+                seen[digest] += 1  # the same line twice in one file: told apart by its order
+                results.append(
+                    {
+                        "ruleId": rule.id,
+                        "ruleIndex": index,
+                        "kind": "informational" if api.method else "review",
+                        "level": SCAN_LEVELS[rule.kind],
+                        "message": {"text": text},
+                        "locations": [{"physicalLocation": _physical(site.file, site.line, site.column)}],
+                        "partialFingerprints": {FINGERPRINT_KEY: f"{digest}:{seen[digest]}"},
+                        "properties": {
+                            "api": api.api,
+                            "method": api.method,
+                            "path": api.path,
+                            "operation": api.operation,
+                            "kind": site.kind,
+                            "evidence": site.evidence,
+                        },
+                    }
+                )
+        shown = [
+            warning
+            for warning in record.warnings
+            if (warning.location.file, warning.location.line, warning.location.column) not in unknown_sites
+        ]
+        notifications = _notifications(shown)
+        run: Sarif = {
+            "tool": {
+                "driver": {
+                    "name": "bsscheck",
+                    "version": __version__,
+                    "rules": [_rule_record(rule, SCAN_LEVELS[rule.kind]) for rule in SCAN_RULES],
+                }
+            },
+            "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
+            "results": results,
+            "properties": {
+                "view": "scan",
+                "summary": plain(record.summary, self.lang),
+                "skipped": plain(record.skipped, self.lang),
+            },
+        }
+        _write({"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}, stream)
+
+
+FORMAT = SarifFormat

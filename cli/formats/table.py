@@ -11,7 +11,7 @@ matrix); each view is a few short functions. It is the one module that imports r
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, TextIO
+from typing import TextIO
 
 from rich.console import Console
 from rich.table import Table
@@ -39,29 +39,45 @@ from cli.fleet_text import (
     shown_listings,
     who_can_summary,
 )
+from cli.formats import ReportFormat
 from cli.terminal import make_console
-
-Record = dict[str, Any]
+from permtable.editions.check import TableCheckRecord
+from permtable.editions.diff import PageRow, TableDiffRecord
+from permtable.evaluate import Decision, Unlisted
+from permtable.explain import ExplainRecord
+from permtable.fleet.matrix import MatrixRecord
+from permtable.fleet.who_can import WhoCanRecord
+from permtable.grants_diff import GrantsDiffRecord
+from permtable.listing import ApisRecord
+from permtable.missing import MissingPermsRecord
+from permtable.model import AccountType, Mode
+from permtable.reports import CanCallRecord, CheckSummary, ResultRecord, RowRecord
+from permtable.scan.model import ScanRecord
+from permtable.validation import ValidationRecord
 
 MAX_SITES = 5  # call sites listed per API; the rest are counted
 
 DECISION_LABELS = {
-    "allowed": ("allowed", "green"),
-    "implicit_deny": ("DENIED: not granted", "red"),
-    "explicit_deny": ("DENIED: explicit Deny", "bold red"),
-    "conditional": ("CONDITIONAL", "yellow"),
-    "not_checked": ("not listed: no check", "cyan"),
+    Decision.ALLOWED: ("allowed", "green"),
+    Decision.IMPLICIT_DENY: ("DENIED: not granted", "red"),
+    Decision.EXPLICIT_DENY: ("DENIED: explicit Deny", "bold red"),
+    Decision.CONDITIONAL: ("CONDITIONAL", "yellow"),
+    Decision.NOT_CHECKED: ("not listed: no check", "cyan"),
 }
 
 
-def decision_text(result: Record) -> Text:
-    label, style = DECISION_LABELS[result["decision"]]
-    if result["decision"] == "not_checked" and not result["callable"]:
-        label, style = unlisted_label(result), "red"
+def decision_text(decision: Decision, callable: bool, unlisted: Unlisted | None) -> Text:
+    label, style = DECISION_LABELS[decision]
+    if decision is Decision.NOT_CHECKED and not callable:
+        label, style = unlisted_label(unlisted), "red"
     return Text(label, style=style)
 
 
-def result_details(result: Record) -> Text:
+def result_decision(result: ResultRecord) -> Text:
+    return decision_text(result.decision, result.callable, result.unlisted_reason)
+
+
+def result_details(result: ResultRecord, lang: str) -> Text:
     lines = Text(justify="default")
 
     def line(text: str, style: str = "") -> None:
@@ -69,77 +85,75 @@ def result_details(result: Record) -> Text:
             lines.append("\n")
         lines.append(text, style=style)
 
-    entry = result["entry"]
+    entry = result.entry
     if entry:
-        if entry["path"] != result["path"]:
-            line(f"matches {entry['api']}", "dim")
-        requires = result["requires"]
-        joiner = " | " if requires["mode"] == "any" else " + "
-        word = "any of" if requires["mode"] == "any" else "all of"
-        line(f"requires {word}: {joiner.join(requires['permissions'])}")
-        for grant in result["granted_by"]:
-            line(f"{grant['permission']} granted by {grant_source(grant)}", "green")
-        for check in result["checks"]:
-            for grant in check["denied_by"]:
-                line(f"{check['permission']} denied by {grant_source(grant)}", "red")
-        for fix in fixes(result):
+        if entry.path != result.path:
+            line(f"matches {entry.api}", "dim")
+        joiner = " | " if entry.mode is Mode.ANY else " + "
+        word = "any of" if entry.mode is Mode.ANY else "all of"
+        line(f"requires {word}: {joiner.join(entry.permissions)}")
+        for grant in result.granted_by:
+            line(f"{grant.permission} granted by {grant_source(grant)}", "green")
+        for check in result.checks:
+            for grant in check.denied_by:
+                line(f"{check.permission} denied by {grant_source(grant)}", "red")
+        for fix in fixes(result, lang):
             line(f"fix: {fix}", "bold")
     else:
         line(entry_absent_text(result), "dim")
-        for fix in fixes(result):
+        for fix in fixes(result, lang):
             line(fix, "yellow")
-    for note in result["notes"]:
+    for note in result.notes:
         line(note, "dim")
-    if "count" in result:  # --unique
-        line(f"named by {result['count']} input(s), first at {_location_text(result['location'])}", "dim")
-    sites = result.get("call_sites") or []
+    if result.count is not None:  # --unique
+        line(f"named by {result.count} input(s), first at {_location_text(result)}", "dim")
+    sites = result.call_sites
     for site in sites[:MAX_SITES]:
-        line(f"called at {site['file']}:{site['line']}:{site['column']} ({site['kind']})", "dim")
+        line(f"called at {site.file}:{site.line}:{site.column} ({site.kind})", "dim")
     if len(sites) > MAX_SITES:
         line(f"called at {len(sites) - MAX_SITES} more place(s)", "dim")
     return lines
 
 
-def entry_absent_text(result: Record) -> str:
+def entry_absent_text(result: ResultRecord) -> str:
     """Why an API without a row is answered as it is (the findings' one wording)."""
     return reason(result)
 
 
-def _header(console: Console, record: Record) -> None:
-    account = record["account"]
-    table = record["table"]
-    updated = table["updated"] or "no date on the page"
+def _header(console: Console, record: CanCallRecord, lang: str) -> None:
+    account = record.account
+    table = record.table
+    updated = table.updated or "no date on the page"
     console.print(
-        Text(
-            f"Account {account['name']} ({account['type']}) from {', '.join(account['files'])}", style="bold"
-        )
+        Text(f"Account {account.name} ({account.type}) from {', '.join(account.files)}", style="bold")
     )
-    console.print(Text(f"Table: {table['title']} ({updated})", style="dim"))
+    console.print(Text(f"Table: {table.title.get(lang)} ({updated})", style="dim"))
 
 
-def _location_text(location: Record | None) -> str:
-    if not location:
+def _location_text(result: ResultRecord) -> str:
+    location = result.location
+    if location is None:
         return "?"
-    parts = [str(location[key]) for key in ("file", "line", "column") if location.get(key) is not None]
+    parts = [str(part) for part in (location.file, location.line, location.column) if part is not None]
     return ":".join(parts)
 
 
-def _summary(console: Console, summary: Record) -> None:
-    decisions = ", ".join(f"{count} {name}" for name, count in summary["decisions"].items() if count)
-    style = "green" if summary["not_callable"] == 0 else "red"
-    inputs = f" named by {summary['inputs']} input(s)" if "inputs" in summary else ""  # --unique
+def _summary(console: Console, summary: CheckSummary) -> None:
+    decisions = ", ".join(f"{count} {name}" for name, count in summary.decisions.items() if count)
+    style = "green" if summary.not_callable == 0 else "red"
+    inputs = f" named by {summary.inputs} input(s)" if summary.inputs is not None else ""  # --unique
     console.print(
         Text(
-            f"{summary['total']} API(s){inputs}: {summary['callable']} callable, "
-            f"{summary['not_callable']} not callable ({decisions})",
+            f"{summary.total} API(s){inputs}: {summary.callable} callable, "
+            f"{summary.not_callable} not callable ({decisions})",
             style=style,
         ),
         soft_wrap=True,
     )
-    if summary["suspected_typos"]:
+    if summary.suspected_typos:
         console.print(
             Text(
-                f"{summary['suspected_typos']} API(s) look like typos of listed APIs: check them.",
+                f"{summary.suspected_typos} API(s) look like typos of listed APIs: check them.",
                 style="yellow",
             )
         )
@@ -155,26 +169,28 @@ _DECISION_WIDTH = max(
 )
 
 
-def _results_table(results: Sequence[Record], first: int = 1, widths: tuple[int, int] | None = None) -> Table:
+def _results_table(
+    results: Sequence[ResultRecord], first: int = 1, widths: tuple[int, int] | None = None
+) -> Table:
     grid = Table(expand=False)
     number_width, api_width = widths if widths else (None, None)
     grid.add_column("#", justify="right", style="dim", min_width=number_width)
     grid.add_column("API", overflow="fold", width=api_width)
     grid.add_column("Decision", no_wrap=True, min_width=_DECISION_WIDTH if widths else None)
-    counted = bool(results) and "count" in results[0]  # --unique: how many inputs each
+    counted = bool(results) and results[0].count is not None  # --unique: how many inputs each
     if counted:
         grid.add_column("Inputs", justify="right", min_width=7 if widths else None)
     for number, result in enumerate(results, first):
         cells: list[str | Text] = [
             str(number),
-            Text(f"{result['method']} {result['path']}"),
-            decision_text(result),
+            Text(f"{result.method} {result.path}"),
+            result_decision(result),
         ]
-        grid.add_row(*cells, *([str(result["count"])] if counted else []))
+        grid.add_row(*cells, *([str(result.count)] if counted else []))
     return grid
 
 
-def _print_results_tables(console: Console, results: Sequence[Record]) -> None:
+def _print_results_tables(console: Console, results: Sequence[ResultRecord]) -> None:
     if len(results) <= TABLE_ROWS:
         console.print(_results_table(results))
         return
@@ -191,17 +207,17 @@ def _print_results_tables(console: Console, results: Sequence[Record]) -> None:
 DETAIL_BATCH = 200
 
 
-def _details(console: Console, results: Iterable[Record]) -> None:
+def _details(console: Console, results: Iterable[ResultRecord], lang: str) -> None:
     """One block per API: what it needs, what granted or denied it, and what to do."""
     batch: list[Text] = []
     for number, result in enumerate(results, 1):
-        heading = Text(f"{number}. {result['method']} {result['path']}  ", style="bold")
-        heading.append_text(decision_text(result))
+        heading = Text(f"{number}. {result.method} {result.path}  ", style="bold")
+        heading.append_text(result_decision(result))
         # The heading wraps at the console's width, as a plain print would wrap it ...
         batch.extend(heading.wrap(console, console.width))
         # ... and the details are soft-wrapped: the terminal wraps long lines; logs keep whole
         # paths, no padding.
-        batch.extend(Text("   ") + line for line in result_details(result).split("\n"))
+        batch.extend(Text("   ") + line for line in result_details(result, lang).split("\n"))
         if number % DETAIL_BATCH == 0:
             console.print(Text("\n").join(batch), soft_wrap=True)
             batch = []
@@ -209,296 +225,73 @@ def _details(console: Console, results: Iterable[Record]) -> None:
         console.print(Text("\n").join(batch), soft_wrap=True)
 
 
-def can_call(record: Record, stream: TextIO) -> None:
-    console = make_console(stream)
-    _header(console, record)
-    _print_results_tables(console, record["results"])
-    _details(console, record["results"])
-    _summary(console, record["summary"])
-
-
-def missing_perms(record: Record, stream: TextIO) -> None:
-    console = make_console(stream)
-    _header(console, record)
-    if not record["results"]:
-        console.print(Text("Nothing missing: every API checked is callable.", style="green"))
-        return
-    _print_results_tables(console, record["results"])
-    _details(console, record["results"])
-    if record["to_grant"]:
-        title = "Grant these (smallest set)" if record["minimal"] else "Grant these (may not be minimal)"
-        grid = Table(title=title, title_justify="left", show_lines=True)
-        grid.add_column("Permission", no_wrap=True)
-        grid.add_column("Where to grant it, and what it unlocks", overflow="fold")
-        for item in record["to_grant"]:
-            where = where_to_grant(item)
-            unlocks = "\n".join(f"unlocks {api}" for api in item["unlocks"])
-            grid.add_row(item["permission"], f"{where}\n{unlocks}")
-        console.print(grid)
-    if record["blocked_by_deny"]:
-        console.print(
-            Text(
-                "Blocked by a Deny (an extra Allow cannot fix these; remove or narrow the Deny):",
-                style="bold red",
-            )
-        )
-        for item in record["blocked_by_deny"]:
-            sources = "; ".join(grant_source(grant) for grant in item["denied_by"])
-            console.print(Text(f"  {item['api']}: {sources}"), soft_wrap=True)
-    if record["unlisted"]:
-        console.print(Text("Not in the table (counted by --strict; no permission to grant):", style="bold"))
-        for text in record["unlisted"]:
-            console.print(Text(f"  {text}"), soft_wrap=True)
-    _summary(console, record["summary"])
-
-
-def _entry_table(entry: Record) -> Table:
+def _entry_table(entry: RowRecord, lang: str) -> Table:
     grid = Table(show_header=False, box=None, padding=(0, 1))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
-    word = "any one of" if entry["mode"] == "any" else "all of"
+    word = "any one of" if entry.mode is Mode.ANY else "all of"
     rows = [
-        ("API", entry["api"]),
-        ("Table", f"{entry['table']} (row {entry['row']})"),
-        ("Scenario", f"{entry['scenario']} / {entry['sub_scenario']}"),
-        ("Description", entry["description"]),
-        ("Requires", f"{word}: {', '.join(entry['permissions'])}"),
+        ("API", entry.api),
+        ("Table", f"{entry.table} (row {entry.row})"),
+        ("Scenario", f"{entry.scenario.get(lang)} / {entry.sub_scenario.get(lang)}"),
+        ("Description", entry.description.get(lang)),
+        ("Requires", f"{word}: {', '.join(entry.permissions)}"),
     ]
-    if entry["table"] == "partner":
-        rows.append(("Menu path", entry["menu_path"] or "not documented by Huawei"))
+    if entry.table is AccountType.PARTNER:
+        rows.append(
+            ("Menu path", entry.menu_path.get(lang) if entry.menu_path else "not documented by Huawei")
+        )
     else:
-        rows.append(("Permission name", entry["permission_name"] or "not documented"))
-    source = entry["source"]
-    rows.append(
-        ("Source", f"{source['title']} ({source['updated'] or 'no date on the page'}) {source['url'] or ''}")
-    )
+        name = entry.permission_name.get(lang) if entry.permission_name else "not documented"
+        rows.append(("Permission name", name))
+    source = entry.source
+    updated = source.updated or "no date on the page"
+    rows.append(("Source", f"{source.title.get(lang)} ({updated}) {source.url or ''}"))
     for key, value in rows:
         grid.add_row(key, value)
     return grid
 
 
-def explain(record: Record, stream: TextIO) -> None:
-    console = make_console(stream)
-    if record["kind"] == "permission" and record["permissions"]:
-        grid = Table(title=f"What {record['target']} unlocks", show_lines=True)
-        grid.add_column("Permission", no_wrap=True)
-        grid.add_column("Table")
-        grid.add_column("Where / name")
-        grid.add_column("APIs", no_wrap=True, overflow="fold")
-        for item in record["permissions"]:
-            where = item.get("menu_path", item.get("name")) or "not documented by Huawei"
-            grid.add_row(item["permission"], item["table"], where, "\n".join(item["unlocks"]))
-        console.print(grid)
-    else:
-        for entry in record["entries"]:
-            console.print(_entry_table(entry))
-            console.print()
-    for suggestion in record["suggestions"]:
-        console.print(Text(f"did you mean {suggestion['api']}? ({suggestion['reason']})", style="yellow"))
-    for note in record["notes"]:
-        console.print(Text(note, style="dim"))
-    if record["decision"]:
-        console.print(Text("Decision for the account:", style="bold"))
-        can_call(record["decision"], stream)
+def _where_or_name(entry: RowRecord, lang: str) -> str:
+    if entry.table is AccountType.PARTNER:
+        return (
+            f"menu: {entry.menu_path.get(lang)}" if entry.menu_path else "menu path not documented by Huawei"
+        )
+    return f"name: {entry.permission_name.get(lang)}" if entry.permission_name else "name not documented"
 
 
 STATUS_STYLES = {"ok": "green", "findings": "yellow", "error": "red"}
 
 
-def validate(record: Record, stream: TextIO) -> None:
-    console = make_console(stream)
-    for item in record["files"]:
-        heading = Text(f"{item['file']} ({item['kind']}): ", style="bold")
-        heading.append(item["status"], style=STATUS_STYLES[item["status"]])
-        console.print(heading, soft_wrap=True)
-        if item["error"]:
-            console.print(Text(f"   error: {item['error']['text']}", style="red"), soft_wrap=True)
-        for finding in item["findings"]:
-            console.print(Text(f"   {finding['text']}", style="yellow"), soft_wrap=True)
-    summary = record["summary"]
-    console.print(
-        Text(
-            f"{summary['total']} file(s): {summary['ok']} ok, {summary['findings']} with findings, "
-            f"{summary['errors']} unreadable",
-            style="dim",
-        )
-    )
-
-
-def apis(record: Record, stream: TextIO) -> None:
-    console = make_console(stream)
-    grid = Table(show_lines=True)
-    grid.add_column("API", no_wrap=True, overflow="fold")
-    grid.add_column("Table / description / requires / where")
-    for entry in record["entries"]:
-        word = "any of" if entry["mode"] == "any" else "all of"
-        joiner = " | " if entry["mode"] == "any" else " + "
-        if entry["table"] == "partner":
-            where = (
-                f"menu: {entry['menu_path']}" if entry["menu_path"] else "menu path not documented by Huawei"
-            )
-        else:
-            where = f"name: {entry['permission_name']}" if entry["permission_name"] else "name not documented"
-        details = Text(f"{entry['table']} row {entry['row']}: {entry['description']}")
-        details.append(f"\nrequires {word}: {joiner.join(entry['permissions'])}\n{where}", style="dim")
-        grid.add_row(entry["api"], details)
-    console.print(grid)
-    console.print(Text(f"{record['summary']['total']} API(s)", style="dim"))
-
-
-def scan(record: Record, stream: TextIO) -> None:
-    console = make_console(stream)
-    grid = Table(expand=False)
-    grid.add_column("API / SDK operation", overflow="fold", ratio=1)
-    grid.add_column("Called at", overflow="fold", ratio=1)
-    for api in record["apis"]:
-        name = Text(api["api"]) if api["method"] else Text(f"? {api['path']}", style="yellow")
-        if api["operation"]:
-            name.append(f"\n{api['operation']}", style="dim")
-        sites = [f"{site['file']}:{site['line']} ({site['kind']})" for site in api["sites"][:MAX_SITES]]
-        if len(api["sites"]) > MAX_SITES:
-            sites.append(f"and {len(api['sites']) - MAX_SITES} more")
-        grid.add_row(name, "\n".join(sites))
-    if record["apis"]:
-        console.print(grid)
-    summary = record["summary"]
-    console.print(
-        Text(
-            f"{summary['apis']} API(s) at {summary['sites']} call site(s) in {summary['files_scanned']} "
-            f"file(s); {summary['files_skipped']} skipped",
-            style="dim",
-        ),
-        soft_wrap=True,
-    )
-    if summary["unknown_method"]:
-        console.print(
-            Text(
-                f"{summary['unknown_method']} path(s) (marked ?) with no HTTP method the code states: "
-                "not guessed, so not checked; list them with their method in an --apis file.",
-                style="yellow",
-            ),
-            soft_wrap=True,
-        )
-
-
-# --------------------------------------------------------------------------- bsscheck table
-
-
-def _shown(value: Any) -> str:
+def _shown(value: object) -> str:
     if value is None:
         return "(none)"
-    if isinstance(value, list):
-        return " | ".join(value) if value else "(none)"
+    if isinstance(value, (list, tuple)):
+        return " | ".join(str(item) for item in value) if value else "(none)"
     return str(value)
 
 
-def _row_summary(row: Record) -> str:
-    last = row.get("menu_path", row.get("permission_name"))
-    word = "menu" if "menu_path" in row else "name"
+def _row_summary(row: PageRow) -> str:
+    partner = row.table is AccountType.PARTNER
+    last = row.menu_path if partner else row.permission_name
+    word = "menu" if partner else "name"
     return (
-        f"row {row['row']}: {row['scenario']} / {row['sub_scenario']} / {row['description']}\n"
-        f"{' | '.join(row['permissions'])}\n{word}: {_shown(last)}"
+        f"row {row.row}: {_shown(row.scenario)} / {_shown(row.sub_scenario)} / {_shown(row.description)}\n"
+        f"{' | '.join(row.permissions)}\n{word}: {_shown(last)}"
     )
-
-
-def table_diff(record: Record, stream: TextIO) -> None:
-    console = make_console(stream)
-    old, new = record["old"], record["new"]
-    compared = (
-        "all fields"
-        if record["all_fields"]
-        else "documented fields (--all-fields adds translations, site, url)"
-    )
-    console.print(
-        Text(
-            f"A: {old['file']} ({old['type']}, {old['rows']} rows)  B: {new['file']} ({new['type']}, "
-            f"{new['rows']} rows); compared: {compared}",
-            style="dim",
-        ),
-        soft_wrap=True,
-    )
-    if record["table"]:
-        grid = Table(title="Table", title_justify="left")
-        grid.add_column("Field", no_wrap=True)
-        grid.add_column("A", overflow="fold")
-        grid.add_column("B", overflow="fold")
-        for change in record["table"]:
-            grid.add_row(change["field"], _shown(change["old"]), _shown(change["new"]))
-        console.print(grid)
-    if record["added"] or record["removed"] or record["changed"]:
-        grid = Table(title="Rows", title_justify="left")
-        grid.add_column("Change", no_wrap=True)
-        grid.add_column("API", overflow="fold")
-        grid.add_column("Field", no_wrap=True)
-        grid.add_column("A", overflow="fold")
-        grid.add_column("B", overflow="fold")
-        for row in record["removed"]:
-            grid.add_row(
-                Text("removed", style="red"), row["api"], "", _row_summary(row), "", end_section=True
-            )
-        for row in record["added"]:
-            grid.add_row(
-                Text("added", style="green"), row["api"], "", "", _row_summary(row), end_section=True
-            )
-        for change in record["changed"]:
-            api = change["api"]
-            if change["old_api"] != api:
-                api = f"{change['old_api']} -> {api}"
-            fields = change["fields"]
-            for number, item in enumerate(fields):
-                first = number == 0
-                grid.add_row(
-                    Text("changed", style="yellow") if first else "",
-                    f"{api} (row {change['old_row']} -> {change['new_row']})" if first else "",
-                    item["field"],
-                    _shown(item["old"]),
-                    _shown(item["new"]),
-                    end_section=number == len(fields) - 1,
-                )
-        console.print(grid)
-    summary = record["summary"]
-    if record["identical"]:
-        console.print(Text("Identical.", style="green"))
-    else:
-        console.print(
-            Text(
-                f"{summary['added']} added, {summary['removed']} removed, {summary['changed']} changed, "
-                f"{summary['table_fields']} table field(s) changed",
-                style="yellow",
-            )
-        )
 
 
 TABLE_FINDING_STYLES = {"error": "red", "warning": "yellow", "info": "dim"}
 
 
-def table_validate(record: Record, stream: TextIO) -> None:
-    console = make_console(stream)
-    heading = Text(f"{record['file']} ({record['type']} table, {record['rows']} rows): ", style="bold")
-    heading.append(record["status"], style=STATUS_STYLES[record["status"]])
-    console.print(heading, soft_wrap=True)
-    for finding in record["findings"]:
-        console.print(
-            Text(f"   {finding['text']}", style=TABLE_FINDING_STYLES[finding["level"]]), soft_wrap=True
-        )
-    summary = record["summary"]
-    console.print(
-        Text(
-            f"{summary['total']} finding(s): {summary['error']} error(s), {summary['warning']} warning(s), "
-            f"{summary['info']} info",
-            style="dim",
-        )
-    )
-
-
 # --------------------------------------------------------------------------- fleet: who-can, diff, matrix
 
 
-def _fleet_errors(console: Console, record: Record) -> None:
-    for item in record["skipped"]:
-        console.print(Text(f"skipped {item['file']}: {item['reason']}", style="dim"), soft_wrap=True)
-    for error in record["errors"]:
-        console.print(Text(f"unreadable: {error['text']}", style="red"), soft_wrap=True)
+def _fleet_errors(console: Console, record: WhoCanRecord | MatrixRecord) -> None:
+    for item in record.skipped:
+        console.print(Text(f"skipped {item.file}: {item.reason}", style="dim"), soft_wrap=True)
+    for error in record.errors:
+        console.print(Text(f"unreadable: {error.text}", style="red"), soft_wrap=True)
 
 
 # Past this many accounts a rich table takes longer to draw than the fleet takes to check, and
@@ -508,86 +301,25 @@ MAX_TABLE_ROWS = 200
 MAX_MATRIX_COLUMNS = 12
 
 
-def _who_can_lines(console: Console, record: Record) -> None:
-    for number, account in enumerate(record["accounts"], 1):
-        line = Text(f"{number}. {account['account']} ({account['type']}) {account['file']}  ")
-        line.append_text(decision_text(account))
+def _who_can_lines(console: Console, record: WhoCanRecord) -> None:
+    for number, account in enumerate(record.accounts, 1):
+        line = Text(f"{number}. {account.account} ({account.type}) {account.file}  ")
+        line.append_text(decision_text(account.decision, account.callable, account.unlisted_reason))
         reasons = account_reasons(account, listing_for(record, account))
         if reasons:
             line.append(f"  {'; '.join(reasons)}", style="dim")
         console.print(line, soft_wrap=True)
 
 
-def who_can(record: Record, stream: TextIO) -> None:
-    console = make_console(stream)
-    api = record["api"]
-    console.print(Text(f"Who can call {api['method']} {api['path']}", style="bold"), soft_wrap=True)
-    for listing in shown_listings(record):
-        console.print(Text(f"  {listing_line(listing)}", style="dim"), soft_wrap=True)
-    if len(record["accounts"]) > MAX_TABLE_ROWS:
-        _who_can_lines(console, record)
-    elif record["accounts"]:
-        grid = Table(expand=False)
-        grid.add_column("#", justify="right", style="dim")
-        grid.add_column("Account", overflow="fold")
-        grid.add_column("Type", no_wrap=True)
-        grid.add_column("Decision", no_wrap=True)
-        grid.add_column("Granted by / why not", overflow="fold")
-        for number, account in enumerate(record["accounts"], 1):
-            name = Text(account["account"])
-            name.append(f"\n{account['file']}", style="dim")
-            reasons = "\n".join(account_reasons(account, listing_for(record, account)))
-            grid.add_row(str(number), name, account["type"], decision_text(account), reasons)
-        console.print(grid)
-    _fleet_errors(console, record)
-    style = "red" if record["summary"]["callable"] else "green"
-    console.print(Text(who_can_summary(record), style=style), soft_wrap=True)
-
-
-def diff(record: Record, stream: TextIO) -> None:
-    console = make_console(stream)
-    old, new = record["old"], record["new"]
-    console.print(
-        Text(
-            f"Account {new['name']} ({new['type']}): {', '.join(old['files'])} -> {', '.join(new['files'])}",
-            style="bold",
-        ),
-        soft_wrap=True,
-    )
-    table = record["table"]
-    console.print(
-        Text(
-            f"Table: {table['title']} ({table['updated'] or 'no date on the page'}); compared: "
-            f"{diff_scope(record)}",
-            style="dim",
-        ),
-        soft_wrap=True,
-    )
-    if record["changes"]:
-        grid = Table(expand=False, show_lines=True)
-        grid.add_column("Change", no_wrap=True)
-        grid.add_column("API", overflow="fold", ratio=2)
-        grid.add_column("Because", overflow="fold", ratio=3)
-        styles = {"gained": "yellow", "lost": "red", "changed": "cyan"}
-        for change in record["changes"]:
-            kind = Text(change["kind"], style=styles[change["kind"]])
-            kind.append(f"\n{change['old']['decision']}\n-> {change['new']['decision']}", style="dim")
-            grid.add_row(kind, change["api"], "\n".join(cause_lines(change)))
-        console.print(grid)
-    else:
-        console.print(Text("No change in what the account can call.", style="green"))
-    console.print(Text(diff_summary(record), style="bold"), soft_wrap=True)
-
-
-def _matrix_counts(console: Console, record: Record) -> None:
-    grid = Table(expand=False, title=f"{len(record['accounts'])} accounts: how many can call each API")
+def _matrix_counts(console: Console, record: MatrixRecord) -> None:
+    grid = Table(expand=False, title=f"{len(record.accounts)} accounts: how many can call each API")
     grid.add_column("API", overflow="fold")
     grid.add_column("Callable", justify="right", style="green")
     grid.add_column("Denied", justify="right", style="red")
     grid.add_column("Conditional", justify="right", style="yellow")
-    for api in record["apis"]:
-        cells = api["cells"]
-        grid.add_row(api["api"], str(cells["callable"]), str(cells["denied"]), str(cells["conditional"]))
+    for api in record.apis:
+        cells = api.cells
+        grid.add_row(api.api, str(cells["callable"]), str(cells["denied"]), str(cells["conditional"]))
     console.print(grid)
     console.print(
         Text(
@@ -599,31 +331,321 @@ def _matrix_counts(console: Console, record: Record) -> None:
     )
 
 
-def matrix(record: Record, stream: TextIO) -> None:
-    console = make_console(stream)
-    accounts = record["accounts"]
-    if len(accounts) > MAX_MATRIX_COLUMNS:
-        _matrix_counts(console, record)
-    elif accounts and record["apis"]:
-        grid = Table(expand=False)
-        grid.add_column("API", overflow="fold")
-        for number in range(1, len(accounts) + 1):
-            grid.add_column(str(number), justify="center", no_wrap=True)
-        grid.add_column("Callable by", justify="right", no_wrap=True)
-        styles = {"callable": "green", "denied": "red", "conditional": "yellow"}
-        for index, api in enumerate(record["apis"]):
-            cells = [(account["cells"][index], account["decisions"][index]) for account in accounts]
-            grid.add_row(
-                api["api"],
-                *(Text(cell_label(cell, decision), style=styles[cell]) for cell, decision in cells),
-                f"{api['cells']['callable']}/{len(accounts)}",
-            )
-        console.print(grid)
-        for number, account in enumerate(accounts, 1):
+class TableFormat(ReportFormat):
+    def can_call(self, record: CanCallRecord, stream: TextIO) -> None:
+        console = make_console(stream)
+        _header(console, record, self.lang)
+        _print_results_tables(console, record.results)
+        _details(console, record.results, self.lang)
+        _summary(console, record.summary)
+
+    def missing_perms(self, record: MissingPermsRecord, stream: TextIO) -> None:
+        console = make_console(stream)
+        _header(console, record, self.lang)
+        if not record.results:
+            console.print(Text("Nothing missing: every API checked is callable.", style="green"))
+            return
+        _print_results_tables(console, record.results)
+        _details(console, record.results, self.lang)
+        if record.to_grant:
+            title = "Grant these (smallest set)" if record.minimal else "Grant these (may not be minimal)"
+            grid = Table(title=title, title_justify="left", show_lines=True)
+            grid.add_column("Permission", no_wrap=True)
+            grid.add_column("Where to grant it, and what it unlocks", overflow="fold")
+            for item in record.to_grant:
+                where = where_to_grant(item, self.lang)
+                unlocks = "\n".join(f"unlocks {api}" for api in item.unlocks or ())
+                grid.add_row(item.permission, f"{where}\n{unlocks}")
+            console.print(grid)
+        if record.blocked_by_deny:
             console.print(
-                Text(f"{number}: {account['account']} ({account['type']}) {account['file']}", style="dim"),
+                Text(
+                    "Blocked by a Deny (an extra Allow cannot fix these; remove or narrow the Deny):",
+                    style="bold red",
+                )
+            )
+            for blocked in record.blocked_by_deny:
+                sources = "; ".join(grant_source(grant) for grant in blocked.denied_by)
+                console.print(Text(f"  {blocked.api}: {sources}"), soft_wrap=True)
+        if record.unlisted:
+            console.print(
+                Text("Not in the table (counted by --strict; no permission to grant):", style="bold")
+            )
+            for text in record.unlisted:
+                console.print(Text(f"  {text}"), soft_wrap=True)
+        _summary(console, record.summary)
+
+    def explain(self, record: ExplainRecord, stream: TextIO) -> None:
+        console = make_console(stream)
+        lang = self.lang
+        if record.kind == "permission" and record.permissions:
+            grid = Table(title=f"What {record.target} unlocks", show_lines=True)
+            grid.add_column("Permission", no_wrap=True)
+            grid.add_column("Table")
+            grid.add_column("Where / name")
+            grid.add_column("APIs", no_wrap=True, overflow="fold")
+            for item in record.permissions:
+                text = item.menu_path if item.table is AccountType.PARTNER else item.name
+                where = text.get(lang) if text else "not documented by Huawei"
+                grid.add_row(item.permission, item.table.value, where, "\n".join(item.unlocks or ()))
+            console.print(grid)
+        else:
+            for entry in record.entries:
+                console.print(_entry_table(entry, lang))
+                console.print()
+        for suggestion in record.suggestions:
+            console.print(Text(f"did you mean {suggestion.api}? ({suggestion.reason})", style="yellow"))
+        for note in record.notes:
+            console.print(Text(note, style="dim"))
+        if record.decision:
+            console.print(Text("Decision for the account:", style="bold"))
+            self.can_call(record.decision, stream)
+
+    def validate(self, record: ValidationRecord, stream: TextIO) -> None:
+        console = make_console(stream)
+        for item in record.files:
+            heading = Text(f"{item.file} ({item.kind}): ", style="bold")
+            heading.append(item.status, style=STATUS_STYLES[item.status])
+            console.print(heading, soft_wrap=True)
+            if item.error:
+                console.print(Text(f"   error: {item.error.text}", style="red"), soft_wrap=True)
+            for finding in item.findings:
+                console.print(Text(f"   {finding.text}", style="yellow"), soft_wrap=True)
+        summary = record.summary
+        console.print(
+            Text(
+                f"{summary.total} file(s): {summary.ok} ok, {summary.findings} with findings, "
+                f"{summary.errors} unreadable",
+                style="dim",
+            )
+        )
+
+    def apis(self, record: ApisRecord, stream: TextIO) -> None:
+        console = make_console(stream)
+        grid = Table(show_lines=True)
+        grid.add_column("API", no_wrap=True, overflow="fold")
+        grid.add_column("Table / description / requires / where")
+        for entry in record.entries:
+            word = "any of" if entry.mode is Mode.ANY else "all of"
+            joiner = " | " if entry.mode is Mode.ANY else " + "
+            details = Text(f"{entry.table} row {entry.row}: {entry.description.get(self.lang)}")
+            where = _where_or_name(entry, self.lang)
+            details.append(f"\nrequires {word}: {joiner.join(entry.permissions)}\n{where}", style="dim")
+            grid.add_row(entry.api, details)
+        console.print(grid)
+        console.print(Text(f"{record.summary.total} API(s)", style="dim"))
+
+    def scan(self, record: ScanRecord, stream: TextIO) -> None:
+        console = make_console(stream)
+        grid = Table(expand=False)
+        grid.add_column("API / SDK operation", overflow="fold", ratio=1)
+        grid.add_column("Called at", overflow="fold", ratio=1)
+        for api in record.apis:
+            name = Text(api.api) if api.api else Text(f"? {api.path}", style="yellow")
+            if api.operation:
+                name.append(f"\n{api.operation}", style="dim")
+            sites = [f"{site.file}:{site.line} ({site.kind})" for site in api.sites[:MAX_SITES]]
+            if len(api.sites) > MAX_SITES:
+                sites.append(f"and {len(api.sites) - MAX_SITES} more")
+            grid.add_row(name, "\n".join(sites))
+        if record.apis:
+            console.print(grid)
+        summary = record.summary
+        console.print(
+            Text(
+                f"{summary.apis} API(s) at {summary.sites} call site(s) in {summary.files_scanned} "
+                f"file(s); {summary.files_skipped} skipped",
+                style="dim",
+            ),
+            soft_wrap=True,
+        )
+        if summary.unknown_method:
+            console.print(
+                Text(
+                    f"{summary.unknown_method} path(s) (marked ?) with no HTTP method the code states: "
+                    "not guessed, so not checked; list them with their method in an --apis file.",
+                    style="yellow",
+                ),
                 soft_wrap=True,
             )
-        console.print(Text(CELL_LEGEND, style="dim"), soft_wrap=True)
-    _fleet_errors(console, record)
-    console.print(Text(matrix_summary(record), style="bold"), soft_wrap=True)
+
+    # ----------------------------------------------------------------------- bsscheck table
+
+    def table_diff(self, record: TableDiffRecord, stream: TextIO) -> None:
+        console = make_console(stream)
+        old, new = record.old, record.new
+        compared = (
+            "all fields"
+            if record.all_fields
+            else "documented fields (--all-fields adds translations, site, url)"
+        )
+        console.print(
+            Text(
+                f"A: {old.file} ({old.type}, {old.rows} rows)  B: {new.file} ({new.type}, "
+                f"{new.rows} rows); compared: {compared}",
+                style="dim",
+            ),
+            soft_wrap=True,
+        )
+        if record.table:
+            grid = Table(title="Table", title_justify="left")
+            grid.add_column("Field", no_wrap=True)
+            grid.add_column("A", overflow="fold")
+            grid.add_column("B", overflow="fold")
+            for field_change in record.table:
+                grid.add_row(field_change.field, _shown(field_change.old), _shown(field_change.new))
+            console.print(grid)
+        if record.added or record.removed or record.changed:
+            grid = Table(title="Rows", title_justify="left")
+            grid.add_column("Change", no_wrap=True)
+            grid.add_column("API", overflow="fold")
+            grid.add_column("Field", no_wrap=True)
+            grid.add_column("A", overflow="fold")
+            grid.add_column("B", overflow="fold")
+            for row in record.removed:
+                grid.add_row(
+                    Text("removed", style="red"), row.api, "", _row_summary(row), "", end_section=True
+                )
+            for row in record.added:
+                grid.add_row(
+                    Text("added", style="green"), row.api, "", "", _row_summary(row), end_section=True
+                )
+            for change in record.changed:
+                api = change.api
+                if change.old_api != api:
+                    api = f"{change.old_api} -> {api}"
+                fields = change.fields
+                for number, item in enumerate(fields):
+                    first = number == 0
+                    grid.add_row(
+                        Text("changed", style="yellow") if first else "",
+                        f"{api} (row {change.old_row} -> {change.new_row})" if first else "",
+                        item.field,
+                        _shown(item.old),
+                        _shown(item.new),
+                        end_section=number == len(fields) - 1,
+                    )
+            console.print(grid)
+        summary = record.summary
+        if record.identical:
+            console.print(Text("Identical.", style="green"))
+        else:
+            console.print(
+                Text(
+                    f"{summary.added} added, {summary.removed} removed, {summary.changed} changed, "
+                    f"{summary.table_fields} table field(s) changed",
+                    style="yellow",
+                )
+            )
+
+    def table_validate(self, record: TableCheckRecord, stream: TextIO) -> None:
+        console = make_console(stream)
+        heading = Text(f"{record.file} ({record.type} table, {record.rows} rows): ", style="bold")
+        heading.append(record.status, style=STATUS_STYLES[record.status])
+        console.print(heading, soft_wrap=True)
+        for finding in record.findings:
+            console.print(
+                Text(f"   {finding.text}", style=TABLE_FINDING_STYLES[finding.level]), soft_wrap=True
+            )
+        summary = record.summary
+        console.print(
+            Text(
+                f"{summary.total} finding(s): {summary.error} error(s), {summary.warning} warning(s), "
+                f"{summary.info} info",
+                style="dim",
+            )
+        )
+
+    # ----------------------------------------------------------------------- fleet
+
+    def who_can(self, record: WhoCanRecord, stream: TextIO) -> None:
+        console = make_console(stream)
+        api = record.api
+        console.print(Text(f"Who can call {api.method} {api.path}", style="bold"), soft_wrap=True)
+        for listing in shown_listings(record):
+            console.print(Text(f"  {listing_line(listing, self.lang)}", style="dim"), soft_wrap=True)
+        if len(record.accounts) > MAX_TABLE_ROWS:
+            _who_can_lines(console, record)
+        elif record.accounts:
+            grid = Table(expand=False)
+            grid.add_column("#", justify="right", style="dim")
+            grid.add_column("Account", overflow="fold")
+            grid.add_column("Type", no_wrap=True)
+            grid.add_column("Decision", no_wrap=True)
+            grid.add_column("Granted by / why not", overflow="fold")
+            for number, account in enumerate(record.accounts, 1):
+                name = Text(account.account)
+                name.append(f"\n{account.file}", style="dim")
+                reasons = "\n".join(account_reasons(account, listing_for(record, account)))
+                shown = decision_text(account.decision, account.callable, account.unlisted_reason)
+                grid.add_row(str(number), name, account.type.value, shown, reasons)
+            console.print(grid)
+        _fleet_errors(console, record)
+        style = "red" if record.summary.callable else "green"
+        console.print(Text(who_can_summary(record), style=style), soft_wrap=True)
+
+    def diff(self, record: GrantsDiffRecord, stream: TextIO) -> None:
+        console = make_console(stream)
+        old, new = record.old, record.new
+        console.print(
+            Text(
+                f"Account {new.name} ({new.type}): {', '.join(old.files)} -> {', '.join(new.files)}",
+                style="bold",
+            ),
+            soft_wrap=True,
+        )
+        table = record.table
+        console.print(
+            Text(
+                f"Table: {table.title.get(self.lang)} ({table.updated or 'no date on the page'}); compared: "
+                f"{diff_scope(record)}",
+                style="dim",
+            ),
+            soft_wrap=True,
+        )
+        if record.changes:
+            grid = Table(expand=False, show_lines=True)
+            grid.add_column("Change", no_wrap=True)
+            grid.add_column("API", overflow="fold", ratio=2)
+            grid.add_column("Because", overflow="fold", ratio=3)
+            styles = {"gained": "yellow", "lost": "red", "changed": "cyan"}
+            for change in record.changes:
+                kind = Text(change.kind.value, style=styles[change.kind.value])
+                kind.append(f"\n{change.old.decision}\n-> {change.new.decision}", style="dim")
+                grid.add_row(kind, change.api, "\n".join(cause_lines(change)))
+            console.print(grid)
+        else:
+            console.print(Text("No change in what the account can call.", style="green"))
+        console.print(Text(diff_summary(record), style="bold"), soft_wrap=True)
+
+    def matrix(self, record: MatrixRecord, stream: TextIO) -> None:
+        console = make_console(stream)
+        accounts = list(record.accounts)
+        if len(accounts) > MAX_MATRIX_COLUMNS:
+            _matrix_counts(console, record)
+        elif accounts and record.apis:
+            grid = Table(expand=False)
+            grid.add_column("API", overflow="fold")
+            for number in range(1, len(accounts) + 1):
+                grid.add_column(str(number), justify="center", no_wrap=True)
+            grid.add_column("Callable by", justify="right", no_wrap=True)
+            styles = {"callable": "green", "denied": "red", "conditional": "yellow"}
+            for index, api in enumerate(record.apis):
+                cells = [(account.cells[index], account.decisions[index]) for account in accounts]
+                grid.add_row(
+                    api.api,
+                    *(Text(cell_label(cell, decision), style=styles[cell]) for cell, decision in cells),
+                    f"{api.cells['callable']}/{len(accounts)}",
+                )
+            console.print(grid)
+            for number, account in enumerate(accounts, 1):
+                console.print(
+                    Text(f"{number}: {account.account} ({account.type}) {account.file}", style="dim"),
+                    soft_wrap=True,
+                )
+            console.print(Text(CELL_LEGEND, style="dim"), soft_wrap=True)
+        _fleet_errors(console, record)
+        console.print(Text(matrix_summary(record), style="bold"), soft_wrap=True)
+
+
+FORMAT = TableFormat

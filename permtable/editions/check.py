@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from permtable.apis import is_placeholder, split_path
 from permtable.documents import Node, load_document, parse_document
@@ -48,16 +47,42 @@ class TableFinding:
             text += f" (hint: {self.hint})"
         return one_line(text)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "level": self.level,
-            "rule": self.rule,
-            "message": self.message,
-            "row": self.row,
-            "location": self.location.to_dict(),
-            "hint": self.hint,
-            "text": str(self),
-        }
+    def record(self) -> TableFindingRecord:
+        return TableFindingRecord(
+            self.level, self.rule, self.message, self.row, self.location, self.hint, str(self)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TableFindingRecord:
+    level: str
+    rule: str
+    message: str
+    row: int | None
+    location: Location
+    hint: str | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class TableCheckSummary:
+    total: int
+    error: int
+    warning: int
+    info: int
+
+
+@dataclass(frozen=True, slots=True)
+class TableCheckRecord:
+    """table validate as shown."""
+
+    schema_version: int
+    file: str
+    type: AccountType
+    rows: int
+    status: str  # "ok" or "findings"
+    findings: tuple[TableFindingRecord, ...]
+    summary: TableCheckSummary
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,17 +96,17 @@ class TableCheck:
         """Errors and warnings fail the check; info does not."""
         return any(finding.level != INFO for finding in self.findings)
 
-    def to_dict(self) -> dict[str, Any]:
-        counts = {level: sum(1 for f in self.findings if f.level == level) for level in LEVELS}
-        return {
-            "schema_version": CHECK_SCHEMA_VERSION,
-            "file": self.file,
-            "type": self.table.account_type.value,
-            "rows": len(self.table.entries),
-            "status": "findings" if self.failing else "ok",
-            "findings": [finding.to_dict() for finding in self.findings],
-            "summary": {"total": len(self.findings), **counts},
-        }
+    def record(self) -> TableCheckRecord:
+        counts = [sum(1 for finding in self.findings if finding.level == level) for level in LEVELS]
+        return TableCheckRecord(
+            CHECK_SCHEMA_VERSION,
+            self.file,
+            self.table.account_type,
+            len(self.table.entries),
+            "findings" if self.failing else "ok",
+            tuple(finding.record() for finding in self.findings),
+            TableCheckSummary(len(self.findings), *counts),
+        )
 
 
 def check_table_ref(ref: str, max_bytes: int = DEFAULT_MAX_BYTES) -> TableCheck:

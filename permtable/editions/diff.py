@@ -11,7 +11,7 @@ are compared only with ``all_fields``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from permtable.apis import is_placeholder, split_path
@@ -19,6 +19,7 @@ from permtable.errors import InputError, Location
 from permtable.files import DEFAULT_MAX_BYTES
 from permtable.model import LANGUAGES, AccountType, Entry, LocalText, Table
 from permtable.tables import bundled, load_table_file
+from permtable.values import HIDDEN, shown
 
 BUNDLED_PREFIX = "bundled:"
 DIFF_SCHEMA_VERSION = 1
@@ -53,9 +54,6 @@ class FieldChange:
     old: Any
     new: Any
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"field": self.field, "old": _plain(self.old), "new": _plain(self.new)}
-
 
 @dataclass(frozen=True, slots=True)
 class RowChange:
@@ -65,18 +63,17 @@ class RowChange:
     new: Entry
     fields: tuple[FieldChange, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "api": self.new.api,
-            "old_api": self.old.api,
-            "old_row": self.old.index,
-            "new_row": self.new.index,
-            "fields": [change.to_dict() for change in self.fields],
-        }
+    def record(self) -> RowChangeRecord:
+        return RowChangeRecord(self.new.api, self.old.api, self.old.index, self.new.index, self.fields)
 
 
-def _plain(value: Any) -> Any:
-    return list(value) if isinstance(value, tuple) else value
+@dataclass(frozen=True, slots=True)
+class RowChangeRecord:
+    api: str
+    old_api: str
+    old_row: int
+    new_row: int
+    fields: tuple[FieldChange, ...]
 
 
 def _raw(text: LocalText | None, lang: str) -> str | None:
@@ -86,23 +83,95 @@ def _raw(text: LocalText | None, lang: str) -> str | None:
     return value
 
 
-def row_record(entry: Entry, lang: str) -> dict[str, Any]:
-    """A row as its page documents it (texts in the page's language)."""
-    record: dict[str, Any] = {
-        "api": entry.api,
-        "row": entry.index,
-        "method": entry.method,
-        "path": entry.path,
-        "scenario": _raw(entry.scenario, lang),
-        "sub_scenario": _raw(entry.sub_scenario, lang),
-        "description": _raw(entry.description, lang),
-        "permissions": list(entry.permissions),
-    }
-    if entry.table is AccountType.PARTNER:
-        record["menu_path"] = _raw(entry.menu_path, lang)
-    else:
-        record["permission_name"] = _raw(entry.permission_name, lang)
-    return record
+def _not_partner(record: PageRow, value: object) -> bool:
+    return record.table is not AccountType.PARTNER
+
+
+def _not_customer(record: PageRow, value: object) -> bool:
+    return record.table is not AccountType.CUSTOMER
+
+
+@dataclass(frozen=True, slots=True)
+class PageRow:
+    """A row as its page documents it (texts in the page's language, blank ones None)."""
+
+    table: AccountType = field(metadata=HIDDEN)
+    api: str
+    row: int
+    method: str
+    path: str
+    scenario: str | None
+    sub_scenario: str | None
+    description: str | None
+    permissions: tuple[str, ...]
+    menu_path: str | None = field(metadata=shown(omitted_if=_not_partner))
+    permission_name: str | None = field(metadata=shown(omitted_if=_not_customer))
+
+    @classmethod
+    def of(cls, entry: Entry, lang: str) -> PageRow:
+        return cls(
+            entry.table,
+            entry.api,
+            entry.index,
+            entry.method,
+            entry.path,
+            _raw(entry.scenario, lang),
+            _raw(entry.sub_scenario, lang),
+            _raw(entry.description, lang),
+            entry.permissions,
+            _raw(entry.menu_path, lang),
+            _raw(entry.permission_name, lang),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class EditionInfo:
+    """One side of a table diff: the file and the page it transcribes."""
+
+    file: str
+    type: AccountType
+    title: str
+    language: str
+    updated: str | None
+    rows: int
+
+    @classmethod
+    def of(cls, table: Table) -> EditionInfo:
+        source = table.source
+        return cls(
+            source.file,
+            table.account_type,
+            source.title.get(source.language),
+            source.language,
+            source.updated,
+            len(table.entries),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TableDiffSummary:
+    old_rows: int
+    new_rows: int
+    added: int
+    removed: int
+    changed: int
+    table_fields: int
+
+
+@dataclass(frozen=True, slots=True)
+class TableDiffRecord:
+    """table diff as shown."""
+
+    schema_version: int
+    old: EditionInfo
+    new: EditionInfo
+    all_fields: bool
+    identical: bool
+    table: tuple[FieldChange, ...]
+    added: tuple[PageRow, ...]
+    removed: tuple[PageRow, ...]
+    changed: tuple[RowChangeRecord, ...]
+    summary: TableDiffSummary
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,38 +188,27 @@ class TableDiff:
     def identical(self) -> bool:
         return not (self.table_changes or self.added or self.removed or self.changed)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "schema_version": DIFF_SCHEMA_VERSION,
-            "old": _table_record(self.old),
-            "new": _table_record(self.new),
-            "all_fields": self.all_fields,
-            "identical": self.identical,
-            "table": [change.to_dict() for change in self.table_changes],
-            "added": [row_record(entry, self.new.source.language) for entry in self.added],
-            "removed": [row_record(entry, self.old.source.language) for entry in self.removed],
-            "changed": [change.to_dict() for change in self.changed],
-            "summary": {
-                "old_rows": len(self.old.entries),
-                "new_rows": len(self.new.entries),
-                "added": len(self.added),
-                "removed": len(self.removed),
-                "changed": len(self.changed),
-                "table_fields": len(self.table_changes),
-            },
-        }
-
-
-def _table_record(table: Table) -> dict[str, Any]:
-    source = table.source
-    return {
-        "file": source.file,
-        "type": table.account_type.value,
-        "title": source.title.get(source.language),
-        "language": source.language,
-        "updated": source.updated,
-        "rows": len(table.entries),
-    }
+    def record(self) -> TableDiffRecord:
+        summary = TableDiffSummary(
+            old_rows=len(self.old.entries),
+            new_rows=len(self.new.entries),
+            added=len(self.added),
+            removed=len(self.removed),
+            changed=len(self.changed),
+            table_fields=len(self.table_changes),
+        )
+        return TableDiffRecord(
+            DIFF_SCHEMA_VERSION,
+            EditionInfo.of(self.old),
+            EditionInfo.of(self.new),
+            self.all_fields,
+            self.identical,
+            self.table_changes,
+            tuple(PageRow.of(entry, self.new.source.language) for entry in self.added),
+            tuple(PageRow.of(entry, self.old.source.language) for entry in self.removed),
+            tuple(change.record() for change in self.changed),
+            summary,
+        )
 
 
 def diff_tables(old: Table, new: Table, all_fields: bool = False) -> TableDiff:

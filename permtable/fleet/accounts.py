@@ -13,7 +13,7 @@ from permtable.errors import InputError, Location, Notice
 from permtable.evaluate import Route, route
 from permtable.files import DEFAULT_MAX_BYTES
 from permtable.grants import Grants, load_grants_file, review_grants
-from permtable.model import AccountType, Entry, Table
+from permtable.model import AccountType, Entry
 from permtable.tables import IndexedTable, TableSet
 
 GRANTS_SUFFIXES = (".yaml", ".yml", ".json")
@@ -114,15 +114,24 @@ class LoadFailure:
         """The one-line message, always naming the file."""
         return str(self.error) if self.error.location.file else f"{self.file}: {self.error}"
 
-    def to_dict(self) -> dict[str, object]:
+    def record(self) -> FailureRecord:
         location = self.error.location
-        return {
-            "file": self.file,
-            "message": self.error.message,
-            "location": location.to_dict() if location.file else Location(self.file).to_dict(),
-            "hint": self.error.hint,
-            "text": self.text,
-        }
+        return FailureRecord(
+            self.file,
+            self.error.message,
+            location if location.file else Location(self.file),
+            self.error.hint,
+            self.text,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class FailureRecord:
+    file: str
+    message: str
+    location: Location
+    hint: str | None
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,9 +140,6 @@ class Skipped:
 
     file: str
     reason: str
-
-    def to_dict(self) -> dict[str, object]:
-        return {"file": self.file, "reason": self.reason}
 
 
 T = TypeVar("T")
@@ -227,13 +233,5 @@ def route_in(ref: ApiRef, tables: TableSet, kind: AccountType) -> Route:
     return route(ref, tables.get(kind), lambda: tables.get(kind.other))
 
 
-def errors_and_skipped(run: FleetRun[T]) -> dict[str, object]:
-    return {
-        "errors": [failure.to_dict() for failure in run.failures],
-        "skipped": [item.to_dict() for item in run.skipped],
-        "warnings": [notice.to_dict() for notice in run.notices],
-    }
-
-
-def table_record(table: Table, lang: str) -> dict[str, object]:
-    return table.source.to_dict(lang) | {"type": table.account_type.value}
+def failure_records(run: FleetRun[T]) -> tuple[FailureRecord, ...]:
+    return tuple(failure.record() for failure in run.failures)

@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from permtable.apis import ApiRef, split_path
 from permtable.errors import Location, Notice
 from permtable.evaluate import Decision, EvaluationPolicy, Evaluator, Route
 from permtable.files import DEFAULT_MAX_BYTES
-from permtable.fleet.accounts import FleetFiles, FleetRun, audit_files, errors_and_skipped, route_in
+from permtable.fleet.accounts import (
+    Audited,
+    FailureRecord,
+    FleetFiles,
+    FleetRun,
+    Skipped,
+    audit_files,
+    failure_records,
+    route_in,
+)
 from permtable.grants import Grants
 from permtable.model import AccountType, Entry
+from permtable.reports import LazyRecords
 from permtable.tables import TableSet
 from permtable.values import SCHEMA_VERSION
 
@@ -72,50 +82,103 @@ class MatrixReport:
     options: EvaluationPolicy
     scope: str  # "tables" (every row of the account types present) or "apis" (as given)
 
-    def to_dict(self, lang: str) -> dict[str, object]:
+    def record(self) -> MatrixRecord:
         rows = self.run.audited
         apis = []
         for index, column in enumerate(self.columns):
             cells = Counter(item.answer[index].kind for item in rows)
             apis.append(
-                {
-                    "input": column.ref.text,
-                    "method": column.ref.method,
-                    "path": column.ref.path,
-                    "api": column.ref.api,
-                    "listed_in": [
-                        {"type": kind.value, "row": entry.index}
-                        for kind, entry in column.entries
-                        if entry is not None
-                    ],
-                    "cells": {cell: cells.get(cell, 0) for cell in CELLS},
-                }
+                MatrixColumn(
+                    column.ref.text,
+                    column.ref.method,
+                    column.ref.path,
+                    column.ref.api,
+                    tuple(ListedIn(kind, entry.index) for kind, entry in column.entries if entry is not None),
+                    {cell: cells.get(cell, 0) for cell in CELLS},
+                )
             )
         totals = Counter(cell.kind for item in rows for cell in item.answer)
-        return {
-            "schema_version": SCHEMA_VERSION,
-            "scope": self.scope,
-            "options": {"strict": self.options.strict, "assume_conditions": self.options.assume_conditions},
-            "apis": apis,
-            "accounts": [
-                {
-                    "account": item.account,
-                    "file": item.file,
-                    "type": item.account_type.value,
-                    "cells": [cell.kind for cell in item.answer],
-                    "decisions": [cell.decision.value for cell in item.answer],
-                }
-                for item in rows
-            ],
-            "summary": {
-                "accounts": len(rows),
-                "apis": len(self.columns),
-                "cells": {cell: totals.get(cell, 0) for cell in CELLS},
-                "errors": len(self.run.failures),
-                "skipped": len(self.run.skipped),
-            },
-            **errors_and_skipped(self.run),
-        }
+        summary = MatrixSummary(
+            accounts=len(rows),
+            apis=len(self.columns),
+            cells={cell: totals.get(cell, 0) for cell in CELLS},
+            errors=len(self.run.failures),
+            skipped=len(self.run.skipped),
+        )
+        return MatrixRecord(
+            SCHEMA_VERSION,
+            self.scope,
+            self.options,
+            tuple(apis),
+            LazyRecords(rows, MatrixRow.of),
+            summary,
+            failure_records(self.run),
+            self.run.skipped,
+            self.run.notices,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ListedIn:
+    type: AccountType
+    row: int
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixColumn:
+    """One API of the matrix: where the tables list it, and how many accounts got each cell."""
+
+    input: str
+    method: str
+    path: str
+    api: str
+    listed_in: tuple[ListedIn, ...]
+    cells: Mapping[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixRow:
+    """One account of the matrix: its cell and decision for each API, in column order."""
+
+    account: str
+    file: str
+    type: AccountType
+    cells: tuple[str, ...]
+    decisions: tuple[Decision, ...]
+
+    @classmethod
+    def of(cls, item: Audited[tuple[Cell, ...]]) -> MatrixRow:
+        return cls(
+            item.account,
+            item.file,
+            item.account_type,
+            tuple(cell.kind for cell in item.answer),
+            tuple(cell.decision for cell in item.answer),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixSummary:
+    accounts: int
+    apis: int
+    cells: Mapping[str, int]
+    errors: int
+    skipped: int
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixRecord:
+    """matrix as shown."""
+
+    schema_version: int
+    scope: str
+    options: EvaluationPolicy
+    apis: tuple[MatrixColumn, ...]
+    accounts: Sequence[MatrixRow]
+    summary: MatrixSummary
+    errors: tuple[FailureRecord, ...]
+    skipped: tuple[Skipped, ...]
+    warnings: tuple[Notice, ...]
 
 
 def _table_refs(tables: TableSet) -> list[ApiRef]:

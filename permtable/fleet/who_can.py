@@ -3,26 +3,27 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from permtable.apis import ApiRef
 from permtable.errors import Location, Notice
-from permtable.evaluate import ApiResult, Decision, EvaluationPolicy, Evaluator
+from permtable.evaluate import ApiResult, Decision, EvaluationPolicy, Evaluator, GrantRef, Unlisted
 from permtable.files import DEFAULT_MAX_BYTES
 from permtable.fleet.accounts import (
     Audited,
+    FailureRecord,
     FleetFiles,
     FleetRun,
+    Skipped,
     audit_files,
-    errors_and_skipped,
+    failure_records,
     focused_table,
     route_in,
-    table_record,
 )
 from permtable.grants import Grants
 from permtable.model import AccountType, Entry, Table
-from permtable.reports import entry_record
+from permtable.reports import RowRecord, SuggestionRecord, TableInfo
 from permtable.router import Suggestion
 from permtable.tables import IndexedTable, TableSet
 from permtable.values import SCHEMA_VERSION
@@ -59,35 +60,96 @@ class Listing:
             return f"not in the {kind} table; --strict counts it as not callable for {kind} accounts"
         return f"not in the {kind} table: {kind} accounts need no fine-grained permission for it"
 
-    def to_dict(self, lang: str, options: EvaluationPolicy) -> dict[str, object]:
-        return {
-            "type": self.table.account_type.value,
-            "listed": self.entry is not None,
-            "entry": entry_record(self.entry, self.table, lang) if self.entry else None,
-            "suggestions": [suggestion.to_dict(lang) for suggestion in self.suggestions],
-            "note": self.note(options),
-            "table": table_record(self.table, lang),
-        }
+    def record(self, options: EvaluationPolicy) -> ListingRecord:
+        return ListingRecord(
+            self.table.account_type,
+            self.entry is not None,
+            RowRecord.of(self.entry, self.table) if self.entry else None,
+            tuple(SuggestionRecord.of(suggestion) for suggestion in self.suggestions),
+            self.note(options),
+            TableInfo.of(self.table),
+        )
 
 
-def account_answer_record(item: Audited[ApiResult]) -> dict[str, object]:
-    result = item.answer
-    return {
-        "account": item.account,
-        "file": item.file,
-        "type": item.account_type.value,
-        "callable": result.callable,
-        "decision": result.decision.value,
-        "granted_by": [grant.to_dict() for grant in result.granted_by],
-        "denied_by": [grant.to_dict() for check in result.checks for grant in check.denied_by],
-        "missing": list(result.missing),
-        "unlisted_reason": result.unlisted_kind.value if result.unlisted_kind else None,
-    }
+@dataclass(frozen=True, slots=True)
+class ListingRecord:
+    type: AccountType
+    listed: bool
+    entry: RowRecord | None
+    suggestions: tuple[SuggestionRecord, ...]
+    note: str | None
+    table: TableInfo
 
 
-def _decision_counts(decisions: Sequence[Decision]) -> dict[str, int]:
-    counted = Counter(decision.value for decision in decisions)
-    return {decision.value: counted.get(decision.value, 0) for decision in Decision}
+@dataclass(frozen=True, slots=True)
+class AskedApi:
+    """The API who-can asked about, and how each account type's table lists it."""
+
+    input: str
+    method: str
+    path: str
+    host: str | None
+    operation: str | None
+    tables: tuple[ListingRecord, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AccountAnswer:
+    """One account's answer to who-can."""
+
+    account: str
+    file: str
+    type: AccountType
+    callable: bool
+    decision: Decision
+    granted_by: tuple[GrantRef, ...]
+    denied_by: tuple[GrantRef, ...]
+    missing: tuple[str, ...]
+    unlisted_reason: Unlisted | None
+
+    @classmethod
+    def of(cls, item: Audited[ApiResult]) -> AccountAnswer:
+        result = item.answer
+        return cls(
+            item.account,
+            item.file,
+            item.account_type,
+            result.callable,
+            result.decision,
+            result.granted_by,
+            tuple(grant for check in result.checks for grant in check.denied_by),
+            result.missing,
+            result.unlisted_kind,
+        )
+
+
+def decision_counts(decisions: Sequence[Decision]) -> dict[Decision, int]:
+    counted = Counter(decisions)
+    return {decision: counted.get(decision, 0) for decision in Decision}
+
+
+@dataclass(frozen=True, slots=True)
+class WhoCanSummary:
+    accounts: int
+    callable: int
+    not_callable: int
+    decisions: Mapping[Decision, int]
+    errors: int
+    skipped: int
+
+
+@dataclass(frozen=True, slots=True)
+class WhoCanRecord:
+    """who-can as shown."""
+
+    schema_version: int
+    api: AskedApi
+    options: EvaluationPolicy
+    accounts: tuple[AccountAnswer, ...]
+    summary: WhoCanSummary
+    errors: tuple[FailureRecord, ...]
+    skipped: tuple[Skipped, ...]
+    warnings: tuple[Notice, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,31 +163,35 @@ class WhoCanReport:
     def any_callable(self) -> bool:
         return any(item.answer.callable for item in self.run.audited)
 
-    def to_dict(self, lang: str) -> dict[str, object]:
+    def record(self) -> WhoCanRecord:
         ref = self.ref
         answers = [item.answer for item in self.run.audited]
-        return {
-            "schema_version": SCHEMA_VERSION,
-            "api": {
-                "input": ref.text,
-                "method": ref.method,
-                "path": ref.path,
-                "host": ref.host,
-                "operation": ref.operation,
-                "tables": [listing.to_dict(lang, self.options) for listing in self.listings],
-            },
-            "options": {"strict": self.options.strict, "assume_conditions": self.options.assume_conditions},
-            "accounts": [account_answer_record(item) for item in self.run.audited],
-            "summary": {
-                "accounts": len(answers),
-                "callable": sum(1 for result in answers if result.callable),
-                "not_callable": sum(1 for result in answers if not result.callable),
-                "decisions": _decision_counts([result.decision for result in answers]),
-                "errors": len(self.run.failures),
-                "skipped": len(self.run.skipped),
-            },
-            **errors_and_skipped(self.run),
-        }
+        asked = AskedApi(
+            ref.text,
+            ref.method,
+            ref.path,
+            ref.host,
+            ref.operation,
+            tuple(listing.record(self.options) for listing in self.listings),
+        )
+        summary = WhoCanSummary(
+            accounts=len(answers),
+            callable=sum(1 for result in answers if result.callable),
+            not_callable=sum(1 for result in answers if not result.callable),
+            decisions=decision_counts([result.decision for result in answers]),
+            errors=len(self.run.failures),
+            skipped=len(self.run.skipped),
+        )
+        return WhoCanRecord(
+            SCHEMA_VERSION,
+            asked,
+            self.options,
+            tuple(AccountAnswer.of(item) for item in self.run.audited),
+            summary,
+            failure_records(self.run),
+            self.run.skipped,
+            self.run.notices,
+        )
 
 
 def who_can(

@@ -29,9 +29,6 @@ class CallSite:
     def location(self) -> Location:
         return Location(self.file, self.line, self.column)
 
-    def to_dict(self) -> dict[str, object]:
-        return {"file": self.file, "line": self.line, "column": self.column, "kind": self.kind}
-
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.file, self.line, self.column, self.kind)
 
@@ -49,14 +46,17 @@ class ScannedApi:
     def api(self) -> str | None:
         return f"{self.method} {self.path}" if self.method else None
 
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "method": self.method,
-            "path": self.path,
-            "api": self.api,
-            "operation": self.operation,
-            "sites": [site.to_dict() | {"evidence": site.evidence} for site in self.sites],
-        }
+    def record(self) -> ScannedApiRecord:
+        return ScannedApiRecord(self.method, self.path, self.api, self.operation, self.sites)
+
+
+@dataclass(frozen=True, slots=True)
+class ScannedApiRecord:
+    method: str | None
+    path: str
+    api: str | None
+    operation: str | None
+    sites: tuple[CallSite, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,9 +65,6 @@ class SkippedFile:
 
     file: str
     reason: str
-
-    def to_dict(self) -> dict[str, object]:
-        return {"file": self.file, "reason": self.reason}
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,18 +97,40 @@ class ScanReport:
     def notices(self) -> list[Notice]:
         return [*self.warnings, *self.unknown_method_notices()]
 
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "schema_version": SCHEMA_VERSION,
-            "paths": list(self.paths),
-            "apis": [api.to_dict() for api in self.apis],
-            "summary": {
-                "apis": sum(1 for api in self.apis if api.method),
-                "unknown_method": len(self.unknown_method),
-                "sites": sum(len(api.sites) for api in self.apis),
-                "files_scanned": self.files_scanned,
-                "files_skipped": len(self.skipped),
-            },
-            "skipped": [item.to_dict() for item in self.skipped],
-            "warnings": [notice.to_dict() for notice in self.notices()],
-        }
+    def record(self) -> ScanRecord:
+        summary = ScanSummary(
+            apis=sum(1 for api in self.apis if api.method),
+            unknown_method=len(self.unknown_method),
+            sites=sum(len(api.sites) for api in self.apis),
+            files_scanned=self.files_scanned,
+            files_skipped=len(self.skipped),
+        )
+        return ScanRecord(
+            SCHEMA_VERSION,
+            self.paths,
+            tuple(api.record() for api in self.apis),
+            summary,
+            self.skipped,
+            tuple(self.notices()),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ScanSummary:
+    apis: int  # with a method
+    unknown_method: int
+    sites: int
+    files_scanned: int
+    files_skipped: int
+
+
+@dataclass(frozen=True, slots=True)
+class ScanRecord:
+    """scan as shown."""
+
+    schema_version: int
+    paths: tuple[str, ...]
+    apis: tuple[ScannedApiRecord, ...]
+    summary: ScanSummary
+    skipped: tuple[SkippedFile, ...]
+    warnings: tuple[Notice, ...]

@@ -14,6 +14,11 @@ from pathlib import Path
 import pytest
 
 from cli.findings import message
+from permtable.apis import read_api_file
+from permtable.evaluate import EvaluationPolicy
+from permtable.grants import load_grants
+from permtable.queries import can_call
+from permtable.tables import TableSet
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,6 +35,12 @@ SUMMARY = re.compile(r"bsscheck: \d+ API\(s\): \d+ callable, \d+ not callable.*\
 def no_step_summary(monkeypatch):
     """Never write to a real job summary when the tests themselves run in GitHub Actions."""
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+
+
+def typed_results(grants: str, apis: str):
+    """The result records the library gives every format for these files."""
+    report = can_call(read_api_file(apis), load_grants([grants]), TableSet(), EvaluationPolicy())
+    return list(report.record().results)
 
 
 def unescape_data(value: str) -> str:
@@ -83,10 +94,9 @@ def test_the_customer_sample_gives_three_errors_on_the_api_lines(run_cli):
     out = run_cli("can-call", "-g", CUSTOMER_GRANTS, "--apis", CUSTOMER_APIS, "--format", "github")
     assert out.code == 1, out
     errors = [command for command in commands(out.stdout) if command.name == "error"]
-    record = run_cli("can-call", "-g", CUSTOMER_GRANTS, "--apis", CUSTOMER_APIS, "--format", "json").json()
-    not_callable = [result for result in record["results"] if not result["callable"]]
+    not_callable = [result for result in typed_results(CUSTOMER_GRANTS, CUSTOMER_APIS) if not result.callable]
     # The message is findings.message(): the wording every format shares.
-    assert [error.message for error in errors] == [message(result) for result in not_callable]
+    assert [error.message for error in errors] == [message(result, "en") for result in not_callable]
     apis = ROOT / CUSTOMER_APIS
     expected = [
         ("POST /v3/orders/customer-orders/pay", "BSS002", "denied by policy 'OrderGuardrails'"),
@@ -235,8 +245,8 @@ def test_names_and_paths_are_escaped_and_stay_on_one_line(run_cli, tmp_path, mon
     assert "file=ci%2C50%25%3Arun%0Ax/apis.txt,line=1,col=1,title=" in error.raw
     assert error.properties["file"] == f"{relative_folder}/apis.txt"
     # Data: '%' and line breaks escaped; ':' and ',' stay as they are.
-    (result,) = run_cli(*args, "--format", "json").json()["results"]
-    assert error.message == message(result)
+    (result,) = typed_results(f"{relative_folder}/grants.yaml", f"{relative_folder}/apis.txt")
+    assert error.message == message(result, "en")
     assert repr("Deny, 100%: no\npay\r") in error.message  # grant_source() shows names with repr
     assert "'Deny, 100%25: no\\npay\\r'" in error.raw
     assert f"[{relative_folder}/grants.yaml:8]" in error.message  # a real newline, from the folder

@@ -263,7 +263,7 @@ def test_the_gates_and_the_formats_classify_alike(grants, strict):
     report = can_call(
         [parse_api(api) for api in apis], load_grants([grants]), TableSet(), EvaluationPolicy(strict)
     )
-    records = report.to_dict("en")["results"]
+    records = report.record().results
     kinds = [result_kind(result) for result in report.results]
     assert kinds == [finding_kind(record) for record in records]
     assert len(set(kinds)) >= 3, "control: the APIs reach several kinds"

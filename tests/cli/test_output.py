@@ -301,12 +301,12 @@ def test_detail_blocks_printed_in_batches_read_as_printed_one_by_one(run_cli, tm
 
     from cli.formats import table
 
-    def one_print_each(console, results):
+    def one_print_each(console, results, lang):
         for number, result in enumerate(results, 1):
-            heading = Text(f"{number}. {result['method']} {result['path']}  ", style="bold")
-            heading.append_text(table.decision_text(result))
+            heading = Text(f"{number}. {result.method} {result.path}  ", style="bold")
+            heading.append_text(table.result_decision(result))
             console.print(heading)
-            lines = [Text("   ") + line for line in table.result_details(result).split("\n")]
+            lines = [Text("   ") + line for line in table.result_details(result, lang).split("\n")]
             console.print(Text("\n").join(lines), soft_wrap=True)
 
     apis = tmp_path / "apis.txt"

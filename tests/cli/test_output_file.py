@@ -167,7 +167,7 @@ def test_table_file_has_no_escape_codes_even_with_force_color(run_cli, tmp_path:
 
 
 def _breaking_renderer(error: Exception):
-    def render(record, stream):
+    def render(self, record, stream):
         stream.write('{\n  "schema_version": 1,\n  "account": ')  # half a report ...
         raise error  # ... then the renderer fails
 
@@ -200,7 +200,7 @@ def test_a_failing_render_leaves_no_file_and_no_temporary(
     if existing is not None:
         target.write_text(existing, encoding="utf-8")
     before = _listing(tmp_path)
-    monkeypatch.setattr(json_format, view, _breaking_renderer(error))
+    monkeypatch.setattr(json_format.JsonFormat, view, _breaking_renderer(error))
     out = run_cli(*args, "--format", "json", "-o", str(target))
     assert out.code == code, out
     assert out.stdout == "", "nothing half-written goes to stdout either"

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pt_helpers import FixedTables, make_table, write_grants
 
+from cli.plain import plain
 from permtable.apis import parse_api
 from permtable.cover import minimum_cover, plan_fixes
 from permtable.evaluate import EvaluationPolicy
@@ -188,7 +189,7 @@ def test_rows_blocked_by_a_deny_are_not_covered(tmp_path, tables):
         "POST /v3/orders/customer-orders/pay",
     ]
     assert [fix.permission.code for fix in plan.to_grant] == ["bss:bill:view"]
-    record = report.to_dict("en")
+    record = plain(report.record(), "en")
     assert [item["api"] for item in record["blocked_by_deny"]] == [
         "POST /v2/orders/customer-orders/pay",
         "POST /v3/orders/customer-orders/pay",

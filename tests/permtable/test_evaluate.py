@@ -6,6 +6,7 @@ import pytest
 import yaml
 from pt_helpers import CASES, FixedTables, make_table, write_grants, write_text
 
+from cli.plain import plain
 from permtable.apis import parse_api
 from permtable.evaluate import Decision, EvaluationPolicy, Evaluator, Unlisted, combine
 from permtable.grants import load_grants
@@ -281,7 +282,7 @@ policies:
     )
     assert '"g:MFAPresent"' in deny.condition
     assert pay.granted_by[0].name == "ReadOnly"
-    record = grant.to_dict()
+    record = plain(grant, "en")
     assert record["name"] == "ReadOnly" and record["statement"] == 2 and record["file"] == grant.file
 
 
@@ -321,7 +322,7 @@ def test_report_records(tmp_path, tables):
         tables,
         EvaluationPolicy(),
     )
-    record = report.to_dict("en")
+    record = plain(report.record(), "en")
     assert record["summary"]["total"] == 2
     assert record["summary"]["callable"] == 1
     assert record["summary"]["decisions"]["allowed"] == 1

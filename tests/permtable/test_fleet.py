@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from pt_helpers import REPO, write_text
 
+from cli.plain import plain
 from permtable import queries
 from permtable.apis import ApiRef, parse_api, split_path
 from permtable.errors import InputError
@@ -232,7 +233,7 @@ def test_a_broken_file_is_reported_and_the_rest_still_answered(tables, tmp_path)
     assert [Path(failure.file).name for failure in report.run.failures] == ["b.yaml", "c.json"]
     for failure in report.run.failures:
         assert failure.file in failure.text
-        assert failure.to_dict()["location"]["file"] == failure.file
+        assert plain(failure.record(), "en")["location"]["file"] == failure.file
 
 
 def test_progress_callback_sees_every_file(tables):
@@ -311,7 +312,7 @@ def test_matrix_counts_each_api_once(tables):
     refs = [parse_api(ORDERS), parse_api("get /v2/orders/customer-orders/"), parse_api(PAY_V3)]
     report = matrix(refs, fleet_of(FLEET / "partners"), tables, EvaluationPolicy())
     assert [column.ref.api for column in report.columns] == [ORDERS, PAY_V3]
-    record = report.to_dict("en")
+    record = plain(report.record(), "en")
     assert record["apis"][0]["cells"] == {"callable": 1, "denied": 1, "conditional": 0}
     assert record["summary"]["cells"] == {"callable": 1, "denied": 3, "conditional": 0}
 

@@ -8,12 +8,14 @@ import os
 import pytest
 from pt_helpers import check_input_error, stacked_aliases, write_grants, write_text
 
+from cli.plain import plain
 from permtable.apis import parse_api
 from permtable.errors import InputError
 from permtable.evaluate import Decision, EvaluationPolicy
 from permtable.grants import ACCOUNT_ACTIONS, Effect, load_grants, review_grants
 from permtable.model import AccountType
 from permtable.queries import can_call
+from permtable.reports import AccountInfo
 from permtable.tables import bundled
 
 PARTNER_CODES = list(bundled(AccountType.PARTNER).table.permissions)
@@ -55,7 +57,7 @@ def test_partner_file(tmp_path):
         (ACCOUNT_ACTIONS, ("BPC_ITEM_FINANCE_090100",)),
     ]
     assert grants.roles[0].location.line == 4
-    assert grants.to_dict() == {
+    assert plain(AccountInfo.of(grants), "en") == {
         "name": "ops-bot",
         "type": "partner",
         "files": [str(path)],

@@ -9,8 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pt_helpers import make_table, write_text
 
+from cli.plain import plain
 from permtable.apis import is_placeholder, parse_api, split_path
 from permtable.model import AccountType
+from permtable.reports import SuggestionRecord
 from permtable.router import Router
 from permtable.tables import bundled, load_table_file
 
@@ -350,5 +352,5 @@ def test_suggestions_are_unique_rows():
     found = router.suggestions(parse_api("PUT /v2/orders/customer-orders"))
     indexes = [s.entry.index for s in found]
     assert len(indexes) == len(set(indexes))
-    assert found[0].to_dict("en")["api"] == "GET /v2/orders/customer-orders"
-    assert found[0].to_dict("zh")["description"] == "查询订单列表"
+    assert plain(SuggestionRecord.of(found[0]), "en")["api"] == "GET /v2/orders/customer-orders"
+    assert plain(SuggestionRecord.of(found[0]), "zh")["description"] == "查询订单列表"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from pt_helpers import check_input_error, write_text
 
+from cli.plain import plain
 from permtable.editions.check import check_table_ref
 from permtable.errors import InputError
 from permtable.model import AccountType
@@ -38,13 +39,13 @@ def test_the_bundled_partner_table_passes_with_its_documented_oddities_as_info()
     assert check.findings[0].location.file == "bundled:partner"
     line = line_text(bundled_table_text(PARTNER), check.findings[0].location.line)
     assert "menu_path" in line and "Real-name authentication synchronization" in line
-    assert check.to_dict()["status"] == "ok"
+    assert plain(check.record(), "en")["status"] == "ok"
 
 
 def test_the_bundled_customer_table_is_clean():
     check = check_table_ref("bundled:customer")
     assert check.findings == ()
-    assert check.to_dict()["summary"] == {"total": 0, "error": 0, "warning": 0, "info": 0}
+    assert plain(check.record(), "en")["summary"] == {"total": 0, "error": 0, "warning": 0, "info": 0}
 
 
 CASES = [

@@ -12,6 +12,7 @@ from dataclasses import replace
 import pytest
 from pt_helpers import check_input_error, write_text
 
+from cli.plain import plain
 from permtable.editions.diff import api_key, diff_tables, load_table_ref
 from permtable.errors import InputError
 from permtable.model import AccountType, LocalText, Mode, Table
@@ -39,7 +40,7 @@ def fields_of(result) -> dict[str, list[tuple[str, object, object]]]:
 def test_a_table_is_identical_to_itself(kind, all_fields):
     result = diff_tables(table(kind), table(kind), all_fields)
     assert result.identical
-    record = result.to_dict()
+    record = plain(result.record(), "en")
     assert (record["identical"], record["added"], record["removed"], record["changed"], record["table"]) == (
         True,
         [],
@@ -185,7 +186,8 @@ def test_table_fields_type_mode_title_date_and_language():
 def test_the_record_is_plain_json_with_schema_version_1():
     base = table(PARTNER)
     changed = with_entry(base, 12, permissions=("BPC_ITEM_ACCOUNT_010500", "BPC_ITEM_ACCOUNT_010600"))
-    record = diff_tables(base, replace(changed, entries=changed.entries[1:])).to_dict()
+    record = diff_tables(base, replace(changed, entries=changed.entries[1:])).record()
+    record = plain(record, "en")
     assert json.loads(json.dumps(record)) == record
     assert record["schema_version"] == 1
     assert set(record) >= {

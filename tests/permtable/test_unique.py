@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pt_helpers import write_grants, write_text
 
+from cli.plain import plain
 from permtable import files
 from permtable.apis import iter_api_file_blocks, iter_api_lines
 from permtable.errors import InputError, Location
@@ -165,15 +166,15 @@ def test_every_way_of_naming_one_row_is_one_endpoint(customer, tmp_path):
     ]
     assert counter.inputs == 8
     report = can_call_unique(tallies, grants, tables, EvaluationPolicy())
-    plain = can_call([t.ref for t in tallies], grants, tables, EvaluationPolicy())
+    each = can_call([t.ref for t in tallies], grants, tables, EvaluationPolicy())
     assert [r.count for r in report.results] == [5, 1, 1, 1]
     # Each result is the one can-call gives its first input, counted.
-    assert [r.ref for r in report.results] == [r.ref for r in plain.results]
-    assert [r.decision for r in report.results] == [r.decision for r in plain.results]
-    assert [r.notes for r in report.results] == [r.notes for r in plain.results]
-    summary = report.to_dict("en")["summary"]
+    assert [r.ref for r in report.results] == [r.ref for r in each.results]
+    assert [r.decision for r in report.results] == [r.decision for r in each.results]
+    assert [r.notes for r in report.results] == [r.notes for r in each.results]
+    summary = plain(report.record(), "en")["summary"]
     assert summary["total"] == 4 and summary["inputs"] == 8
-    first = report.to_dict("en")["results"][0]
+    first = plain(report.record(), "en")["results"][0]
     assert (first["count"], first["first_line"]) == (5, 1)
 
 
@@ -181,7 +182,8 @@ def test_records_without_unique_have_no_count(customer):
     grants, tables = customer
     counter = UniqueApis(endpoint_key(tables.get(AccountType.CUSTOMER)))
     counter.add_lines(["GET /v2/orders/customer-orders"], "x.txt")
-    record = can_call([t.ref for t in counter.tallies()], grants, tables, EvaluationPolicy()).to_dict("en")
+    record = can_call([t.ref for t in counter.tallies()], grants, tables, EvaluationPolicy()).record()
+    record = plain(record, "en")
     assert "count" not in record["results"][0] and "first_line" not in record["results"][0]
     assert "inputs" not in record["summary"]
 
