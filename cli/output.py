@@ -16,6 +16,7 @@ Conventions (the README's Trust section states them for users):
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -42,6 +43,7 @@ def emit(
     lang: str = "en",
 ) -> None:
     """Write ``record`` (the typed record of the view's report) in ``output_format``."""
+    collect_from_now_on()
     warn(notices)
     shown = report_format(output_format, view, lang)
     if output is None or output == STDOUT:
@@ -58,11 +60,21 @@ def emit(
 
 def emit_text(text: str, output: str | None = None) -> None:
     """Write finished text (an emitted policy or role) to stdout or a file."""
+    collect_from_now_on()
     if output is None or output == STDOUT:
         _to_stdout(lambda stream: stream.write(text))
     else:
         write_atomically(output, lambda stream: stream.write(text))
         click.echo(f"bsscheck: wrote {output}", err=True)
+
+
+def collect_from_now_on() -> None:
+    """End the pause of the cyclic collector that importing ``cli`` began: the answer is made
+    and lives to the end, so it is frozen out of the collector's reach; what writing the report
+    makes (rich's renderables, the formats' pieces) is collected as usual."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 STDOUT = "-"  # -o - names standard output, as - names standard input for --apis

@@ -8,7 +8,7 @@ worked out once per class, so a report of 200,000 results pays for ``dataclasses
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import fields, is_dataclass
 from enum import Enum
 from typing import Any
@@ -16,13 +16,31 @@ from typing import Any
 from permtable.model import LocalText
 from permtable.values import ITEMS_WITHOUT, OMITTED_IF, SHOWN_AS
 
-Plan = tuple[tuple[str, str, Callable[[Any, Any], bool] | None, frozenset[str]], ...]
+# How a field's value is shown, read from its annotation once per class: as it is (a JSON
+# scalar), as a list (a tuple of scalars), or converted (anything else).
+AS_IS, AS_LIST, CONVERTED = 0, 1, 2
+_SCALARS = {"str", "int", "bool", "float", "None"}
+
+Plan = tuple[tuple[str, str, Callable[[Any, Any], bool] | None, frozenset[str], int], ...]
 _NOTHING: frozenset[str] = frozenset()
 _plans: dict[type, Plan] = {}
 
 
+def _how(annotation: object) -> int:
+    # Annotations are strings (postponed evaluation); only the plainest are recognised, and
+    # anything else is converted, which is always right, just slower.
+    if not isinstance(annotation, str):
+        return CONVERTED
+    parts = {part.strip() for part in annotation.split("|")}
+    if parts <= _SCALARS:
+        return AS_IS
+    if annotation.replace(" ", "") in ("tuple[str,...]", "tuple[int,...]"):
+        return AS_LIST
+    return CONVERTED
+
+
 def plan(record_type: type) -> Plan:
-    """(attribute, key, omission, fields left out of its items) for each field, in order."""
+    """(attribute, key, omission, fields left out of its items, how) for each field, in order."""
     found = _plans.get(record_type)
     if found is None:
         found = tuple(
@@ -31,6 +49,7 @@ def plan(record_type: type) -> Plan:
                 field.metadata.get(SHOWN_AS, field.name),
                 field.metadata.get(OMITTED_IF),
                 field.metadata.get(ITEMS_WITHOUT, _NOTHING),
+                _how(field.type),
             )
             for field in fields(record_type)
         )
@@ -42,7 +61,7 @@ def shown_fields(record: object) -> list[tuple[str, Any, frozenset[str]]]:
     """The record's (key, value, fields left out of the value's items) as shown, the values not
     yet converted: what the JSON writer streams one by one."""
     shown = []
-    for attribute, key, omitted_if, items_without in plan(type(record)):
+    for attribute, key, omitted_if, items_without, _ in plan(type(record)):
         value = getattr(record, attribute)
         if omitted_if is None or not omitted_if(record, value):
             shown.append((key, value, items_without))
@@ -51,25 +70,128 @@ def shown_fields(record: object) -> list[tuple[str, Any, frozenset[str]]]:
 
 def plain(value: Any, lang: str, without: frozenset[str] = _NOTHING) -> Any:
     """``value`` as JSON's plain values (dict, list, str, int, float, bool, None)."""
-    if value is None or (isinstance(value, (bool, int, float)) and not isinstance(value, Enum)):
-        return value
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, str):
-        return value
-    if isinstance(value, LocalText):
-        return value.get(lang)
-    if is_dataclass(value):
-        shown = {}
-        for attribute, key, omitted_if, items_without in plan(type(value)):
-            if attribute in without:
-                continue
-            item = getattr(value, attribute)
-            if omitted_if is None or not omitted_if(value, item):
-                shown[key] = plain(item, lang, items_without)
+    convert = _converters.get(type(value))
+    if convert is None:
+        convert = _converters[type(value)] = _converter_for(type(value))
+    return convert(value, lang, without)
+
+
+# One converter per type, chosen once: a report of 200,000 results converts millions of values,
+# and a chain of isinstance checks per value cost more than the JSON encoding itself.
+Converter = Callable[[Any, str, frozenset[str]], Any]
+_converters: dict[type, Converter] = {}
+
+
+def _as_is(value: Any, lang: str, without: frozenset[str]) -> Any:
+    return value
+
+
+def _enum(value: Enum, lang: str, without: frozenset[str]) -> Any:
+    return value.value
+
+
+def _text(value: LocalText, lang: str, without: frozenset[str]) -> str:
+    return value.get(lang)
+
+
+def _record(value: Any, lang: str, without: frozenset[str]) -> dict[str, Any]:
+    convert = _record_converters.get(type(value))
+    if convert is not None:
+        shown: dict[str, Any] = convert(value, lang, without)
         return shown
-    if isinstance(value, Mapping):
-        return {plain(key, lang): plain(item, lang) for key, item in value.items()}
-    if isinstance(value, (Sequence, frozenset, set)):
-        return [plain(item, lang, without) for item in value]
-    raise TypeError(f"no plain form for {type(value).__name__}")
+    # A class seen a few times is walked field by field; writing its own converter pays off
+    # only for the classes a large report repeats (compiling one costs about 100 walks).
+    seen = _record_walks[type(value)] = _record_walks.get(type(value), 0) + 1
+    if seen >= _COMPILE_AFTER:
+        _record_converters[type(value)] = _compile(type(value))
+    return _walk(value, lang, without)
+
+
+_record_converters: dict[type, Converter] = {}
+_record_walks: dict[type, int] = {}
+_COMPILE_AFTER = 100
+
+
+def _walk(value: Any, lang: str, without: frozenset[str]) -> dict[str, Any]:
+    shown = {}
+    for attribute, key, omitted_if, items_without, how in plan(type(value)):
+        if without and attribute in without:
+            continue
+        item = getattr(value, attribute)
+        if omitted_if is not None and omitted_if(value, item):
+            continue
+        if how == AS_IS:
+            shown[key] = item
+        elif how == AS_LIST:
+            shown[key] = list(item)
+        else:
+            shown[key] = plain(item, lang, items_without)
+    return shown
+
+
+def _compile(record_type: type) -> Converter:
+    """A converter written for one record class, as ``dataclasses`` writes ``__init__``: a
+    straight run of its fields, with no loop over the plan and no call for a scalar field.
+    Field names are identifiers and keys are written with ``repr``, so nothing from a record's
+    values ever reaches the source."""
+    namespace: dict[str, Any] = {"plain": plain}
+    lines = ["def convert(value, lang, without):", "    shown = {}"]
+    for number, (attribute, key, omitted_if, items_without, how) in enumerate(plan(record_type)):
+        namespace[f"omitted_if_{number}"] = omitted_if
+        namespace[f"without_{number}"] = items_without
+        value = {AS_IS: "item", AS_LIST: "list(item)"}.get(how, f"plain(item, lang, without_{number})")
+        lines.append(f"    if not without or {attribute!r} not in without:")
+        lines.append(f"        item = value.{attribute}")
+        if omitted_if is None:
+            lines.append(f"        shown[{key!r}] = {value}")
+        else:
+            lines.append(f"        if not omitted_if_{number}(value, item):")
+            lines.append(f"            shown[{key!r}] = {value}")
+    lines.append("    return shown")
+    exec("\n".join(lines), namespace)
+    converter: Converter = namespace["convert"]
+    return converter
+
+
+# Records that stand for a table row or permission (``shown_once`` on their class) recur in
+# thousands of results: each is converted once per language and reused. The cache keeps the
+# record itself, so an id is never reused while its entry lives; it is bounded by the tables'
+# size (a few hundred rows), not by the report's. What plain returns is never changed by its
+# callers (the JSON writer encodes it; SARIF embeds it), so sharing it is safe.
+_shown_once: dict[tuple[int, str, frozenset[str]], tuple[object, dict[str, Any]]] = {}
+_SHOWN_ONCE_LIMIT = 8192
+
+
+def _record_once(value: Any, lang: str, without: frozenset[str]) -> dict[str, Any]:
+    key = (id(value), lang, without)
+    hit = _shown_once.get(key)
+    if hit is not None and hit[0] is value:
+        return hit[1]
+    shown = _record(value, lang, without)
+    if len(_shown_once) < _SHOWN_ONCE_LIMIT:
+        _shown_once[key] = (value, shown)
+    return shown
+
+
+def _mapping(value: Mapping[Any, Any], lang: str, without: frozenset[str]) -> dict[Any, Any]:
+    return {plain(key, lang): plain(item, lang) for key, item in value.items()}
+
+
+def _sequence(value: Iterable[Any], lang: str, without: frozenset[str]) -> list[Any]:
+    return [plain(item, lang, without) for item in value]
+
+
+def _converter_for(kind: type) -> Converter:
+    if issubclass(kind, Enum):
+        return _enum
+    if kind is type(None) or issubclass(kind, (str, bool, int, float)):
+        return _as_is
+    if kind is LocalText:
+        return _text
+    if is_dataclass(kind):
+        return _record_once if getattr(kind, "shown_once", False) else _record
+    if issubclass(kind, Mapping):
+        return _mapping
+    if issubclass(kind, (Sequence, frozenset, set)):
+        return _sequence
+    raise TypeError(f"no plain form for {kind.__name__}")

@@ -51,7 +51,7 @@ class ExplainReport:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class ExplainRecord:
     """explain as shown."""
 

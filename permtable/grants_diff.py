@@ -55,7 +55,7 @@ class Cause:
         return CauseRecord(self.permission, self.old.decision, self.new.decision, self.added, self.removed)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class CauseRecord:
     permission: str
     old: Decision
@@ -97,13 +97,13 @@ class AccessChange:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Verdict:
     callable: bool
     decision: Decision
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class ChangeRecord:
     kind: ChangeKind
     api: str
@@ -168,7 +168,7 @@ class GrantsDiffReport:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class DiffSummary:
     checked: int
     gained: int
@@ -177,7 +177,7 @@ class DiffSummary:
     unchanged: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class GrantsDiffRecord:
     """diff as shown."""
 

@@ -12,12 +12,12 @@ from permtable.tables import TableSet
 from permtable.values import SCHEMA_VERSION
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class ApisSummary:
     total: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class ApisRecord:
     """apis as shown."""
 

@@ -16,7 +16,7 @@ from permtable.reports import CanCallRecord, CanCallReport, PermissionRecord, re
 from permtable.tables import TableSet
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class BlockedByDeny:
     """An API no Allow can fix: a Deny matches a permission it needs."""
 
@@ -25,7 +25,7 @@ class BlockedByDeny:
     denied_by: tuple[GrantRef, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class MissingPermsRecord(CanCallRecord):
     """missing-perms as shown: the APIs not callable, and the smallest fix."""
 

@@ -6,6 +6,11 @@ every output format receives, so JSON, tables and the CI formats can never disag
 decision. Texts stay in both languages (``LocalText``) until a format picks one. The other
 reports live with their questions (``missing``, ``explain``, ``listing``, ...) and build their
 records from the ones here.
+
+Records are ``@dataclass(frozen=True, slots=True, eq=False)``: they are compared by what they
+show (``cli.plain``), never field by field, so Python need not write ``__eq__`` and
+``__hash__`` for each of them. Those two are about a third of the cost of defining a record
+class, and can-call defines a dozen of them on every start.
 """
 
 from __future__ import annotations
@@ -13,9 +18,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar, overload
 
-from permtable.errors import InputError, Location, Notice
+from permtable.errors import Location, Notice
 from permtable.evaluate import ApiResult, Decision, EvaluationPolicy, GrantRef, PermissionCheck, Unlisted
 from permtable.grants import Grants
 from permtable.model import AccountType, Entry, LocalText, Mode, Permission, Table
@@ -32,16 +37,7 @@ R = TypeVar("R")
 # --------------------------------------------------------------------------- shared records
 
 
-@dataclass(frozen=True, slots=True)
-class SourceCitation:
-    """The page a row was transcribed from, as each row cites it."""
-
-    title: LocalText
-    url: str | None
-    updated: str | None
-
-
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class TableInfo:
     """The table a report was decided against, and its source."""
 
@@ -62,9 +58,11 @@ class TableInfo:
         )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class RowRecord:
     """A documented row of a table, with the page it comes from."""
+
+    shown_once: ClassVar[bool] = True  # one per row, shared by every result that reaches it
 
     table: AccountType
     row: int
@@ -78,11 +76,12 @@ class RowRecord:
     permissions: tuple[str, ...]
     menu_path: LocalText | None  # partner rows; None: Huawei documents none
     permission_name: LocalText | None  # customer rows
-    source: SourceCitation
+    # The page it comes from: its title, address and date (the table's other facts are shown
+    # once, with the report).
+    source: TableInfo = field(metadata=shown(items_without=("site", "language", "file", "type")))
 
     @classmethod
-    def of(cls, entry: Entry, table: Table) -> RowRecord:
-        source = table.source
+    def of(cls, entry: Entry, table: Table, source: TableInfo | None = None) -> RowRecord:
         return cls(
             entry.table,
             entry.index,
@@ -96,7 +95,7 @@ class RowRecord:
             entry.permissions,
             entry.menu_path or None,
             entry.permission_name or None,
-            SourceCitation(source.title, source.url, source.updated),
+            source or TableInfo.of(table),
         )
 
 
@@ -108,9 +107,11 @@ def _not_customer(record: PermissionRecord, value: object) -> bool:
     return record.table is not AccountType.CUSTOMER
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class PermissionRecord:
     """A permission and where it is granted: the menu path (partner) or its name (customer)."""
+
+    shown_once: ClassVar[bool] = True  # one per permission of a row, shared like the row
 
     permission: str
     table: AccountType
@@ -130,7 +131,7 @@ class PermissionRecord:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class SuggestionRecord:
     """A listed API the user probably meant, and why."""
 
@@ -154,7 +155,7 @@ def _partner_account(record: AccountInfo, value: object) -> bool:
     return record.type is AccountType.PARTNER
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class AccountInfo:
     """The account a report is about: its roles (partner) or policies (customer)."""
 
@@ -177,25 +178,11 @@ class AccountInfo:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class PolicyInfo:
     name: str
     version: str
     statements: int
-
-
-@dataclass(frozen=True, slots=True)
-class MessageRecord:
-    """A warning, finding or error about an input, with its one-line text."""
-
-    message: str
-    location: Location
-    hint: str | None
-    text: str
-
-    @classmethod
-    def of(cls, problem: Notice | InputError) -> MessageRecord:
-        return cls(problem.message, problem.location, problem.hint, str(problem))
 
 
 class LazyRecords(Sequence[R], Generic[T, R]):
@@ -241,13 +228,13 @@ class LazyRecords(Sequence[R], Generic[T, R]):
 # --------------------------------------------------------------------------- an API's result
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Requirement:
     mode: Mode
     permissions: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class OtherTypeRow:
     """The other account type's row, for an API only that type's table lists."""
 
@@ -262,7 +249,7 @@ def _no_count(record: ResultRecord, value: object) -> bool:
     return record.count is None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class ResultRecord:
     """One API's answer as every format shows it."""
 
@@ -296,11 +283,10 @@ class ResultRecord:
         return tuple(grant for check in self.checks for grant in check.denied_by)
 
     @classmethod
-    def of(cls, result: ApiResult, table: Table) -> ResultRecord:
+    def of(cls, result: ApiResult, table: Table, rows: RowRecords | None = None) -> ResultRecord:
         ref, entry = result.ref, result.entry
-        permissions = (
-            tuple(PermissionRecord.of(table.permissions[code]) for code in entry.permissions) if entry else ()
-        )
+        rows = rows or RowRecords(table)
+        permissions = rows.permissions(entry) if entry else ()
         partner = table.account_type is AccountType.PARTNER
         other = result.other_entry
         location = ref.location
@@ -314,7 +300,7 @@ class ResultRecord:
             call_sites=ref.sites,
             callable=result.callable,
             decision=result.decision,
-            entry=RowRecord.of(entry, table) if entry else None,
+            entry=rows.row(entry) if entry else None,
             requires=Requirement(entry.mode, entry.permissions) if entry else None,
             checks=result.checks,
             granted_by=result.granted_by,
@@ -329,17 +315,46 @@ class ResultRecord:
                 if other
                 else None
             ),
-            alternatives=tuple(cls.of(alternative, table) for alternative in result.alternatives),
+            alternatives=tuple(cls.of(alternative, table, rows) for alternative in result.alternatives),
             count=result.count,
             first_line=location.line if location and result.count is not None else None,
         )
 
 
+class RowRecords:
+    """The records of one table's rows and their permissions, each made once: results that
+    reach one row share its records (and so the formats show them once, not once a result)."""
+
+    __slots__ = ("_rows", "_source", "_table")
+
+    def __init__(self, table: Table) -> None:
+        self._table = table
+        self._source = TableInfo.of(table)
+        self._rows: dict[int, tuple[Entry, RowRecord, tuple[PermissionRecord, ...]]] = {}
+
+    def _made(self, entry: Entry) -> tuple[Entry, RowRecord, tuple[PermissionRecord, ...]]:
+        made = self._rows.get(id(entry))
+        if made is None or made[0] is not entry:
+            permissions = tuple(
+                PermissionRecord.of(self._table.permissions[code]) for code in entry.permissions
+            )
+            row = RowRecord.of(entry, self._table, self._source)
+            made = self._rows[id(entry)] = (entry, row, permissions)
+        return made
+
+    def row(self, entry: Entry) -> RowRecord:
+        return self._made(entry)[1]
+
+    def permissions(self, entry: Entry) -> tuple[PermissionRecord, ...]:
+        return self._made(entry)[2]
+
+
 def result_records(results: Sequence[ApiResult], table: Table) -> LazyRecords[ApiResult, ResultRecord]:
-    return LazyRecords(results, lambda result: ResultRecord.of(result, table))
+    rows = RowRecords(table)
+    return LazyRecords(results, lambda result: ResultRecord.of(result, table, rows))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class CheckSummary:
     total: int
     callable: int
@@ -364,7 +379,7 @@ class CheckSummary:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class CanCallRecord:
     """can-call as shown."""
 

@@ -18,7 +18,6 @@ from permtable.errors import InputError, Location, Notice
 from permtable.files import DEFAULT_MAX_BYTES, read_text
 from permtable.grants import load_grants_file, review_grants
 from permtable.model import AccountType
-from permtable.reports import MessageRecord
 from permtable.tables import TableSet, table_from_node
 from permtable.values import SCHEMA_VERSION
 
@@ -38,7 +37,21 @@ class FileCheck:
         return "error" if self.error else ("findings" if self.findings else "ok")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
+class MessageRecord:
+    """A warning, finding or error about an input, with its one-line text."""
+
+    message: str
+    location: Location
+    hint: str | None
+    text: str
+
+    @classmethod
+    def of(cls, problem: Notice | InputError) -> MessageRecord:
+        return cls(problem.message, problem.location, problem.hint, str(problem))
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class FileCheckRecord:
     file: str
     kind: str
@@ -47,7 +60,7 @@ class FileCheckRecord:
     findings: tuple[MessageRecord, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class ValidationSummary:
     total: int
     ok: int
@@ -55,7 +68,7 @@ class ValidationSummary:
     errors: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class ValidationRecord:
     """validate as shown."""
 

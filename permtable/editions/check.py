@@ -53,7 +53,7 @@ class TableFinding:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class TableFindingRecord:
     level: str
     rule: str
@@ -64,7 +64,7 @@ class TableFindingRecord:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class TableCheckSummary:
     total: int
     error: int
@@ -72,7 +72,7 @@ class TableCheckSummary:
     info: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class TableCheckRecord:
     """table validate as shown."""
 

@@ -67,7 +67,7 @@ class RowChange:
         return RowChangeRecord(self.new.api, self.old.api, self.old.index, self.new.index, self.fields)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class RowChangeRecord:
     api: str
     old_api: str
@@ -91,7 +91,7 @@ def _not_customer(record: PageRow, value: object) -> bool:
     return record.table is not AccountType.CUSTOMER
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class PageRow:
     """A row as its page documents it (texts in the page's language, blank ones None)."""
 
@@ -124,7 +124,7 @@ class PageRow:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class EditionInfo:
     """One side of a table diff: the file and the page it transcribes."""
 
@@ -148,7 +148,7 @@ class EditionInfo:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class TableDiffSummary:
     old_rows: int
     new_rows: int
@@ -158,7 +158,7 @@ class TableDiffSummary:
     table_fields: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class TableDiffRecord:
     """table diff as shown."""
 

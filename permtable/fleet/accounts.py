@@ -125,7 +125,7 @@ class LoadFailure:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class FailureRecord:
     file: str
     message: str

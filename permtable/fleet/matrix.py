@@ -118,13 +118,13 @@ class MatrixReport:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class ListedIn:
     type: AccountType
     row: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class MatrixColumn:
     """One API of the matrix: where the tables list it, and how many accounts got each cell."""
 
@@ -136,7 +136,7 @@ class MatrixColumn:
     cells: Mapping[str, int]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class MatrixRow:
     """One account of the matrix: its cell and decision for each API, in column order."""
 
@@ -157,7 +157,7 @@ class MatrixRow:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class MatrixSummary:
     accounts: int
     apis: int
@@ -166,7 +166,7 @@ class MatrixSummary:
     skipped: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class MatrixRecord:
     """matrix as shown."""
 

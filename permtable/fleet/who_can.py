@@ -71,7 +71,7 @@ class Listing:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class ListingRecord:
     type: AccountType
     listed: bool
@@ -81,7 +81,7 @@ class ListingRecord:
     table: TableInfo
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class AskedApi:
     """The API who-can asked about, and how each account type's table lists it."""
 
@@ -93,7 +93,7 @@ class AskedApi:
     tables: tuple[ListingRecord, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class AccountAnswer:
     """One account's answer to who-can."""
 
@@ -128,7 +128,7 @@ def decision_counts(decisions: Sequence[Decision]) -> dict[Decision, int]:
     return {decision: counted.get(decision, 0) for decision in Decision}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class WhoCanSummary:
     accounts: int
     callable: int
@@ -138,7 +138,7 @@ class WhoCanSummary:
     skipped: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class WhoCanRecord:
     """who-can as shown."""
 

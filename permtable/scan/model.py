@@ -50,7 +50,7 @@ class ScannedApi:
         return ScannedApiRecord(self.method, self.path, self.api, self.operation, self.sites)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class ScannedApiRecord:
     method: str | None
     path: str
@@ -115,7 +115,7 @@ class ScanReport:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class ScanSummary:
     apis: int  # with a method
     unknown_method: int
@@ -124,7 +124,7 @@ class ScanSummary:
     files_skipped: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class ScanRecord:
     """scan as shown."""
 
