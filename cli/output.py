@@ -96,15 +96,18 @@ def write_atomically(path: str, write: Callable[[TextIO], object]) -> None:
     handle = None
     with _terminate_as_exception():
         try:
-            handle = tempfile.NamedTemporaryFile(
-                "w",
-                encoding="utf-8",
-                errors="backslashreplace",  # undecodable bytes from arguments must not crash a report
-                dir=directory,
-                prefix=f".{target.name}.",
-                suffix=".tmp",
-                delete=False,
-            )
+            with _signals_held():
+                # A SIGTERM between the file's creation and this assignment would leave a
+                # temporary nobody knows the name of: it waits until ``handle`` is set.
+                handle = tempfile.NamedTemporaryFile(
+                    "w",
+                    encoding="utf-8",
+                    errors="backslashreplace",  # undecodable bytes from arguments must not crash a report
+                    dir=directory,
+                    prefix=f".{target.name}.",
+                    suffix=".tmp",
+                    delete=False,
+                )
             with handle:
                 write(cast(TextIO, handle))
             # mkstemp creates 0600 files; a report gets the mode a plain write would give it.
@@ -210,6 +213,22 @@ def _terminate_as_exception() -> Iterator[None]:
         raise SystemExit(128 + signal.SIGTERM) from None
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGTERM and SIGINT back (POSIX); delivered as soon as the block ends."""
+    import signal  # noqa: PLC0415
+
+    held = {signal.SIGTERM, signal.SIGINT}
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no signal masks
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _file_mode(target: Path) -> int:
