@@ -95,24 +95,6 @@ def _text(value: LocalText, lang: str, without: frozenset[str]) -> str:
 
 
 def _record(value: Any, lang: str, without: frozenset[str]) -> dict[str, Any]:
-    convert = _record_converters.get(type(value))
-    if convert is not None:
-        shown: dict[str, Any] = convert(value, lang, without)
-        return shown
-    # A class seen a few times is walked field by field; writing its own converter pays off
-    # only for the classes a large report repeats (compiling one costs about 100 walks).
-    seen = _record_walks[type(value)] = _record_walks.get(type(value), 0) + 1
-    if seen >= _COMPILE_AFTER:
-        _record_converters[type(value)] = _compile(type(value))
-    return _walk(value, lang, without)
-
-
-_record_converters: dict[type, Converter] = {}
-_record_walks: dict[type, int] = {}
-_COMPILE_AFTER = 100
-
-
-def _walk(value: Any, lang: str, without: frozenset[str]) -> dict[str, Any]:
     shown = {}
     for attribute, key, omitted_if, items_without, how in plan(type(value)):
         if without and attribute in without:
@@ -127,30 +109,6 @@ def _walk(value: Any, lang: str, without: frozenset[str]) -> dict[str, Any]:
         else:
             shown[key] = plain(item, lang, items_without)
     return shown
-
-
-def _compile(record_type: type) -> Converter:
-    """A converter written for one record class, as ``dataclasses`` writes ``__init__``: a
-    straight run of its fields, with no loop over the plan and no call for a scalar field.
-    Field names are identifiers and keys are written with ``repr``, so nothing from a record's
-    values ever reaches the source."""
-    namespace: dict[str, Any] = {"plain": plain}
-    lines = ["def convert(value, lang, without):", "    shown = {}"]
-    for number, (attribute, key, omitted_if, items_without, how) in enumerate(plan(record_type)):
-        namespace[f"omitted_if_{number}"] = omitted_if
-        namespace[f"without_{number}"] = items_without
-        value = {AS_IS: "item", AS_LIST: "list(item)"}.get(how, f"plain(item, lang, without_{number})")
-        lines.append(f"    if not without or {attribute!r} not in without:")
-        lines.append(f"        item = value.{attribute}")
-        if omitted_if is None:
-            lines.append(f"        shown[{key!r}] = {value}")
-        else:
-            lines.append(f"        if not omitted_if_{number}(value, item):")
-            lines.append(f"            shown[{key!r}] = {value}")
-    lines.append("    return shown")
-    exec("\n".join(lines), namespace)
-    converter: Converter = namespace["convert"]
-    return converter
 
 
 # Records that stand for a table row or permission (``shown_once`` on their class) recur in
