@@ -29,7 +29,7 @@ from permtable.evaluate import ApiResult, Decision, EvaluationPolicy, GrantRef, 
 from permtable.grants import Grants
 from permtable.model import AccountType, Entry, LocalText, Mode, Permission, Table
 from permtable.router import Suggestion
-from permtable.values import OMITTED_IF_NONE, SCHEMA_VERSION, shown
+from permtable.values import OMITTED_IF_NONE, SCHEMA_VERSION, shown, shown_only_when
 
 if TYPE_CHECKING:
     from permtable.scan.model import CallSite  # a type only: importing scan loads the scanner
@@ -103,14 +103,6 @@ class RowRecord:
         )
 
 
-def _not_partner(record: PermissionRecord, value: object) -> bool:
-    return record.table is not AccountType.PARTNER
-
-
-def _not_customer(record: PermissionRecord, value: object) -> bool:
-    return record.table is not AccountType.CUSTOMER
-
-
 @dataclass(frozen=True, slots=True, eq=False)
 class PermissionRecord:
     """A permission and where it is granted: the menu path (partner) or its name (customer)."""
@@ -119,8 +111,8 @@ class PermissionRecord:
 
     permission: str
     table: AccountType
-    menu_path: LocalText | None = field(default=None, metadata=shown(omitted_if=_not_partner))
-    name: LocalText | None = field(default=None, metadata=shown(omitted_if=_not_customer))
+    menu_path: LocalText | None = field(default=None, metadata=shown_only_when("table", AccountType.PARTNER))
+    name: LocalText | None = field(default=None, metadata=shown_only_when("table", AccountType.CUSTOMER))
     # The APIs it unlocks, where the report says (a fix, an explained permission).
     unlocks: tuple[str, ...] | None = field(default=None, metadata=OMITTED_IF_NONE)
 
@@ -151,14 +143,6 @@ class SuggestionRecord:
         return cls(entry.api, suggestion.reason, entry.permissions, entry.mode, entry.description)
 
 
-def _customer_account(record: AccountInfo, value: object) -> bool:
-    return record.type is AccountType.CUSTOMER
-
-
-def _partner_account(record: AccountInfo, value: object) -> bool:
-    return record.type is AccountType.PARTNER
-
-
 @dataclass(frozen=True, slots=True, eq=False)
 class AccountInfo:
     """The account a report is about: its roles (partner) or policies (customer)."""
@@ -166,8 +150,10 @@ class AccountInfo:
     name: str
     type: AccountType
     files: tuple[str, ...]
-    roles: tuple[str, ...] = field(default=(), metadata=shown(omitted_if=_customer_account))
-    policies: tuple[PolicyInfo, ...] = field(default=(), metadata=shown(omitted_if=_partner_account))
+    roles: tuple[str, ...] = field(default=(), metadata=shown_only_when("type", AccountType.PARTNER))
+    policies: tuple[PolicyInfo, ...] = field(
+        default=(), metadata=shown_only_when("type", AccountType.CUSTOMER)
+    )
 
     @classmethod
     def of(cls, grants: Grants) -> AccountInfo:
@@ -193,7 +179,8 @@ class LazyRecords(Sequence[R], Generic[T, R]):
     """Records made when they are read, one at a time, from the values behind them.
 
     A report of 200,000 APIs keeps its 200,000 results, but never 200,000 records at once: the
-    JSON writer and the table renderer take one, write it and drop it.
+    JSON writer and the table renderer take one, write it and drop it. Like the records it
+    makes, it is compared by identity: what it shows is compared through ``cli.plain``.
     """
 
     __slots__ = ("_items", "_make")
@@ -218,12 +205,6 @@ class LazyRecords(Sequence[R], Generic[T, R]):
 
     def __iter__(self) -> Iterator[R]:
         return map(self._make, self._items)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Sequence) and not isinstance(other, str) and list(self) == list(other)
-
-    # Compared by content, like a list, and so not hashable.
-    __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         return f"LazyRecords({len(self)} records)"

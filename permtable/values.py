@@ -36,6 +36,17 @@ def shown(
     return metadata
 
 
+def shown_only_when(attribute: str, wanted: object) -> Mapping[str, object]:
+    """``field(metadata=shown_only_when("table", AccountType.PARTNER))``: a field that exists
+    only in the records whose ``attribute`` is ``wanted`` (a partner row's menu path, a customer
+    account's policies)."""
+
+    def omitted(record: object, value: object) -> bool:
+        return getattr(record, attribute) is not wanted
+
+    return shown(omitted_if=omitted)
+
+
 def _never_shown(record: object, value: object) -> bool:
     return True
 

@@ -19,7 +19,7 @@ from permtable.errors import InputError, Location
 from permtable.files import DEFAULT_MAX_BYTES
 from permtable.model import LANGUAGES, AccountType, Entry, LocalText, Table
 from permtable.tables import bundled, load_table_file
-from permtable.values import HIDDEN, shown
+from permtable.values import HIDDEN, shown_only_when
 
 BUNDLED_PREFIX = "bundled:"
 DIFF_SCHEMA_VERSION = 1
@@ -83,14 +83,6 @@ def _raw(text: LocalText | None, lang: str) -> str | None:
     return value
 
 
-def _not_partner(record: PageRow, value: object) -> bool:
-    return record.table is not AccountType.PARTNER
-
-
-def _not_customer(record: PageRow, value: object) -> bool:
-    return record.table is not AccountType.CUSTOMER
-
-
 @dataclass(frozen=True, slots=True, eq=False)
 class PageRow:
     """A row as its page documents it (texts in the page's language, blank ones None)."""
@@ -104,8 +96,8 @@ class PageRow:
     sub_scenario: str | None
     description: str | None
     permissions: tuple[str, ...]
-    menu_path: str | None = field(metadata=shown(omitted_if=_not_partner))
-    permission_name: str | None = field(metadata=shown(omitted_if=_not_customer))
+    menu_path: str | None = field(metadata=shown_only_when("table", AccountType.PARTNER))
+    permission_name: str | None = field(metadata=shown_only_when("table", AccountType.CUSTOMER))
 
     @classmethod
     def of(cls, entry: Entry, lang: str) -> PageRow:
