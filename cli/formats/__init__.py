@@ -1,10 +1,10 @@
 """Output formats: one module per format, each a class behind one small interface.
 
-A format is built with the language chosen for the run and renders the typed record of one
-report (``permtable``'s ``...Record`` dataclasses) to a text stream: ``render(view, record,
-stream)`` calls the method named for the view (``can_call``, ``missing_perms``, ``explain``,
-``apis``, ``validate``, ``scan``, ...). Modules are imported only when chosen, so machine
-formats never pay for rich.
+A format (``report_format`` builds it) is built with the language chosen for the run and
+renders the typed record of one report (``permtable``'s ``...Record`` dataclasses) to a text
+stream: ``render(view, record, stream)`` calls the method named for the view (``can_call``,
+``missing_perms``, ``explain``, ``apis``, ``validate``, ``scan``, ...). Modules are imported
+only when chosen, so machine formats never pay for rich.
 """
 
 from __future__ import annotations
@@ -66,7 +66,3 @@ def report_format(name: str, view: str, lang: str) -> ReportFormat:
     module = importlib.import_module(f"cli.formats.{module_name}")
     chosen: ReportFormat = module.FORMAT(lang)
     return chosen
-
-
-def render(name: str, view: str, record: object, stream: TextIO, lang: str = "en") -> None:
-    report_format(name, view, lang).render(view, record, stream)
