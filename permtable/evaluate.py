@@ -158,6 +158,10 @@ class ApiResult:
     def granted_by(self) -> tuple[GrantRef, ...]:
         return tuple(grant for check in self.checks for grant in check.allowed_by)
 
+    @property
+    def denied_by(self) -> tuple[GrantRef, ...]:
+        return tuple(grant for check in self.checks for grant in check.denied_by)
+
 
 @dataclass(frozen=True, slots=True)
 class EvaluationPolicy:

@@ -63,7 +63,7 @@ class MissingPermsReport:
                 BlockedByDeny(
                     result.entry.api if result.entry else result.ref.api,
                     result.ref.text,
-                    tuple(grant for check in result.checks for grant in check.denied_by),
+                    result.denied_by,
                 )
                 for result in self.plan.blocked_by_deny
             ),

@@ -117,7 +117,7 @@ class AccountAnswer:
             result.callable,
             result.decision,
             result.granted_by,
-            tuple(grant for check in result.checks for grant in check.denied_by),
+            result.denied_by,
             result.missing,
             result.unlisted_kind,
         )
