@@ -11,9 +11,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from cli.output import emit
-from permtable.errors import Notice
+from permtable.errors import InputError, Location, Notice
 from permtable.evaluate import EvaluationPolicy
-from permtable.grants import Grants, load_grants
+from permtable.grants import Grants, load_boundaries, load_grants
+from permtable.model import AccountType
 from permtable.tables import TableSet
 
 
@@ -25,13 +26,22 @@ class Application:
     output: str | None  # None: standard output
     lang: str  # resolved: the --lang given, else the environment's
     max_bytes: int
+    scp_files: tuple[str, ...] = ()  # --scp: Organizations SCPs bounding the account
 
     def tables(self) -> TableSet:
         return TableSet(self.table_files, self.max_bytes)
 
     def account(self, grants_files: Sequence[str]) -> Grants:
-        """The one account the grants files describe together."""
-        return load_grants(list(grants_files), self.max_bytes)
+        """The one account the grants files describe together, bounded by the ``--scp`` files."""
+        grants = load_grants(list(grants_files), self.max_bytes)
+        if not self.scp_files:
+            return grants
+        if grants.account_type is AccountType.PARTNER:
+            raise InputError(
+                "--scp applies to customer accounts: Partner Center roles are not bounded by SCPs",
+                Location(self.scp_files[0]),
+            )
+        return grants.bounded_by(load_boundaries(self.scp_files, self.max_bytes))
 
     def emit(self, record: object, notices: Iterable[Notice] = ()) -> None:
         """Write the typed record of this command's report, texts in the run's language."""

@@ -21,7 +21,20 @@ UNLISTED = "unlisted"
 # would otherwise pass as "no check needed"), or documented only for the other account type.
 NEAR_MISS = "near-miss"
 OTHER_ACCOUNT_TYPE = "other-account-type"
-FINDING_KINDS = (NOT_CALLABLE, DENIED, CONDITIONAL, UNLISTED, NEAR_MISS, OTHER_ACCOUNT_TYPE)
+# What the files cannot settle (a system policy without its document, an undocumented identity
+# action), and what an Organizations SCP blocks.
+UNKNOWN = "unknown"
+BLOCKED_BY_SCP = "blocked-by-scp"
+FINDING_KINDS = (
+    NOT_CALLABLE,
+    DENIED,
+    CONDITIONAL,
+    UNKNOWN,
+    BLOCKED_BY_SCP,
+    UNLISTED,
+    NEAR_MISS,
+    OTHER_ACCOUNT_TYPE,
+)
 # Kinds with a --fail-on choice of their own: ``not-callable`` does not cover them.
 OWN_KINDS = (NEAR_MISS, OTHER_ACCOUNT_TYPE)
 
@@ -29,6 +42,8 @@ _DECIDED_KINDS = {
     Decision.EXPLICIT_DENY: DENIED,
     Decision.CONDITIONAL: CONDITIONAL,
     Decision.IMPLICIT_DENY: NOT_CALLABLE,
+    Decision.UNKNOWN: UNKNOWN,
+    Decision.BLOCKED_BY_SCP: BLOCKED_BY_SCP,
 }
 _UNLISTED_KINDS = {Unlisted.NEAR_MISS: NEAR_MISS, Unlisted.OTHER_ACCOUNT_TYPE: OTHER_ACCOUNT_TYPE}
 

@@ -13,12 +13,14 @@ from typing import TYPE_CHECKING
 # The kinds and the classification live in cli.finding_kinds (light: the gates load it on
 # every run); the formats keep importing them from here.
 from cli.finding_kinds import (
+    BLOCKED_BY_SCP,
     CONDITIONAL,
     DENIED,
     FINDING_KINDS,
     NEAR_MISS,
     NOT_CALLABLE,
     OTHER_ACCOUNT_TYPE,
+    UNKNOWN,
     UNLISTED,
     finding_kind,
 )
@@ -32,12 +34,14 @@ if TYPE_CHECKING:
 
 # Re-exported for the formats (explicitly, for type checkers).
 __all__ = [
+    "BLOCKED_BY_SCP",
     "CONDITIONAL",
     "DENIED",
     "FINDING_KINDS",
     "NEAR_MISS",
     "NOT_CALLABLE",
     "OTHER_ACCOUNT_TYPE",
+    "UNKNOWN",
     "UNLISTED",
     "finding_kind",
 ]
@@ -110,6 +114,25 @@ RULES = {
         "of a customer account, or the reverse). It is not taken to be callable by this account: "
         "call it with an account of the type that lists it, holding the permission named there.",
     ),
+    UNKNOWN: Rule(
+        "BSS007",
+        UNKNOWN,
+        "UndecidableOffline",
+        "API not callable as far as the files show: a grant that applies cannot be read",
+        "A system policy is named without its document, or the API's identity-policy action is not "
+        "documented, so what the account holds may grant or deny the API. bsscheck counts it as not "
+        "callable. Export the system policy's document (the result names the KooCLI command), or "
+        "give an identity-action table that lists the API with --table.",
+    ),
+    BLOCKED_BY_SCP: Rule(
+        "BSS008",
+        BLOCKED_BY_SCP,
+        "BlockedByScp",
+        "API not callable: an Organizations SCP blocks it",
+        "A service control policy attached to the account's organisation path denies the API's "
+        "identity action, or allows none of it. SCPs bound every grant of the account: change the "
+        "SCP (or move the account) before granting anything else helps.",
+    ),
 }
 
 
@@ -146,9 +169,19 @@ def how_to_grant(result: ResultRecord, code: str, lang: str) -> str:
     return ""
 
 
+UNKNOWN_FIX = (
+    "settle what the notes name: export a system policy's document (the notes give the KooCLI "
+    "command) or give an identity-action table that lists the API with --table"
+)
+_POLICY_SOURCES = {"policy": "policy", "identity_policy": "identity policy", "scp": "SCP"}
+
+
 def grant_source(grant: GrantRef) -> str:
-    if grant.source == "policy":
-        text = f"policy {grant.name!r} statement {grant.statement} ({grant.pattern})"
+    if grant.source in _POLICY_SOURCES:
+        kind = _POLICY_SOURCES[grant.source]
+        text = f"{kind} {grant.name!r} statement {grant.statement} ({grant.pattern})"
+    elif grant.source == "system_policy":
+        text = f"system policy {grant.name!r} (document not given)"
     elif grant.source == "account":
         text = "account-level actions"
     else:
@@ -162,6 +195,15 @@ def grant_source(grant: GrantRef) -> str:
 
 def fixes(result: ResultRecord, lang: str) -> list[str]:
     """What to do, one sentence per missing permission (empty when nothing is to be done)."""
+    if result.callable:
+        return []
+    if result.decision is Decision.UNKNOWN:
+        return [UNKNOWN_FIX]
+    if result.decision is Decision.BLOCKED_BY_SCP:
+        return ["change the SCP that blocks it (an SCP bounds every grant: granting more does not help)"]
+    identity = result.identity
+    if result.entry is None and identity is not None and identity.actions:
+        return [f"grant {' and '.join(identity.missing or identity.actions)} in an identity policy"]
     if result.entry is None:
         other = result.listed_for
         if other:
@@ -189,13 +231,22 @@ def fixes(result: ResultRecord, lang: str) -> list[str]:
             to_grant.append(f"{code} ({how_to_grant(result, code, lang)})")
     if to_grant:
         any_mode = result.entry.mode is Mode.ANY and len(to_grant) > 1
-        advice.append(("grant any one of: " if any_mode else "grant ") + "; ".join(to_grant))
+        text = ("grant any one of: " if any_mode else "grant ") + "; ".join(to_grant)
+        if identity is not None and identity.missing:
+            text += f", or {' and '.join(identity.missing)} in an identity policy"
+        advice.append(text)
     return advice
 
 
 def reason(result: ResultRecord) -> str:
     """Why the result is what it is, in one sentence."""
     decision = result.decision
+    identity = result.identity
+    if result.entry is None and identity is not None and identity.actions:
+        needs = f"needs {' and '.join(identity.actions)} (identity policies; not in the customer table)"
+        if decision is Decision.BLOCKED_BY_SCP:
+            return f"{needs}: {blocked_text(result)}"
+        return f"{needs}: {_DECIDED.get(decision, 'not granted')}"
     if result.entry is None:
         other = result.listed_for
         if other:
@@ -218,7 +269,34 @@ def reason(result: ResultRecord) -> str:
         return f"{needs}: denied by {'; '.join(denied)}"
     if decision is Decision.CONDITIONAL:
         return f"{needs}: granted only under a Condition"
+    if decision is Decision.BLOCKED_BY_SCP:
+        return f"{needs}: {blocked_text(result)}"
+    if decision in _DECIDED:
+        return f"{needs}: {_DECIDED[decision]}"
     return f"{needs}: not granted"
+
+
+def blocked_text(result: ResultRecord) -> str:
+    """Which SCPs block the API, and how."""
+    parts = []
+    for check in result.scp_checks:
+        if check.decision is Decision.EXPLICIT_DENY:
+            statements = ", ".join(
+                f"statement {grant.statement} ({grant.pattern})" for grant in check.denied_by
+            )
+            parts.append(f"SCP {check.scp!r} denies it ({statements})")
+        elif check.decision is Decision.IMPLICIT_DENY:
+            parts.append(f"SCP {check.scp!r} allows no {check.action}")
+    return "blocked: " + "; ".join(parts) if parts else "blocked by an SCP"
+
+
+_DECIDED = {
+    Decision.ALLOWED: "granted",
+    Decision.CONDITIONAL: "granted only under a Condition",
+    Decision.UNKNOWN: "cannot be settled offline (counted as not callable)",
+    Decision.BLOCKED_BY_SCP: "blocked by an SCP",
+    Decision.EXPLICIT_DENY: "denied by an explicit Deny",
+}
 
 
 def message(result: ResultRecord, lang: str) -> str:

@@ -26,12 +26,15 @@ CELL_LABELS = {
     Decision.IMPLICIT_DENY: "no",
     Decision.EXPLICIT_DENY: "DENY",
     Decision.CONDITIONAL: "cond",
+    Decision.UNKNOWN: "unknown",
+    Decision.BLOCKED_BY_SCP: "SCP",
 }
 CELL_LEGEND = (
     "yes: callable; yes*: not in the account type's table, no fine-grained check (callable); "
     "no*: not in the table, counted not callable (documented only for the other account type, "
     "a near miss of a listed API, or --strict); "
-    "no: not granted; DENY: an IAM Deny matches; cond: depends on an IAM Condition (not callable)"
+    "no: not granted; DENY: an IAM Deny matches; cond: depends on an IAM Condition (not callable); "
+    "unknown: cannot be settled offline (not callable); SCP: blocked by an SCP"
 )
 
 
@@ -72,6 +75,7 @@ def account_reasons(account: AccountAnswer, listing: ListingRecord | None) -> li
             lines.append(f"not granted: {', '.join(account.missing)}")
     elif decision is Decision.CONDITIONAL and not account.granted_by:
         lines.append("depends on a conditional Deny")
+    lines.extend(account.notes)  # unknown, blocked by an SCP: what the files cannot settle
     return lines
 
 

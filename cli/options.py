@@ -47,6 +47,17 @@ def grants_option(required: bool) -> Callable[[F], F]:
     )
 
 
+def scp_option(function: F) -> F:
+    return click.option(
+        "--scp",
+        "scp_files",
+        multiple=True,
+        type=click.Path(),
+        help="Organizations SCP bounding the account (a Version 5.0 document or ShowPolicy output; "
+        "repeatable: each must allow).",
+    )(function)
+
+
 def table_option(function: F) -> F:
     return click.option(
         "--table",
@@ -204,9 +215,12 @@ def shared_output(view: str) -> Callable[[Callable[..., int]], Callable[..., int
             output: str | None,
             lang: str | None,
             max_bytes: int,
+            scp_files: tuple[str, ...] = (),
             **kwargs: Any,
         ) -> int:
-            app = Application(view, table_files, output_format, output, resolve_lang(lang), max_bytes)
+            app = Application(
+                view, table_files, output_format, output, resolve_lang(lang), max_bytes, scp_files
+            )
             return function(*args, app=app, **kwargs)
 
         return table_option(
@@ -246,7 +260,7 @@ def _account_check_options(view: str, function: Callable[..., int]) -> Callable[
         "--strict", is_flag=True, help="Count APIs missing from the table as not callable."
     )(wrapped)
     wrapped = api_input_options(wrapped)
-    return grants_option(required=True)(wrapped)
+    return grants_option(required=True)(scp_option(wrapped))
 
 
 # --------------------------------------------------------------------------- loading inputs

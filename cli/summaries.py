@@ -37,7 +37,7 @@ def _apis(record: ApisRecord) -> str:
 
 def _validate(record: ValidationRecord) -> str:
     summary = record.summary
-    return f"{summary.total} file(s): {summary.findings} with findings, {summary.errors} unreadable."
+    return f"{summary.total} file(s): {summary.findings} with findings, {summary.errors} with errors."
 
 
 def _scan(record: ScanRecord) -> str:

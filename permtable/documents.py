@@ -181,7 +181,33 @@ def _check_depth_before_error(text: str, name: str, yaml: Any) -> None:
 
 def _from_json(text: str, name: str) -> Node:
     where = Location(name)
+    try:
+        return node_from_plain(json.loads(text, object_pairs_hook=_unique_pairs(where)), name)
+    except RecursionError:
+        raise InputError(f"nesting deeper than {MAX_DEPTH} levels", where) from None
 
+
+def parse_embedded(text: str, at: Location, what: str) -> Node:
+    """A JSON document that arrived as a string inside another one (IAM v5 and Organizations
+    responses carry policies so): every value is located at the string itself.
+
+    The string is usually one line of escaped JSON, so the string's own line is the most
+    precise place to show; a syntax error also names its position inside the string.
+    """
+    try:
+        value = json.loads(text, object_pairs_hook=_unique_pairs(at))
+    except json.JSONDecodeError as error:
+        raise InputError(
+            f"{what} is not valid JSON: {error.msg} "
+            f"(line {error.lineno}, column {error.colno} of the string)",
+            at,
+        ) from None
+    except (ValueError, RecursionError) as error:
+        raise InputError(f"{what} is not valid JSON: {error}", at) from None
+    return node_from_plain(value, at.file or "<input>", at)
+
+
+def _unique_pairs(where: Location) -> Any:
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key, value in items:
@@ -190,18 +216,16 @@ def _from_json(text: str, name: str) -> Node:
             result[key] = value
         return result
 
-    try:
-        return node_from_plain(json.loads(text, object_pairs_hook=pairs), name)
-    except RecursionError:
-        raise InputError(f"nesting deeper than {MAX_DEPTH} levels", where) from None
+    return pairs
 
 
-def node_from_plain(value: Any, name: str) -> Node:
-    """Nodes for JSON values already read, every one located at the file ``name`` alone.
+def node_from_plain(value: Any, name: str, where: Location | None = None) -> Node:
+    """Nodes for JSON values already read, every one located at ``where`` (the file ``name``
+    alone unless given).
 
     For JSON that YAML refuses: the strict JSON reader has no positions to give.
     """
-    where = Location(name)
+    where = where or Location(name)
 
     def build(value: Any, depth: int = 0) -> Node:
         if depth > MAX_DEPTH:

@@ -5,21 +5,34 @@ request is denied implicitly. A statement with a Condition (or a Resource restri
 the request and cannot be settled offline, so it yields ``conditional``, never a silent allow.
 Partner accounts hold plain action codes through roles; there is no Deny.
 
+Customer accounts may hold two models at once (Huawei: they take effect together): policies
+(Version 1.1, ``bss:`` codes from the customer table) and identity policies (Version 5.0,
+actions from the identity-action table). The call is allowed when either model allows it and no
+explicit Deny in either matches; anything that could deny but cannot be settled offline (a
+Condition, a system policy named without its document, an identity action Huawei does not
+document) leaves the answer ``conditional`` or ``unknown``, never "allowed". Organizations SCPs
+(``Grants.boundaries``) then bound the result: each must allow the API's identity action, and
+their Denies also apply to the ``bss:`` codes (undocumented, so the stricter reading).
+
 Grants are compiled once; each permission code's verdict is computed the first time an API
 needs it and kept, so every further API needing that code is a dict lookup.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from permtable.apis import ApiRef, join_segments
-from permtable.grants import ACCOUNT_ACTIONS, Effect, Grants, Statement
+from permtable.grants import ACCOUNT_ACTIONS, Effect, Grants, Policy, PolicyModel, Statement
+from permtable.identity_table import IdentityTable, bundled_identity
 from permtable.model import AccountType, Entry, Mode, Table
 from permtable.router import Suggestion
+from permtable.system_policies import export_command
 from permtable.tables import IndexedTable
+from permtable.values import OMITTED_IF_EMPTY, OMITTED_IF_NONE
 
 
 class Decision(str, Enum):
@@ -28,6 +41,11 @@ class Decision(str, Enum):
     EXPLICIT_DENY = "explicit_deny"
     CONDITIONAL = "conditional"
     NOT_CHECKED = "not_checked"
+    # What the files cannot settle: a system policy named without its document, an identity
+    # action Huawei does not document. Never callable; the notes say what would settle it.
+    UNKNOWN = "unknown"
+    # The account's own grants would allow it (or fall short), but an SCP does not allow it.
+    BLOCKED_BY_SCP = "blocked_by_scp"
 
     def __str__(self) -> str:
         return self.value
@@ -46,11 +64,27 @@ class Unlisted(str, Enum):
 # Worst first: how an API with {holes} is decided when its values could reach several rows.
 _SEVERITY = {
     Decision.EXPLICIT_DENY: 0,
-    Decision.IMPLICIT_DENY: 1,
-    Decision.CONDITIONAL: 2,
-    Decision.NOT_CHECKED: 3,
-    Decision.ALLOWED: 4,
+    Decision.BLOCKED_BY_SCP: 1,
+    Decision.IMPLICIT_DENY: 2,
+    Decision.UNKNOWN: 3,
+    Decision.CONDITIONAL: 4,
+    Decision.NOT_CHECKED: 5,
+    Decision.ALLOWED: 6,
 }
+# Best first: what one model's answer is worth when either model may allow a call.
+_GRANT_RANK = {
+    Decision.ALLOWED: 0,
+    Decision.NOT_CHECKED: 0,
+    Decision.CONDITIONAL: 1,
+    Decision.UNKNOWN: 2,
+    Decision.IMPLICIT_DENY: 3,
+    Decision.BLOCKED_BY_SCP: 4,
+    Decision.EXPLICIT_DENY: 5,
+}
+# Services whose identity actions authorise BSS APIs (Huawei's identity-policy reference).
+BILLING_SERVICES = ("billing", "costCenter", "businessUnitCenter", "bss")
+UNDOCUMENTED_ACTION = "(identity action not documented)"
+UNDOCUMENTED_CODE = "(bss: code not documented)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,14 +119,21 @@ class GrantRef:
     """One held grant that matched a permission, and where it is written."""
 
     permission: str
-    source: str  # "role", "account" or "policy"
+    # "role", "account", "policy", "identity_policy", "scp" or "system_policy"
+    source: str
     name: str
-    effect: str  # "Allow" or "Deny"
+    effect: str  # "Allow" or "Deny"; "unknown" for a system policy named without its document
     statement: int | None = None
     pattern: str | None = None
     condition: str | None = None
     file: str | None = None
     line: int | None = None
+    # The export item the policy came from ("policy 'Billing viewer' (id 9a3c...)").
+    origin: str | None = field(default=None, metadata=OMITTED_IF_NONE)
+
+    @property
+    def may_deny(self) -> bool:
+        return self.effect != Effect.ALLOW.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +144,18 @@ class PermissionCheck:
     decision: Decision
     allowed_by: tuple[GrantRef, ...] = ()
     denied_by: tuple[GrantRef, ...] = ()
+    # What may apply but cannot be read offline: system policies without their document,
+    # identity statements that may cover an undocumented action.
+    unknown_by: tuple[GrantRef, ...] = field(default=(), metadata=OMITTED_IF_EMPTY)
+
+    @property
+    def doubt(self) -> Decision | None:
+        """Whether something besides the Allows could still deny: how that makes an allow read."""
+        if any(grant.may_deny for grant in self.unknown_by):
+            return Decision.UNKNOWN
+        if self.denied_by:
+            return Decision.CONDITIONAL  # a firm Deny would have made the check explicit_deny
+        return None
 
     @property
     def fixable_by_allow(self) -> bool:
@@ -129,6 +182,12 @@ class ApiResult:
     # An API with {holes} that could reach several rows: ``entry`` is the worst of them, these
     # are the others (each decided the same way), so what to grant covers every value.
     alternatives: tuple[ApiResult, ...] = ()
+    # Customer accounts holding identity policies: the identity actions the API needs (from the
+    # identity-action table, ``identity_row``) and their verdicts.
+    identity_checks: tuple[PermissionCheck, ...] = ()
+    identity_row: Entry | None = None
+    # With SCPs: each SCP's verdict on the API's identity action.
+    boundary_checks: tuple[BoundaryCheck, ...] = ()
 
     @property
     def unlisted_kind(self) -> Unlisted | None:
@@ -140,6 +199,23 @@ class ApiResult:
         if self.suggestions:
             return Unlisted.NEAR_MISS
         return None
+
+    @property
+    def missing_identity(self) -> tuple[str, ...]:
+        """Identity actions to add in an identity policy (the other way to be allowed)."""
+        if self.identity_row is None or self.decision is Decision.ALLOWED:
+            return ()
+        verdicts = {check.permission: check.decision for check in self.identity_checks}
+        return tuple(
+            action
+            for action in self.identity_row.permissions
+            if verdicts.get(action, Decision.IMPLICIT_DENY) is not Decision.ALLOWED
+        )
+
+    @property
+    def blocked_by(self) -> tuple[BoundaryCheck, ...]:
+        """The SCP verdicts that keep the API from being callable."""
+        return tuple(check for check in self.boundary_checks if check.decision is not Decision.ALLOWED)
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -156,11 +232,30 @@ class ApiResult:
 
     @property
     def granted_by(self) -> tuple[GrantRef, ...]:
-        return tuple(grant for check in self.checks for grant in check.allowed_by)
+        """Every grant that allowed a required permission, in either model."""
+        return tuple(grant for check in (*self.checks, *self.identity_checks) for grant in check.allowed_by)
 
     @property
     def denied_by(self) -> tuple[GrantRef, ...]:
-        return tuple(grant for check in self.checks for grant in check.denied_by)
+        return tuple(grant for check in (*self.checks, *self.identity_checks) for grant in check.denied_by)
+
+
+@dataclass(frozen=True, slots=True)
+class BoundaryCheck:
+    """One SCP's verdict on the identity action an API needs."""
+
+    scp: str
+    file: str | None
+    origin: str | None
+    action: str  # the identity action, or UNDOCUMENTED_ACTION
+    decision: Decision  # allowed, conditional, unknown, implicit_deny (allows none) or explicit_deny
+    allowed_by: tuple[GrantRef, ...] = ()
+    denied_by: tuple[GrantRef, ...] = ()
+    unknown_by: tuple[GrantRef, ...] = field(default=(), metadata=OMITTED_IF_EMPTY)
+
+    @property
+    def blocks(self) -> bool:
+        return self.decision in (Decision.EXPLICIT_DENY, Decision.IMPLICIT_DENY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,8 +278,16 @@ class Evaluator:
         grants: Grants,
         options: EvaluationPolicy | None = None,
         other: Callable[[], IndexedTable] | None = None,
+        identity: Callable[[], IdentityTable] = bundled_identity,
     ) -> None:
         table = indexed.table
+        # The identity-action table, read only when the account holds identity policies or
+        # SCPs, or for an API the customer table does not list.
+        self._identity = identity
+        self._identity_checks: dict[str, PermissionCheck] = {}
+        self._boundary_checks: dict[str, tuple[BoundaryCheck, ...]] = {}
+        self._customer = table.account_type is AccountType.CUSTOMER
+        self._two_models = self._customer and bool(grants.identity_policies or grants.boundaries)
         # The other account type's table, read only for an API the account's own table lacks.
         self._other = other
         if grants.account_type is not table.account_type:
@@ -238,6 +341,69 @@ class Evaluator:
         others = tuple(result for result in results if result is not worst)
         return replace(worst, notes=(*notes, note, *worst.notes), alternatives=others)
 
+    # ----------------------------------------------------------------- customers: both models
+
+    def check_identity(self, action: str) -> PermissionCheck:
+        check = self._identity_checks.get(action)
+        if check is None:
+            check = self._identity_checks[action] = _identity_check(self.grants, action, self.options)
+        return check
+
+    def _both_models(
+        self,
+        ref: ApiRef,
+        entry: Entry | None,
+        checks: tuple[PermissionCheck, ...],
+        legacy: Decision,
+        row: Entry | None,
+        notes: tuple[str, ...],
+    ) -> ApiResult:
+        """A customer API decided by policies and identity policies together, then bounded."""
+        if self.grants.identity_policies:
+            if row is not None:
+                identity_checks = tuple(self.check_identity(action) for action in row.permissions)
+            else:
+                identity_checks = (_undocumented_identity_check(self.grants),)
+            identity = combine(Mode.ALL, [check.decision for check in identity_checks])
+        else:
+            identity_checks, identity = (), Decision.IMPLICIT_DENY
+        decision = either_model(((legacy, checks), (identity, identity_checks)))
+        notes = (*notes, *_model_notes(entry, checks, legacy, row, identity_checks, self._identity()))
+        boundary: tuple[BoundaryCheck, ...] = ()
+        if self.grants.boundaries:
+            codes = entry.permissions if entry is not None else ()
+            boundary = self._bounds(row, codes)
+            bounded = bound(decision, boundary)
+            if bounded is not decision:
+                notes = (*notes, *_boundary_notes(boundary))
+            decision = bounded
+        callable_ = decision is Decision.ALLOWED or (
+            decision is Decision.NOT_CHECKED and entry is None and not self.options.strict
+        )
+        return ApiResult(
+            ref,
+            entry,
+            decision,
+            callable_,
+            checks,
+            notes=notes,
+            identity_checks=identity_checks,
+            identity_row=row,
+            boundary_checks=boundary,
+        )
+
+    def _bounds(self, row: Entry | None, codes: tuple[str, ...]) -> tuple[BoundaryCheck, ...]:
+        key = (row.api if row is not None else "") + "\n" + ",".join(codes)
+        found = self._boundary_checks.get(key)
+        if found is None:
+            actions = row.permissions if row is not None else (UNDOCUMENTED_ACTION,)
+            found = self._boundary_checks[key] = tuple(
+                _boundary_check(scp, action, codes, self.options)
+                for scp in self.grants.boundaries
+                for action in actions
+            )
+        return found
+
     def _unlisted(self, where: Route, ref: ApiRef, notes: tuple[str, ...]) -> ApiResult:
         kind = self.table.account_type
         if where.other_entry is not None:
@@ -250,17 +416,32 @@ class Evaluator:
                 f"a {kind.value} account is not taken to be able to call it"
             )
             return ApiResult(ref, None, Decision.NOT_CHECKED, False, notes=(*notes, note), other_entry=other)
+        if self._customer:
+            # Not in the customer table, but Huawei documents its identity action: then it is
+            # checked (by identity policies), not free, whatever the account holds.
+            row = self._identity().routed(ref)
+            if row is not None:
+                legacy_check = _undocumented_code_check(self.grants)
+                return self._both_models(ref, None, (legacy_check,), legacy_check.decision, row, notes)
         if where.suggestions:
             # A typo of a listed API would read as "not listed, so callable": the strict reading
             # takes it for the API it nearly names, which this account has not been shown to hold.
             return ApiResult(
                 ref, None, Decision.NOT_CHECKED, False, suggestions=where.suggestions, notes=notes
             )
+        if self._two_models:
+            # No check under policies; an identity Deny or an SCP may still cover it.
+            return self._both_models(ref, None, (), Decision.NOT_CHECKED, None, notes)
         return ApiResult(ref, None, Decision.NOT_CHECKED, callable=not self.options.strict, notes=notes)
 
     def evaluate_entry(self, entry: Entry, ref: ApiRef, notes: tuple[str, ...] = ()) -> ApiResult:
         checks = tuple(self.check_permission(code) for code in entry.permissions)
         decision = combine(entry.mode, [check.decision for check in checks])
+        if self._two_models:
+            row = self._identity().row_for(entry.method, entry.path)
+            return self._both_models(ref, entry, checks, decision, row, notes)
+        if decision is Decision.UNKNOWN:
+            notes = (*notes, *_system_notes(checks))
         if (
             self.options.assume_conditions
             and decision is Decision.ALLOWED
@@ -273,14 +454,48 @@ class Evaluator:
 def combine(mode: Mode, decisions: list[Decision]) -> Decision:
     """One decision for a row from its permissions' decisions."""
     if mode is Mode.ANY:
-        for outcome in (Decision.ALLOWED, Decision.CONDITIONAL, Decision.IMPLICIT_DENY):
+        for outcome in (Decision.ALLOWED, Decision.CONDITIONAL, Decision.UNKNOWN, Decision.IMPLICIT_DENY):
             if outcome in decisions:
                 return outcome
         return Decision.EXPLICIT_DENY
-    for outcome in (Decision.EXPLICIT_DENY, Decision.IMPLICIT_DENY, Decision.CONDITIONAL):
+    for outcome in (Decision.EXPLICIT_DENY, Decision.IMPLICIT_DENY, Decision.UNKNOWN, Decision.CONDITIONAL):
         if outcome in decisions:
             return outcome
     return Decision.ALLOWED
+
+
+def either_model(models: tuple[tuple[Decision, tuple[PermissionCheck, ...]], ...]) -> Decision:
+    """One decision from models that each may allow a call: the best of them, unless a Deny in
+    any matches (explicit_deny), or something that may deny cannot be settled (then an allow
+    reads as conditional or unknown, never as allowed)."""
+    decisions = [decision for decision, _ in models]
+    if Decision.EXPLICIT_DENY in decisions:
+        return Decision.EXPLICIT_DENY
+    best = min(decisions, key=_GRANT_RANK.__getitem__)
+    if _GRANT_RANK[best] == 0:
+        doubts = {check.doubt for _, checks in models for check in checks} - {None}
+        if Decision.UNKNOWN in doubts:
+            return Decision.UNKNOWN
+        if Decision.CONDITIONAL in doubts:
+            return Decision.CONDITIONAL
+    return best
+
+
+def bound(decision: Decision, boundary: tuple[BoundaryCheck, ...]) -> Decision:
+    """A decision after the SCPs: blocked when any SCP denies or allows none of the action."""
+    if decision is Decision.EXPLICIT_DENY or not boundary:
+        return decision
+    if any(check.blocks for check in boundary):
+        return Decision.BLOCKED_BY_SCP
+    if _GRANT_RANK[decision] <= _GRANT_RANK[Decision.CONDITIONAL]:
+        verdicts = {check.decision for check in boundary}
+        if Decision.UNKNOWN in verdicts:
+            return Decision.UNKNOWN
+        if Decision.CONDITIONAL in verdicts and decision is not Decision.NOT_CHECKED:
+            return Decision.CONDITIONAL
+        if Decision.CONDITIONAL in verdicts:
+            return Decision.CONDITIONAL
+    return decision
 
 
 def _partner_check(grants: Grants, code: str, options: EvaluationPolicy) -> PermissionCheck:
@@ -305,19 +520,151 @@ def _customer_check(grants: Grants, code: str, options: EvaluationPolicy) -> Per
     for policy in grants.policies:
         if policy.is_system_role:
             continue  # BSS authenticates policies only; the loader already warned
+        identity = policy.model is PolicyModel.IDENTITY
         for statement in policy.statements:
-            pattern = next((p for p in statement.actions if p.matches(code)), None)
+            if identity and statement.effect is Effect.ALLOW:
+                # Which bss: codes live on as aliases of identity actions is not documented:
+                # an identity policy's Allow of a bss: code is not counted, its Deny is.
+                continue
+            pattern = statement.pattern_for(code)
             if pattern is None:
                 continue
-            grant = _statement_ref(code, statement, pattern.text)
+            grant = _statement_ref(code, statement, pattern, policy)
             (denies if statement.effect is Effect.DENY else allows).append(grant)
-    return PermissionCheck(code, _iam_decision(allows, denies, options), tuple(allows), tuple(denies))
+    unknowns = tuple(
+        GrantRef(code, "system_policy", ref.name, "unknown", file=ref.location.file, line=ref.location.line)
+        for ref in grants.system_policies
+        if ref.permission.could_touch(code)
+    )
+    decision = _iam_decision(allows, denies, options, unknowns)
+    return PermissionCheck(code, decision, tuple(allows), tuple(denies), unknowns)
 
 
-def _iam_decision(allows: list[GrantRef], denies: list[GrantRef], options: EvaluationPolicy) -> Decision:
+def _identity_check(grants: Grants, action: str, options: EvaluationPolicy) -> PermissionCheck:
+    """An identity action against the identity policies held."""
+    allows: list[GrantRef] = []
+    denies: list[GrantRef] = []
+    for policy in grants.identity_policies:
+        for statement in policy.statements:
+            pattern = statement.pattern_for(action)
+            if pattern is not None:
+                grant = _statement_ref(action, statement, pattern, policy)
+                (denies if statement.effect is Effect.DENY else allows).append(grant)
+    return PermissionCheck(action, _iam_decision(allows, denies, options), tuple(allows), tuple(denies))
+
+
+def _undocumented_identity_check(grants: Grants) -> PermissionCheck:
+    """The identity verdict for an API whose identity action Huawei does not document: every
+    statement that could cover a billing action may apply, so none of them settles anything."""
+    touching = tuple(
+        _statement_ref(UNDOCUMENTED_ACTION, statement, _pattern_text(statement), policy)
+        for policy in grants.identity_policies
+        for statement in policy.statements
+        if could_touch_billing(statement)
+    )
+    decision = Decision.UNKNOWN if touching else Decision.IMPLICIT_DENY
+    return PermissionCheck(UNDOCUMENTED_ACTION, decision, unknown_by=touching)
+
+
+def _undocumented_code_check(grants: Grants) -> PermissionCheck:
+    """The policy verdict for an API the customer table does not list but the identity-action
+    table does: no bss: code is documented for it, so no policy can be shown to grant it."""
+    touching = [
+        _statement_ref(UNDOCUMENTED_CODE, statement, _pattern_text(statement), policy)
+        for policy in grants.policies
+        if policy.model is PolicyModel.POLICY
+        for statement in policy.statements
+        if could_touch_billing(statement)
+    ]
+    touching.extend(
+        GrantRef(
+            UNDOCUMENTED_CODE,
+            "system_policy",
+            ref.name,
+            "unknown",
+            file=ref.location.file,
+            line=ref.location.line,
+        )
+        for ref in grants.system_policies
+        if not ref.permission.is_role
+    )
+    decision = Decision.UNKNOWN if touching else Decision.IMPLICIT_DENY
+    return PermissionCheck(UNDOCUMENTED_CODE, decision, unknown_by=tuple(touching))
+
+
+def _boundary_check(
+    scp: Policy, action: str, codes: tuple[str, ...], options: EvaluationPolicy
+) -> BoundaryCheck:
+    """One SCP against an identity action (and, for its Denies, the API's bss: codes).
+
+    For an undocumented action only an Allow of every action (``*``) is known to cover it; any
+    other statement that may cover a billing action leaves the verdict unknown.
+    """
+    allows: list[GrantRef] = []
+    denies: list[GrantRef] = []
+    unknowns: list[GrantRef] = []
+    for statement in scp.statements:
+        deny = statement.effect is Effect.DENY
+        if action != UNDOCUMENTED_ACTION:
+            pattern = statement.pattern_for(action)
+            if pattern is not None:
+                (denies if deny else allows).append(_statement_ref(action, statement, pattern, scp))
+        elif not deny and not statement.not_action and any(p.text == "*" for p in statement.actions):
+            allows.append(_statement_ref(action, statement, "*", scp))
+        elif could_touch_billing(statement):
+            unknowns.append(_statement_ref(action, statement, _pattern_text(statement), scp))
+        if deny:
+            for code in codes:
+                pattern = statement.pattern_for(code)
+                if pattern is not None:
+                    denies.append(_statement_ref(code, statement, pattern, scp))
+    decision = _iam_decision(allows, denies, options)
+    if decision is not Decision.EXPLICIT_DENY and (
+        any(grant.may_deny for grant in unknowns) or (unknowns and decision is Decision.IMPLICIT_DENY)
+    ):
+        decision = Decision.UNKNOWN
+    return BoundaryCheck(
+        scp.name,
+        scp.location.file,
+        scp.origin,
+        action,
+        decision,
+        tuple(allows),
+        tuple(denies),
+        tuple(unknowns),
+    )
+
+
+def could_touch_billing(statement: Statement) -> bool:
+    """Whether a statement may apply to some action of a billing service."""
+    if statement.not_action:
+        return True
+    for pattern in statement.actions:
+        service = pattern.text.partition(":")[0]
+        if pattern.text == "*" or service == "*":
+            return True
+        regex = ".*".join(re.escape(part) for part in service.split("*"))
+        if any(re.fullmatch(regex, known, re.IGNORECASE) for known in BILLING_SERVICES):
+            return True
+    return False
+
+
+def _pattern_text(statement: Statement) -> str:
+    texts = ", ".join(pattern.text for pattern in statement.actions)
+    return f"NotAction [{texts}]" if statement.not_action else texts
+
+
+def _iam_decision(
+    allows: list[GrantRef],
+    denies: list[GrantRef],
+    options: EvaluationPolicy,
+    unknowns: tuple[GrantRef, ...] = (),
+) -> Decision:
     firm_deny = any(d.condition is None or options.assume_conditions for d in denies)
     if firm_deny:
         return Decision.EXPLICIT_DENY
+    if unknowns:
+        return Decision.UNKNOWN  # a document we cannot read may grant it, or deny it
     firm_allow = any(a.condition is None or options.assume_conditions for a in allows)
     if denies:
         # Only conditional Denies matched: they may or may not apply to the real request.
@@ -327,10 +674,18 @@ def _iam_decision(allows: list[GrantRef], denies: list[GrantRef], options: Evalu
     return Decision.CONDITIONAL if allows else Decision.IMPLICIT_DENY
 
 
-def _statement_ref(code: str, statement: Statement, pattern: str) -> GrantRef:
+_SOURCES = {
+    PolicyModel.POLICY: "policy",
+    PolicyModel.IDENTITY: "identity_policy",
+    PolicyModel.SCP: "scp",
+    PolicyModel.ROLE: "policy",
+}
+
+
+def _statement_ref(code: str, statement: Statement, pattern: str, policy: Policy | None = None) -> GrantRef:
     return GrantRef(
         permission=code,
-        source="policy",
+        source=_SOURCES[policy.model] if policy is not None else "policy",
         name=statement.policy,
         effect=statement.effect.value,
         statement=statement.index,
@@ -338,4 +693,83 @@ def _statement_ref(code: str, statement: Statement, pattern: str) -> GrantRef:
         condition=statement.condition,
         file=statement.location.file,
         line=statement.location.line,
+        origin=policy.origin if policy is not None else None,
     )
+
+
+# --------------------------------------------------------------------------- notes
+# What the files cannot settle, and what would settle it: the same words reach every format.
+
+
+def _system_notes(checks: tuple[PermissionCheck, ...]) -> list[str]:
+    names: dict[str, list[str]] = {}
+    for check in checks:
+        for grant in check.unknown_by:
+            if grant.source == "system_policy":
+                names.setdefault(grant.name, []).append(check.permission)
+    return [
+        f"system policy {name!r} is named without its document and may grant or deny "
+        f"{', '.join(dict.fromkeys(codes))}: export it with {export_command(name)} and pass that file with -g"
+        for name, codes in names.items()
+    ]
+
+
+def _model_notes(
+    entry: Entry | None,
+    checks: tuple[PermissionCheck, ...],
+    legacy: Decision,
+    row: Entry | None,
+    identity_checks: tuple[PermissionCheck, ...],
+    identity: IdentityTable,
+) -> list[str]:
+    notes = _system_notes(checks)
+    edition = identity.source.updated or "undated"
+    if row is None:
+        for check in identity_checks:
+            relevant = any(grant.may_deny for grant in check.unknown_by) or legacy not in (
+                Decision.ALLOWED,
+                Decision.NOT_CHECKED,
+            )
+            if check.unknown_by and relevant:
+                statements = "; ".join(_statement_text(grant) for grant in check.unknown_by)
+                notes.append(
+                    f"Huawei does not document the identity action for this API (identity-action table "
+                    f"of {edition}), so identity policies cannot be read for it; statements that may apply: "
+                    f"{statements}. Give a table that lists it with --table FILE (type: identity)"
+                )
+    elif entry is None:
+        actions = " and ".join(row.permissions)
+        notes.append(
+            f"not in the customer table in use, but Huawei documents the identity action {actions} "
+            f"for it (identity-action table of {edition}): identity policies holding it can call it"
+        )
+        if legacy is Decision.UNKNOWN:
+            denies = [grant for check in checks for grant in check.unknown_by if grant.may_deny]
+            text = "no bss: code is documented for it, so policies (Version 1.1) cannot be shown to grant it"
+            if denies:
+                text += "; these may deny its undocumented code: " + "; ".join(map(_statement_text, denies))
+            notes.append(text + ". Give a newer customer table with --table FILE if Huawei lists it there")
+    return notes
+
+
+def _boundary_notes(boundary: tuple[BoundaryCheck, ...]) -> list[str]:
+    notes = []
+    for check in boundary:
+        scp = f"SCP {check.scp!r}"
+        if check.decision is Decision.EXPLICIT_DENY:
+            denies = "; ".join(_statement_text(grant) for grant in check.denied_by)
+            notes.append(f"blocked by {scp}: {denies}")
+        elif check.decision is Decision.IMPLICIT_DENY:
+            notes.append(f"blocked by {scp}: no statement of it allows {check.action}")
+        elif check.decision is Decision.UNKNOWN:
+            statements = "; ".join(_statement_text(grant) for grant in check.unknown_by)
+            notes.append(f"{scp} may block it: {statements} may cover {check.action}")
+        elif check.decision is Decision.CONDITIONAL:
+            notes.append(f"{scp} allows {check.action} only under a Condition")
+    return notes
+
+
+def _statement_text(grant: GrantRef) -> str:
+    where = f"{grant.name!r} statement {grant.statement}" if grant.statement else repr(grant.name)
+    text = f"{where} ({grant.effect} {grant.pattern})" if grant.pattern else where
+    return text + (f" [{grant.file}:{grant.line}]" if grant.file and grant.line else "")

@@ -4,19 +4,28 @@ pattern unlocks, and with grants the whole decision trace."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from permtable.apis import IDENTIFIER, parse_api
 from permtable.errors import InputError, Location
 from permtable.evaluate import EvaluationPolicy
 from permtable.grants import Grants
+from permtable.identity_table import IdentityTable
 from permtable.listing import matching_permissions
 from permtable.model import AccountType, Entry, Permission, Table
 from permtable.queries import can_call
-from permtable.reports import CanCallRecord, CanCallReport, PermissionRecord, RowRecord, SuggestionRecord
+from permtable.reports import (
+    CanCallRecord,
+    CanCallReport,
+    IdentityActionRecord,
+    PermissionRecord,
+    RowRecord,
+    SuggestionRecord,
+    identity_action_records,
+)
 from permtable.router import Suggestion
 from permtable.tables import TableSet
-from permtable.values import SCHEMA_VERSION
+from permtable.values import OMITTED_IF_EMPTY, SCHEMA_VERSION
 
 DEFAULT_OPTIONS = EvaluationPolicy()
 
@@ -32,10 +41,13 @@ class ExplainReport:
     suggestions: tuple[Suggestion, ...]
     notes: tuple[str, ...]
     decision: CanCallReport | None  # with grants: the full decision trace for the account
+    # The identity-action table's rows for the APIs shown (customer side), and the table.
+    identity_rows: tuple[Entry, ...] = ()
+    identity: IdentityTable | None = None
 
     @property
     def matched(self) -> bool:
-        return bool(self.entries or self.permissions)
+        return bool(self.entries or self.permissions or self.identity_rows)
 
     def record(self) -> ExplainRecord:
         return ExplainRecord(
@@ -48,6 +60,7 @@ class ExplainReport:
             tuple(SuggestionRecord.of(suggestion) for suggestion in self.suggestions),
             self.notes,
             self.decision.record() if self.decision else None,
+            identity_action_records(self.identity_rows, self.identity) if self.identity is not None else (),
         )
 
 
@@ -64,6 +77,8 @@ class ExplainRecord:
     suggestions: tuple[SuggestionRecord, ...]
     notes: tuple[str, ...]
     decision: CanCallRecord | None
+    # Schema 2: the identity-policy action Huawei documents for each customer API shown.
+    identity_actions: tuple[IdentityActionRecord, ...] = field(default=(), metadata=OMITTED_IF_EMPTY)
 
 
 _METHOD_LESS_PATH = r"(https?://\S+|/\S*)"
@@ -121,9 +136,32 @@ def _explain_api(
         if not any(table is indexed.table for _, table in entries):
             suggestions.extend(indexed.router.suggestions(refs[0]))
     notes: list[str] = []
+    identity = tables.identity() if AccountType.CUSTOMER in types else None
+    identity_rows: list[Entry] = []
+    if identity is not None:
+        for entry, table in entries:
+            row = (
+                identity.row_for(entry.method, entry.path)
+                if table.account_type is AccountType.CUSTOMER
+                else None
+            )
+            if row is not None:
+                identity_rows.append(row)
+        for ref in refs:
+            row = identity.routed(ref)
+            if row is not None and row not in identity_rows:
+                identity_rows.append(row)
     listed_in = {table.account_type for _, table in entries}
     for kind in types:
         if kind in listed_in:
+            continue
+        if kind is AccountType.CUSTOMER and identity_rows:
+            actions = " and ".join(identity_rows[0].permissions)
+            notes.append(
+                "not in the customer table, but Huawei documents the identity-policy action "
+                f"{actions} for it: "
+                "customer accounts need it in an identity policy"
+            )
             continue
         if kind.other in listed_in:
             notes.append(
@@ -139,7 +177,19 @@ def _explain_api(
         router = tables.get(grants.account_type).router
         matched = [ref for ref in refs if any(router.candidates(ref))] or refs[:1]
         decision = can_call(matched, grants, tables, options)
-    return ExplainReport(text, "api", tuple(entries), (), tuple(_unique(suggestions)), tuple(notes), decision)
+    if identity_rows:
+        suggestions = [s for s in suggestions if s.entry.table is not AccountType.CUSTOMER]
+    return ExplainReport(
+        text,
+        "api",
+        tuple(entries),
+        (),
+        tuple(_unique(suggestions)),
+        tuple(notes),
+        decision,
+        tuple(identity_rows),
+        identity,
+    )
 
 
 def _explain_permission(text: str, tables: TableSet, types: list[AccountType]) -> ExplainReport:

@@ -12,32 +12,60 @@ from __future__ import annotations
 
 import json
 from collections.abc import Container, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from permtable.documents import Node, load_document
 from permtable.errors import InputError, Location, Notice
+from permtable.exports import IDENTITY_VERSION, ExportedPolicy, Shape, exported_policies, recognise
 from permtable.fields import check_keys, describe, expect_map, expect_str, expect_str_list
 from permtable.files import DEFAULT_MAX_BYTES, beside, file_stem
+from permtable.identity_table import KNOWN_IDENTITY_ACTIONS
 from permtable.model import AccountType
-from permtable.patterns import ActionPattern, action_problem, compile_action, is_partner_code, never_matching
-from permtable.textdistance import closest
+from permtable.patterns import (
+    ActionPattern,
+    action_problem,
+    compile_action,
+    every_action,
+    is_partner_code,
+    never_matching,
+)
+from permtable.system_policies import PERMISSIONS_PAGE, SYSTEM_PERMISSIONS, SystemPermission, export_command
+from permtable.textdistance import closest, edit_distance
 
 ACCOUNT_ACTIONS = "(account actions)"
-POLICY_VERSIONS = ("1.0", "1.1")
+POLICY_VERSIONS = ("1.0", "1.1", IDENTITY_VERSION)
 SYSTEM_ROLE_VERSION = "1.0"
 
 _PARTNER_KEYS = ("type", "account", "roles", "actions")
 _CUSTOMER_KEYS = ("type", "account", "policies")
 _ROLE_KEYS = ("name", "actions")
-_POLICY_ITEM_KEYS = ("name", "document", "file")
+_POLICY_ITEM_KEYS = ("name", "document", "file", "system")
 _DOCUMENT_KEYS = ("Version", "Statement", "Depends")
+_IDENTITY_DOCUMENT_KEYS = ("Version", "Statement")
 _STATEMENT_KEYS = ("Effect", "Action", "Condition", "Resource")
+# Identity policies and SCPs (usermanual-iam5, iam_01_1289): Action or NotAction, never both.
+_IDENTITY_STATEMENT_KEYS = ("Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition")
+
+
+_IDENTITY_SERVICES = ("billing", "costCenter", "businessUnitCenter")
 
 
 class Effect(str, Enum):
     ALLOW = "Allow"
     DENY = "Deny"
+
+
+class PolicyModel(str, Enum):
+    """Which authorisation model a document belongs to; each is evaluated by its own rules."""
+
+    ROLE = "role"  # Version 1.0, a system role: BSS APIs do not authenticate roles
+    POLICY = "policy"  # Version 1.1: bss:<resource>:<action> codes from the customer table
+    IDENTITY = "identity"  # Version 5.0, an identity policy: billing:/costCenter: actions
+    SCP = "scp"  # Version 5.0, an Organizations service control policy: bounds, never grants
+
+    def __str__(self) -> str:
+        return self.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,24 +88,53 @@ class Statement:
     # Conditions and Resource restrictions depend on the request; offline they stay undecided.
     condition: str | None
     location: Location
+    not_action: bool = False  # NotAction: the statement applies to every action it does not list
+    sid: str | None = None
 
     @property
     def conditional(self) -> bool:
         return self.condition is not None
 
+    def pattern_for(self, action: str) -> str | None:
+        """The text that makes this statement apply to ``action``, or None when it does not."""
+        if self.not_action:
+            if any(pattern.matches(action) for pattern in self.actions):
+                return None
+            return "NotAction [" + ", ".join(pattern.text for pattern in self.actions) + "]"
+        for pattern in self.actions:
+            if pattern.matches(action):
+                return pattern.text
+        return None
+
 
 @dataclass(frozen=True, slots=True)
 class Policy:
-    """An IAM policy document as attached to the account (Version 1.0 is a system role)."""
+    """A policy document as attached to the account (Version 1.0 is a system role)."""
 
     name: str
     version: str
     statements: tuple[Statement, ...]
     location: Location
+    model: PolicyModel = PolicyModel.POLICY
+    # Where it came from when that is more than a file: the export item ("policy 'Billing
+    # viewer' (id 9a3c...)"), shown beside every grant it makes.
+    origin: str | None = None
 
     @property
     def is_system_role(self) -> bool:
-        return self.version == SYSTEM_ROLE_VERSION
+        return self.model is PolicyModel.ROLE
+
+
+@dataclass(frozen=True, slots=True)
+class SystemPolicyRef:
+    """A system permission named without its document: what it does is not known offline."""
+
+    permission: SystemPermission
+    location: Location
+
+    @property
+    def name(self) -> str:
+        return self.permission.name
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +147,16 @@ class Grants:
     roles: tuple[Role, ...] = ()
     policies: tuple[Policy, ...] = ()
     notices: tuple[Notice, ...] = ()
+    system_policies: tuple[SystemPolicyRef, ...] = ()
+    # Organizations SCPs along the account's path (``--scp``): each must allow an action.
+    boundaries: tuple[Policy, ...] = ()
+
+    @property
+    def identity_policies(self) -> tuple[Policy, ...]:
+        return tuple(policy for policy in self.policies if policy.model is PolicyModel.IDENTITY)
+
+    def bounded_by(self, boundaries: Sequence[Policy]) -> Grants:
+        return replace(self, boundaries=tuple(boundaries))
 
 
 # --------------------------------------------------------------------------- loading
@@ -117,28 +184,34 @@ def load_grants(paths: Sequence[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Gra
         roles=tuple(role for grants in loaded for role in grants.roles),
         policies=tuple(policy for grants in loaded for policy in grants.policies),
         notices=tuple(notice for grants in loaded for notice in grants.notices),
+        system_policies=tuple(ref for grants in loaded for ref in grants.system_policies),
     )
 
 
 def load_grants_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Grants:
     root = load_document(path, max_bytes)
-    if not root.is_map:
+    return grants_from_node(root, path, recognise(root), max_bytes)
+
+
+def grants_from_node(root: Node, path: str, shape: Shape, max_bytes: int = DEFAULT_MAX_BYTES) -> Grants:
+    """The grants a recognised file holds (``shape`` from ``exports.recognise``)."""
+    stem = file_stem(path)
+    if shape is Shape.ORGANIZATIONS_POLICY:
         raise InputError(
-            f"a grants file must be a mapping, found {describe(root)}",
+            "is a service control policy: it bounds what an account can call, it grants nothing",
             root.location,
-            "start with 'type: partner' or 'type: customer', or give an IAM policy document",
+            "pass it with --scp FILE",
+        )
+    if shape is not Shape.GRANTS:
+        loaded = [_policy(item.document, item.name, path, item.origin) for item in _items(root, shape, stem)]
+        return Grants(
+            AccountType.CUSTOMER,
+            stem,
+            (path,),
+            policies=tuple(policy for policy, _ in loaded),
+            notices=tuple(notice for _, found in loaded for notice in found),
         )
     mapping = root.value
-    stem = file_stem(path)
-    if "type" not in mapping and ("Version" in mapping or "Statement" in mapping):
-        policy, notices = _policy(root, stem, path)
-        return Grants(AccountType.CUSTOMER, stem, (path,), policies=(policy,), notices=tuple(notices))
-    if "type" not in mapping:
-        raise InputError(
-            "a grants file needs 'type: partner' or 'type: customer'",
-            root.location,
-            "or give a bare IAM policy document with Version and Statement",
-        )
     type_node = mapping["type"]
     type_text = expect_str(type_node, "type")
     try:
@@ -159,11 +232,50 @@ def load_grants_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Grants:
     fields = check_keys(root, "a customer grants file", _CUSTOMER_KEYS, required=("policies",))
     policies: list[Policy] = []
     policy_notices: list[Notice] = []
+    system: list[SystemPolicyRef] = []
     for index, node in enumerate(_list(fields, "policies"), 1):
-        policy, notices = _policy_item(node, index, path, max_bytes)
-        policies.append(policy)
-        policy_notices.extend(notices)
-    return Grants(account_type, account, (path,), policies=tuple(policies), notices=tuple(policy_notices))
+        if node.is_map and "system" in node.value:
+            system.append(_system_item(node, index))
+            continue
+        for policy, notices in _policy_item(node, index, path, max_bytes):
+            policies.append(policy)
+            policy_notices.extend(notices)
+    for ref in system:
+        policy_notices.append(_system_notice(ref))
+    return Grants(
+        account_type,
+        account,
+        (path,),
+        policies=tuple(policies),
+        notices=tuple(policy_notices),
+        system_policies=tuple(system),
+    )
+
+
+def _items(root: Node, shape: Shape, stem: str) -> list[ExportedPolicy]:
+    if shape in (Shape.POLICY, Shape.IDENTITY_POLICY):
+        return [ExportedPolicy(root, stem, f"policy document {stem!r}")]
+    return exported_policies(root, shape, stem)
+
+
+def load_boundaries(paths: Sequence[str], max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Policy, ...]:
+    """The SCPs given with ``--scp``: bare Version 5.0 documents or Organizations ShowPolicy
+    responses. Each file is one boundary that must allow an action (see evaluate)."""
+    boundaries = []
+    for path in paths:
+        root = load_document(path, max_bytes)
+        shape = recognise(root)
+        if shape not in (Shape.IDENTITY_POLICY, Shape.ORGANIZATIONS_POLICY, Shape.POLICY):
+            raise InputError(
+                f"is {shape.label}, not a service control policy",
+                root.location,
+                "give an SCP document (Version 5.0) or hcloud Organizations ShowPolicy output",
+            )
+        for item in _items(root, shape, file_stem(path)):
+            origin = item.origin if shape is Shape.ORGANIZATIONS_POLICY else f"SCP {item.name!r}"
+            policy, _ = _policy(item.document, item.name, path, origin, scp=True)
+            boundaries.append(policy)
+    return tuple(boundaries)
 
 
 def _list(fields: dict[str, Node], key: str) -> list[Node]:
@@ -183,35 +295,97 @@ def _role(node: Node, index: int) -> Role:
     return Role(name, tuple(action for action, _ in actions), node.location)
 
 
-def _policy_item(node: Node, index: int, grants_path: str, max_bytes: int) -> tuple[Policy, list[Notice]]:
+def _system_item(node: Node, index: int) -> SystemPolicyRef:
+    fields = check_keys(node, f"policy {index}", ("system",), required=("system",))
+    name_node = fields["system"]
+    name = expect_str(name_node, f"policy {index} system")
+    permission = SYSTEM_PERMISSIONS.get(name)
+    if permission is None:
+        known = ", ".join(SYSTEM_PERMISSIONS)
+        raise InputError(
+            f"{name!r} is not a Huawei system permission for BSS (known: {known})",
+            name_node.location,
+            f"did you mean {_nearest_system_name(name)!r}? Huawei lists them at {PERMISSIONS_PAGE}",
+        )
+    return SystemPolicyRef(permission, name_node.location)
+
+
+def _nearest_system_name(name: str) -> str:
+    """The known name a mistyped one most likely means: one containing it ("BSS FullAccess"
+    in "Enterprise Project BSS FullAccess"), else the nearest by edit distance."""
+    lowered = name.lower().strip()
+    for known in SYSTEM_PERMISSIONS:
+        if lowered and lowered in known.lower():
+            return known
+    return min(SYSTEM_PERMISSIONS, key=lambda known: (edit_distance(lowered, known.lower()), known))
+
+
+def _system_notice(ref: SystemPolicyRef) -> Notice:
+    if ref.permission.is_role:
+        return Notice(
+            f"system permission {ref.name!r} is a system role: it grants nothing to BSS APIs",
+            ref.location,
+            "BSS supports policy authentication only; attach a system or custom policy",
+        )
+    return Notice(
+        f"system policy {ref.name!r} is named without its document: the APIs it could grant "
+        f"({ref.permission.scope}) are decided as unknown",
+        ref.location,
+        f"export its document with: {export_command(ref.name)}",
+    )
+
+
+def _policy_item(
+    node: Node, index: int, grants_path: str, max_bytes: int
+) -> list[tuple[Policy, list[Notice]]]:
     fields = check_keys(node, f"policy {index}", _POLICY_ITEM_KEYS)
     if ("document" in fields) == ("file" in fields):
         raise InputError(
-            f"policy {index} needs exactly one of 'document' or 'file'",
+            f"policy {index} needs exactly one of 'document', 'file' or 'system'",
             node.location,
-            "give the IAM policy inline under document:, or its path under file:",
+            "give the IAM policy inline under document:, its path under file:, or a system permission's name",
         )
+    given_name = expect_str(fields["name"], f"policy {index} name") if "name" in fields else None
     if "file" in fields:
         relative = expect_str(fields["file"], f"policy {index} file")
         target = beside(grants_path, relative)
         document = load_document(target, max_bytes)
-        default_name = file_stem(relative)
-        default_file = target
-    else:
-        document = fields["document"]
-        default_name = f"policy {index}"
-        default_file = grants_path
-    name = expect_str(fields["name"], f"policy {index} name") if "name" in fields else default_name
-    return _policy(document, name, default_file)
+        shape = recognise(document)
+        if shape is Shape.GRANTS:
+            raise InputError(
+                "is a grants file; a policy file holds a policy document or an IAM export",
+                document.location,
+                f"give it with another -g instead of under policy {index}",
+            )
+        items = _items(document, shape, file_stem(relative))
+        if given_name is not None and len(items) == 1:
+            items = [replace(items[0], name=given_name)]
+        return [_policy(item.document, item.name, target, item.origin) for item in items]
+    return [_policy(fields["document"], given_name or f"policy {index}", grants_path)]
 
 
-def _policy(node: Node, name: str, file: str) -> tuple[Policy, list[Notice]]:
-    fields = check_keys(node, f"IAM policy {name!r}", _DOCUMENT_KEYS, required=("Version", "Statement"))
+def _policy(
+    node: Node, name: str, file: str, origin: str | None = None, scp: bool = False
+) -> tuple[Policy, list[Notice]]:
+    version_node = node.get("Version")
+    identity = (
+        version_node is not None and version_node.kind == "str" and version_node.value == IDENTITY_VERSION
+    )
+    allowed = _IDENTITY_DOCUMENT_KEYS if identity else _DOCUMENT_KEYS
+    kind = "SCP" if scp else ("identity policy" if identity else "IAM policy")
+    fields = check_keys(node, f"{kind} {name!r}", allowed, required=("Version", "Statement"))
     version_node = fields["Version"]
     version = expect_str(version_node, "Version")
+    if scp and version != IDENTITY_VERSION:
+        raise InputError(
+            f'an SCP has Version "{IDENTITY_VERSION}", not {version!r}',
+            version_node.location,
+            "SCPs use the identity-policy grammar",
+        )
     if version not in POLICY_VERSIONS:
         raise InputError(
-            f'Version must be "1.0" (system role) or "1.1" (policy), not {version!r}',
+            f'Version must be "1.0" (system role), "1.1" (policy) or "5.0" (identity policy), '
+            f"not {version!r}",
             version_node.location,
         )
     statements_node = fields["Statement"]
@@ -221,11 +395,21 @@ def _policy(node: Node, name: str, file: str) -> tuple[Policy, list[Notice]]:
             statements_node.location,
             "wrap the statement in [ ]",
         )
-    notices: list[Notice] = []
-    statements = tuple(
-        _statement(item, name, index, notices) for index, item in enumerate(statements_node.value, 1)
+    model = (
+        PolicyModel.SCP
+        if scp
+        else PolicyModel.IDENTITY
+        if identity
+        else PolicyModel.ROLE
+        if version == SYSTEM_ROLE_VERSION
+        else PolicyModel.POLICY
     )
-    if version == SYSTEM_ROLE_VERSION:
+    notices: list[Notice] = []
+    read = _identity_statement if identity else _statement
+    statements = tuple(
+        read(item, name, index, notices) for index, item in enumerate(statements_node.value, 1)
+    )
+    if model is PolicyModel.ROLE:
         notices.append(
             Notice(
                 f"policy {name!r} is a system role (Version 1.0): it grants nothing to BSS APIs",
@@ -233,16 +417,14 @@ def _policy(node: Node, name: str, file: str) -> tuple[Policy, list[Notice]]:
                 "BSS supports policy authentication only; attach a Version 1.1 custom policy",
             )
         )
-    return Policy(name, version, statements, node.location), notices
+    return Policy(name, version, statements, node.location, model, origin), notices
 
 
-def _statement(node: Node, policy: str, index: int, notices: list[Notice]) -> Statement:
-    what = f"statement {index} of policy {policy!r}"
-    fields = check_keys(node, what, _STATEMENT_KEYS, required=("Effect", "Action"))
+def _effect(fields: dict[str, Node], what: str) -> Effect:
     effect_node = fields["Effect"]
     effect_text = expect_str(effect_node, f"Effect of {what}")
     try:
-        effect = Effect(effect_text)
+        return Effect(effect_text)
     except ValueError:
         hint = (
             f'write "{effect_text.capitalize()}"' if effect_text.capitalize() in ("Allow", "Deny") else None
@@ -252,25 +434,14 @@ def _statement(node: Node, policy: str, index: int, notices: list[Notice]) -> St
             effect_node.location,
             hint,
         ) from None
-    actions = []
+
+
+def _statement(node: Node, policy: str, index: int, notices: list[Notice]) -> Statement:
+    what = f"statement {index} of policy {policy!r}"
+    fields = check_keys(node, what, _STATEMENT_KEYS, required=("Effect", "Action"))
+    effect = _effect(fields, what)
     deny = effect is Effect.DENY
-    for text, action_node in expect_str_list(fields["Action"], f"Action of {what}", allow_single=True):
-        # As written: an Allow with a stray space or invisible character grants nothing, a Deny
-        # is read generously (patterns.py says how); either way the notice says which.
-        pattern = compile_action(text, service_ignore_case=deny, generous=deny)
-        if pattern is None and is_partner_code(text.strip()):
-            # A Partner Center code pasted into an IAM policy: it can never match an IAM
-            # action, and review_grants names the mix-up in a warning.
-            pattern = never_matching(text)
-        if pattern is None:
-            raise InputError(
-                f"action {text!r} is not service:resource:action",
-                action_node.location,
-                "for example bss:order:view or bss:*:*",
-            )
-        if pattern.problem is not None:
-            notices.append(_unusable_action(text, what, effect, pattern.problem, action_node.location))
-        actions.append(pattern)
+    actions = _actions(fields["Action"], what, effect, notices, generous=deny, identity=False)
     restrictions = {}
     for key in ("Condition", "Resource"):
         if key in fields:
@@ -279,6 +450,86 @@ def _statement(node: Node, policy: str, index: int, notices: list[Notice]) -> St
         expect_map(fields["Condition"], f"Condition of {what}")
     condition = json.dumps(restrictions, ensure_ascii=False, sort_keys=True) if restrictions else None
     return Statement(policy, index, effect, tuple(actions), condition, node.location)
+
+
+def _identity_statement(node: Node, policy: str, index: int, notices: list[Notice]) -> Statement:
+    """A Version 5.0 statement (identity policy or SCP)."""
+    what = f"statement {index} of policy {policy!r}"
+    fields = check_keys(node, what, _IDENTITY_STATEMENT_KEYS, required=("Effect",))
+    if ("Action" in fields) == ("NotAction" in fields):
+        raise InputError(
+            f"{what} needs exactly one of Action or NotAction",
+            node.location,
+            "Action lists what the statement applies to; NotAction lists what it does not",
+        )
+    if "Resource" in fields and "NotResource" in fields:
+        raise InputError(f"{what} has both Resource and NotResource", node.location, "keep one of them")
+    effect = _effect(fields, what)
+    not_action = "NotAction" in fields
+    key = "NotAction" if not_action else "Action"
+    # NotAction turns the list around: an Allow's exceptions are read generously (a wider
+    # exception grants less), a Deny's as written (a narrower exception denies more).
+    generous = (effect is Effect.DENY) != not_action
+    actions = _actions(fields[key], what, effect, notices, generous=generous, identity=True, key=key)
+    sid = expect_str(fields["Sid"], f"Sid of {what}", allow_empty=True) if "Sid" in fields else None
+    restrictions: dict[str, object] = {}
+    if "Condition" in fields:
+        _check_condition(fields["Condition"], what)
+        restrictions["Condition"] = fields["Condition"].plain()
+    for resource_key in ("Resource", "NotResource"):
+        if resource_key in fields:
+            values = [
+                text for text, _ in expect_str_list(fields[resource_key], f"{resource_key} of {what}", True)
+            ]
+            # "*" is every resource (Huawei: actions without resource-level permissions need it).
+            if resource_key == "NotResource" or values != ["*"]:
+                restrictions[resource_key] = values
+    condition = json.dumps(restrictions, ensure_ascii=False, sort_keys=True) if restrictions else None
+    return Statement(policy, index, effect, tuple(actions), condition, node.location, not_action, sid)
+
+
+def _check_condition(node: Node, what: str) -> None:
+    """Condition: {operator: {key: value or [values]}}, each value a string."""
+    for operator, keys in expect_map(node, f"Condition of {what}").items():
+        for key, value in expect_map(keys, f"Condition {operator} of {what}").items():
+            expect_str_list(value, f"Condition {operator} {key} of {what}", allow_single=True)
+
+
+def _actions(
+    node: Node,
+    what: str,
+    effect: Effect,
+    notices: list[Notice],
+    generous: bool,
+    identity: bool,
+    key: str = "Action",
+) -> list[ActionPattern]:
+    actions = []
+    for text, action_node in expect_str_list(node, f"{key} of {what}", allow_single=True):
+        if identity and text == "*":
+            actions.append(every_action())
+            continue
+        # As written: an Allow with a stray space or invisible character grants nothing, a Deny
+        # is read generously (patterns.py says how); either way the notice says which.
+        pattern = compile_action(
+            text, service_ignore_case=generous, generous=generous, case_sensitive=identity and not generous
+        )
+        if pattern is None and is_partner_code(text.strip()):
+            # A Partner Center code pasted into an IAM policy: it can never match an IAM
+            # action, and review_grants names the mix-up in a warning.
+            pattern = never_matching(text)
+        if pattern is None:
+            raise InputError(
+                f"action {text!r} is not service:resource:action",
+                action_node.location,
+                "for example billing:order:view or bss:order:view"
+                if identity
+                else "for example bss:order:view or bss:*:*",
+            )
+        if pattern.problem is not None:
+            notices.append(_unusable_action(text, what, effect, pattern.problem, action_node.location))
+        actions.append(pattern)
+    return actions
 
 
 def _unusable_action(text: str, where: str, effect: Effect, problem: str, location: Location) -> Notice:
@@ -327,6 +578,9 @@ def review_grants(grants: Grants, known_codes: Iterable[str], other_codes: Conta
     for policy in grants.policies:
         if policy.is_system_role:
             continue
+        if policy.model is PolicyModel.IDENTITY:
+            notices.extend(_review_identity_policy(policy))
+            continue
         for statement in policy.statements:
             where = f"statement {statement.index} of policy {policy.name!r}"
             notices.extend(_review_statement(statement, where, known, other, denied))
@@ -342,9 +596,47 @@ def _firmly_denied(grants: Grants, known: list[str]) -> dict[str, Statement]:
         for statement in policy.statements:
             if statement.effect is Effect.DENY and not statement.conditional:
                 for code in known:
-                    if any(pattern.matches(code) for pattern in statement.actions):
+                    if statement.pattern_for(code) is not None:
                         denied.setdefault(code, statement)
     return denied
+
+
+def _review_identity_policy(policy: Policy) -> list[Notice]:
+    """An identity policy's Allows of bss: codes grant nothing here; near misses of the identity
+    actions bsscheck knows are most likely typos."""
+    notices = []
+    for statement in policy.statements:
+        where = f"statement {statement.index} of identity policy {policy.name!r}"
+        for pattern in statement.actions:
+            text = pattern.text
+            if (
+                statement.effect is Effect.ALLOW
+                and not statement.not_action
+                and text.lower().startswith("bss:")
+            ):
+                notices.append(
+                    Notice(
+                        f"{text!r} in {where} is a policy (Version 1.1) action: identity policies authorise "
+                        "BSS APIs with billing:, costCenter: and businessUnitCenter: actions, so it is not "
+                        "counted as granting anything",
+                        statement.location,
+                        "write the identity action (bsscheck explain 'METHOD /path' shows it "
+                        "where Huawei documents it)",
+                    )
+                )
+                continue
+            if "*" in text or text in KNOWN_IDENTITY_ACTIONS or text.split(":")[0] not in _IDENTITY_SERVICES:
+                continue
+            near = closest(text, KNOWN_IDENTITY_ACTIONS, max_distance=2)
+            if near:
+                notices.append(
+                    Notice(
+                        f"{text!r} in {where} is not an identity action bsscheck knows",
+                        statement.location,
+                        f"did you mean {near[0]}?",
+                    )
+                )
+    return notices
 
 
 def _review_statement(

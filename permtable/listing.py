@@ -3,13 +3,14 @@ code glob) and by text."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from permtable.identity_table import IdentityTable
 from permtable.model import AccountType, Entry, Permission, Table
 from permtable.patterns import compile_action, compile_code_glob
-from permtable.reports import RowRecord
+from permtable.reports import IdentityActionRecord, RowRecord, identity_action_records
 from permtable.tables import TableSet
-from permtable.values import SCHEMA_VERSION
+from permtable.values import OMITTED_IF_EMPTY, SCHEMA_VERSION
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -24,6 +25,8 @@ class ApisRecord:
     schema_version: int
     entries: tuple[RowRecord, ...]
     summary: ApisSummary
+    # Schema 2: the identity-policy action Huawei documents for listed customer APIs.
+    identity_actions: tuple[IdentityActionRecord, ...] = field(default=(), metadata=OMITTED_IF_EMPTY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,10 +34,22 @@ class ApisReport:
     """The answer of apis: the table rows that matched."""
 
     entries: tuple[tuple[Entry, Table], ...]
+    identity: IdentityTable | None = None  # for the identity actions of customer rows
 
     def record(self) -> ApisRecord:
         rows = tuple(RowRecord.of(entry, table) for entry, table in self.entries)
-        return ApisRecord(SCHEMA_VERSION, rows, ApisSummary(len(rows)))
+        identity_rows: list[Entry] = []
+        if self.identity is not None:
+            for entry, _ in self.entries:
+                row = (
+                    self.identity.row_for(entry.method, entry.path)
+                    if entry.table is AccountType.CUSTOMER
+                    else None
+                )
+                if row is not None:
+                    identity_rows.append(row)
+        actions = identity_action_records(identity_rows, self.identity) if self.identity is not None else ()
+        return ApisRecord(SCHEMA_VERSION, rows, ApisSummary(len(rows)), actions)
 
 
 def browse(
@@ -55,7 +70,8 @@ def browse(
             if needle and needle not in _haystack(entry):
                 continue
             rows.append((entry, table))
-    return ApisReport(tuple(rows))
+    identity = tables.identity() if AccountType.CUSTOMER in types else None
+    return ApisReport(tuple(rows), identity)
 
 
 def _haystack(entry: Entry) -> str:

@@ -40,7 +40,7 @@ class ActionPattern:
 
 
 def compile_action(
-    text: str, service_ignore_case: bool = False, generous: bool = False
+    text: str, service_ignore_case: bool = False, generous: bool = False, case_sensitive: bool = False
 ) -> ActionPattern | None:
     """Compile ``service:resource:action``; None when the text does not have three segments.
 
@@ -51,6 +51,10 @@ def compile_action(
     ``generous`` (Deny statements) reads a text with characters outside printable ASCII as the
     action it looks like (see the module's docstring); otherwise such a text never matches and
     ``problem`` says which character stopped it.
+
+    ``case_sensitive`` compares resource type and action as written: identity policies (Version
+    5.0) write actions in camel case (``costCenter:costDetail:listCostDetails``) and nothing
+    documents that they fold case, so their Allows are read that way (stricter).
 
     An action without ``*`` (most of them) is matched by comparing strings: compiling a regular
     expression for each cost a one-API customer check more than evaluating it. Patterns with
@@ -72,12 +76,23 @@ def compile_action(
         matcher = _regex_matcher(parts, service_ignore_case, "i")
         return ActionPattern(text, matcher, f"contains {problem}; read generously as {readable!r}")
     if "*" in text:
-        return ActionPattern(text, _regex_matcher(parts, service_ignore_case, "ai"))
+        return ActionPattern(text, _regex_matcher(parts, service_ignore_case, "" if case_sensitive else "ai"))
     service, resource, action = parts
+    if case_sensitive:
+        return ActionPattern(text, f"{service}:{resource}:{action}".__eq__)
     rest = f"{resource}:{action}".lower()  # ASCII text: str.lower folds ASCII case only
     if service_ignore_case:
         service = service.lower()
     return ActionPattern(text, partial(_matches_exactly, service, service_ignore_case, rest))
+
+
+def every_action(text: str = "*") -> ActionPattern:
+    """The lone ``*`` of identity policies and SCPs: every action of every service."""
+    return ActionPattern(text, _always)
+
+
+def _always(permission: str) -> bool:
+    return True
 
 
 def _regex_matcher(parts: list[str], service_ignore_case: bool, flags: str) -> Callable[[str], bool]:

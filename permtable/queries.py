@@ -35,7 +35,9 @@ def can_call(
     # The other type's table is read only when it can matter: for an API the account's own
     # table does not list, and for a grant naming a code its own table does not know.
     other_kind = grants.account_type.other
-    evaluator = Evaluator(indexed, grants, options, other=lambda: tables.get(other_kind))
+    evaluator = Evaluator(
+        indexed, grants, options, other=lambda: tables.get(other_kind), identity=tables.identity
+    )
     results = []
     for ref in refs:
         notes: tuple[str, ...] = ()

@@ -20,16 +20,25 @@ the v1 JSON report, over several files that always change together.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar, overload
 
 from permtable.errors import Location, Notice
-from permtable.evaluate import ApiResult, Decision, EvaluationPolicy, GrantRef, PermissionCheck, Unlisted
-from permtable.grants import Grants
+from permtable.evaluate import (
+    ApiResult,
+    BoundaryCheck,
+    Decision,
+    EvaluationPolicy,
+    GrantRef,
+    PermissionCheck,
+    Unlisted,
+)
+from permtable.grants import Grants, Policy
+from permtable.identity_table import IdentityTable
 from permtable.model import AccountType, Entry, LocalText, Mode, Permission, Table
 from permtable.router import Suggestion
-from permtable.values import OMITTED_IF_NONE, SCHEMA_VERSION, shown, shown_only_when
+from permtable.values import OMITTED_IF_EMPTY, OMITTED_IF_NONE, SCHEMA_VERSION, shown, shown_only_when
 
 if TYPE_CHECKING:
     from permtable.scan.model import CallSite  # a type only: importing scan loads the scanner
@@ -154,6 +163,9 @@ class AccountInfo:
     policies: tuple[PolicyInfo, ...] = field(
         default=(), metadata=shown_only_when("type", AccountType.CUSTOMER)
     )
+    # Schema 2: system policies named without their document, and the SCPs bounding the account.
+    system_policies: tuple[str, ...] = field(default=(), metadata=OMITTED_IF_EMPTY)
+    scps: tuple[PolicyInfo, ...] = field(default=(), metadata=OMITTED_IF_EMPTY)
 
     @classmethod
     def of(cls, grants: Grants) -> AccountInfo:
@@ -162,9 +174,9 @@ class AccountInfo:
             grants.account_type,
             grants.files,
             tuple(role.name for role in grants.roles),
-            tuple(
-                PolicyInfo(policy.name, policy.version, len(policy.statements)) for policy in grants.policies
-            ),
+            tuple(PolicyInfo.of(policy) for policy in grants.policies),
+            tuple(ref.name for ref in grants.system_policies),
+            tuple(PolicyInfo.of(policy) for policy in grants.boundaries),
         )
 
 
@@ -173,6 +185,15 @@ class PolicyInfo:
     name: str
     version: str
     statements: int
+    # Where an export item came from ("policy 'Billing viewer' (id 9a3c...)"), and its file.
+    origin: str | None = field(default=None, metadata=OMITTED_IF_NONE)
+    file: str | None = field(
+        default=None, metadata=shown(omitted_if=lambda record, value: record.origin is None)
+    )
+
+    @classmethod
+    def of(cls, policy: Policy) -> PolicyInfo:
+        return cls(policy.name, policy.version, len(policy.statements), policy.origin, policy.location.file)
 
 
 class LazyRecords(Sequence[R], Generic[T, R]):
@@ -262,6 +283,10 @@ class ResultRecord:
     # --unique: how many inputs named the endpoint, and the line of the first; absent otherwise.
     count: int | None = field(default=None, metadata=OMITTED_IF_NONE)
     first_line: int | None = field(default=None, metadata=shown(omitted_if=_no_count))
+    # Customer accounts with identity policies or SCPs (schema 2): the identity-policy side of
+    # the answer, and each SCP's verdict. Absent when the account holds neither.
+    identity: IdentityRecord | None = field(default=None, metadata=OMITTED_IF_NONE)
+    scp_checks: tuple[BoundaryCheck, ...] = field(default=(), metadata=OMITTED_IF_EMPTY)
 
     @property
     def denied_by(self) -> tuple[GrantRef, ...]:
@@ -303,7 +328,45 @@ class ResultRecord:
             alternatives=tuple(cls.of(alternative, table, rows) for alternative in result.alternatives),
             count=result.count,
             first_line=location.line if location and result.count is not None else None,
+            identity=IdentityRecord.of(result),
+            scp_checks=result.boundary_checks,
         )
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class IdentityRecord:
+    """The identity-policy side of a customer answer: the identity actions Huawei documents for
+    the API (none when undocumented), their verdicts, and what to add to an identity policy."""
+
+    actions: tuple[str, ...]
+    checks: tuple[PermissionCheck, ...]
+    missing: tuple[str, ...]
+
+    @classmethod
+    def of(cls, result: ApiResult) -> IdentityRecord | None:
+        if not result.identity_checks and result.identity_row is None:
+            return None
+        actions = result.identity_row.permissions if result.identity_row is not None else ()
+        return cls(actions, result.identity_checks, result.missing_identity)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class IdentityActionRecord:
+    """The identity-policy action Huawei documents for an API, and the page that says so."""
+
+    api: str
+    actions: tuple[str, ...]
+    source: str | None
+
+    @classmethod
+    def of(cls, row: Entry, identity: IdentityTable) -> IdentityActionRecord:
+        return cls(row.api, row.permissions, identity.page(row))
+
+
+def identity_action_records(
+    rows: Iterable[Entry], identity: IdentityTable
+) -> tuple[IdentityActionRecord, ...]:
+    return tuple(IdentityActionRecord.of(row, identity) for row in dict.fromkeys(rows))
 
 
 class RowRecords:

@@ -28,6 +28,12 @@ from permtable.documents import Node, load_document, parse_document
 from permtable.errors import InputError, Location
 from permtable.fields import check_keys, expect_str, expect_str_list
 from permtable.files import DEFAULT_MAX_BYTES
+from permtable.identity_table import (
+    IdentityTable,
+    bundled_identity,
+    identity_table_from_node,
+    is_identity_table,
+)
 from permtable.model import (
     LANGUAGES,
     AccountType,
@@ -161,8 +167,20 @@ class TableSet:
 
     def __init__(self, overrides: Iterable[str] = (), max_bytes: int = DEFAULT_MAX_BYTES):
         self._tables: dict[AccountType, IndexedTable] = {}
+        self._identity: IdentityTable | None = None
         for path in overrides:
-            indexed = load_table_file(path, max_bytes)
+            root = load_document(path, max_bytes)
+            if is_identity_table(root):
+                if self._identity is not None:
+                    raise InputError(
+                        "a second identity-action table was given; only one applies",
+                        Location(path),
+                        f"drop one of the --table files ({self._identity.source.file}, {path})",
+                    )
+                self._identity = identity_table_from_node(root, path)
+                continue
+            table = table_from_node(root, path)
+            indexed = IndexedTable(table, Router(table))
             kind = indexed.table.account_type
             if kind in self._tables:
                 raise InputError(
@@ -179,6 +197,10 @@ class TableSet:
 
     def all(self) -> list[IndexedTable]:
         return [self.get(kind) for kind in AccountType]
+
+    def identity(self) -> IdentityTable:
+        """The identity-action table: a ``--table`` file of ``type: identity``, else the bundled one."""
+        return self._identity if self._identity is not None else bundled_identity()
 
 
 # --------------------------------------------------------------------------- parsing

@@ -15,8 +15,10 @@ from pathlib import Path
 from permtable.apis import iter_api_lines
 from permtable.documents import Node, load_document, looks_like_json
 from permtable.errors import InputError, Location, Notice
+from permtable.exports import Shape, recognise
 from permtable.files import DEFAULT_MAX_BYTES, read_text
-from permtable.grants import load_grants_file, review_grants
+from permtable.grants import grants_from_node, load_boundaries, review_grants
+from permtable.identity_table import identity_table_from_node, is_identity_table
 from permtable.model import AccountType
 from permtable.tables import TableSet, table_from_node
 from permtable.values import SCHEMA_VERSION
@@ -28,7 +30,9 @@ DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json")
 @dataclass(frozen=True, slots=True)
 class FileCheck:
     file: str
-    kind: str  # "grants", "policy", "table", "api-list" or "unknown"
+    # "grants", "policy", "identity-policy", an IAM export shape ("iam-v3-roles", ...),
+    # "organizations-policy", "table", "api-list" or "unknown"
+    kind: str
     error: InputError | None = None
     findings: tuple[Notice, ...] = field(default=())
 
@@ -120,11 +124,19 @@ def validate_file(path: str, tables: TableSet, max_bytes: int = DEFAULT_MAX_BYTE
                 "grants, policies and tables are .yaml, .yml or .json; API lists are .txt, .list or .apis",
             )
         root = load_document(path, max_bytes)
-        kind = _kind_of(root, path)
-        if kind == "table":
-            table_from_node(root, path)
+        if root.is_map and "entries" in root.value and "schema" in root.value:
+            kind = "table"
+            if is_identity_table(root):
+                identity_table_from_node(root, path)
+            else:
+                table_from_node(root, path)
             return FileCheck(path, kind)
-        grants = load_grants_file(path, max_bytes)
+        shape = _shape_of(root, path)
+        kind = shape.value
+        if shape is Shape.ORGANIZATIONS_POLICY:
+            load_boundaries([path], max_bytes)
+            return FileCheck(path, kind)
+        grants = grants_from_node(root, path, shape, max_bytes)
         own = tables.get(grants.account_type).table
         other = tables.get(grants.account_type.other).table
         return FileCheck(
@@ -134,18 +146,19 @@ def validate_file(path: str, tables: TableSet, max_bytes: int = DEFAULT_MAX_BYTE
         return FileCheck(path, kind, error=error)
 
 
-def _kind_of(root: Node, path: str) -> str:
-    if root.is_map and "entries" in root.value and "schema" in root.value:
-        return "table"
-    if root.is_map and "type" not in root.value and ("Version" in root.value or "Statement" in root.value):
-        return "policy"
-    if root.is_map and "type" in root.value:
-        return "grants"
-    raise InputError(
-        "not a grants, IAM policy, table or API list file",
-        Location(path),
-        "grants files start with 'type: partner|customer'; API lists are .txt files with one API per line",
-    )
+def _shape_of(root: Node, path: str) -> Shape:
+    """The shape the file was recognised as (validate reports it as the file's kind)."""
+    try:
+        return recognise(root)
+    except InputError as error:
+        if not root.is_map or "grants file needs" in error.message:
+            raise InputError(
+                "not a grants, IAM policy, IAM export, SCP, table or API list file",
+                Location(path),
+                "grants files start with 'type: partner|customer'; "
+                "API lists are .txt files with one API per line",
+            ) from None
+        raise
 
 
 def _check_api_list(path: str, tables: TableSet, max_bytes: int) -> tuple[Notice, ...]:

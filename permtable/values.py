@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-# The version of the JSON report records (``schema_version``); the v1 JSON Schema describes it.
-SCHEMA_VERSION = 1
+# The version of the JSON report records (``schema_version``); the v2 JSON Schema describes it.
+# 2 added the decisions unknown and blocked_by_scp, and a result's identity and scp_checks.
+SCHEMA_VERSION = 2
 
 # Field metadata keys the serializer reads.
 SHOWN_AS = "bsscheck.shown_as"  # the name the field is shown under
@@ -55,5 +56,10 @@ def _none(record: object, value: object) -> bool:
     return value is None
 
 
+def _empty(record: object, value: object) -> bool:
+    return not value
+
+
 HIDDEN = shown(omitted_if=_never_shown)  # the library's own use, never in a report
 OMITTED_IF_NONE = shown(omitted_if=_none)  # a key that exists only when it has a value
+OMITTED_IF_EMPTY = shown(omitted_if=_empty)  # a list that exists only when it holds something

@@ -9,6 +9,7 @@ from cli.application import Application
 from cli.options import (
     evaluation_options,
     grants_option,
+    scp_option,
     shared_output,
     type_option,
 )
@@ -20,6 +21,7 @@ from permtable.model import AccountType
 @click.command(name="explain")
 @click.argument("target")
 @grants_option(required=False)
+@scp_option
 @type_option
 @evaluation_options
 @shared_output("explain")

@@ -13,7 +13,7 @@ from cli.options import (
 )
 from cli.output import emit_text
 from permtable import missing
-from permtable.emit import EMIT_KINDS, emitted_grants
+from permtable.emit import EMIT_KINDS, MODELS, emitted_grants
 
 
 @click.command(name="missing-perms")
@@ -28,7 +28,17 @@ from permtable.emit import EMIT_KINDS, emitted_grants
         "'role' a Partner Center role in grants-file YAML (partner accounts)."
     ),
 )
-def command(check: AccountCheck, app: Application, emit_kind: str | None) -> int:
+@click.option(
+    "--model",
+    type=click.Choice(MODELS),
+    default="policy",
+    show_default=True,
+    help=(
+        "With --emit policy: 'policy' a Version 1.1 policy of bss: codes, 'identity' a Version 5.0 "
+        "identity policy of the identity actions Huawei documents."
+    ),
+)
+def command(check: AccountCheck, app: Application, emit_kind: str | None, model: str) -> int:
     """List the APIs the account in GRANTS cannot call and the smallest set of permissions
     whose grant makes all of them callable, with the console menu path (partner) or the
     permission name (customer) of each.
@@ -48,11 +58,20 @@ def command(check: AccountCheck, app: Application, emit_kind: str | None) -> int
     checked = [*refs, *scanned] if refs or check.from_source else None
     report = missing.missing_perms(checked, grants, tables, check.policy, notices)
     if emit_kind is not None:
-        text = emitted_grants(emit_kind, report, app.lang)
-        emit_text(text, app.output)
-        blocked = len(report.plan.blocked_by_deny)
-        note = f"; {blocked} API(s) blocked by a Deny, which no grant fixes" if blocked else ""
-        click.echo(f"bsscheck: {len(report.plan.to_grant)} permission(s) to grant{note}", err=True)
+        emitted = emitted_grants(emit_kind, report, app.lang, model, tables.identity())
+        emit_text(emitted.text, app.output)
+        if model == "identity":
+            click.echo(f"bsscheck: {len(emitted.granted)} identity action(s) to grant", err=True)
+            if emitted.uncovered:
+                click.echo(
+                    "bsscheck: warning: not covered (identity action not documented, or denied or "
+                    f"blocked by an SCP, which no Allow fixes): {', '.join(emitted.uncovered)}",
+                    err=True,
+                )
+        else:
+            blocked = len(report.plan.blocked_by_deny)
+            note = f"; {blocked} API(s) blocked by a Deny, which no grant fixes" if blocked else ""
+            click.echo(f"bsscheck: {len(report.plan.to_grant)} permission(s) to grant{note}", err=True)
     else:
         app.emit(report.record(), report.checked.notices)
     # The report lists only what is not callable; gates such as --fail-on unlisted need every

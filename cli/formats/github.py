@@ -162,7 +162,7 @@ class GithubFormat(ReportFormat):
         summary = record.summary
         stream.write(
             f"bsscheck: {summary.total} file(s): {summary.ok} ok, {summary.findings} with findings, "
-            f"{summary.errors} unreadable ({errors} error(s), {warnings} warning(s) annotated).\n"
+            f"{summary.errors} with errors ({errors} error(s), {warnings} warning(s) annotated).\n"
         )
 
     def scan(self, record: ScanRecord, stream: TextIO) -> None:

@@ -49,6 +49,8 @@ DECISION_LABELS = {
     Decision.IMPLICIT_DENY: "**DENIED**: not granted",
     Decision.EXPLICIT_DENY: "**DENIED**: explicit Deny",
     Decision.CONDITIONAL: "**CONDITIONAL**",
+    Decision.UNKNOWN: "**UNKNOWN**: cannot be settled offline",
+    Decision.BLOCKED_BY_SCP: "**DENIED**: blocked by an SCP",
     Decision.NOT_CHECKED: "not listed: no check",
 }
 
@@ -274,7 +276,7 @@ def _write(lines: list[str], stream: TextIO) -> None:
     stream.write("\n".join(lines).rstrip("\n") + "\n")
 
 
-STATUS_LABELS = {"ok": "ok", "findings": "**findings**", "error": "**unreadable**"}
+STATUS_LABELS = {"ok": "ok", "findings": "**findings**", "error": "**error**"}
 
 
 # --------------------------------------------------------------------------- fleet: who-can, diff, matrix
@@ -356,7 +358,7 @@ class MarkdownFormat(ReportFormat):
         lines += [
             "",
             f"**{summary.total} file(s): {summary.ok} ok, {summary.findings} with findings, "
-            f"{summary.errors} unreadable**",
+            f"{summary.errors} with errors**",
         ]
         _write(lines, stream)
 

@@ -19,6 +19,7 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from cli.findings import (
+    BLOCKED_BY_SCP,
     CONDITIONAL,
     DENIED,
     INPUT_RULES,
@@ -26,6 +27,7 @@ from cli.findings import (
     NOT_CALLABLE,
     OTHER_ACCOUNT_TYPE,
     RULES,
+    UNKNOWN,
     UNLISTED,
     UNREADABLE,
     Rule,
@@ -60,6 +62,8 @@ LEVELS = {
     NOT_CALLABLE: "error",
     DENIED: "error",
     CONDITIONAL: "warning",
+    UNKNOWN: "error",
+    BLOCKED_BY_SCP: "error",
     UNLISTED: "warning",
     NEAR_MISS: "error",
     OTHER_ACCOUNT_TYPE: "error",

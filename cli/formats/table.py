@@ -10,7 +10,7 @@ matrix); each view is a few short functions. It is the one module that imports r
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TextIO
 
 from rich.console import Console
@@ -51,7 +51,7 @@ from permtable.grants_diff import GrantsDiffRecord
 from permtable.listing import ApisRecord
 from permtable.missing import MissingPermsRecord
 from permtable.model import AccountType, Mode
-from permtable.reports import CanCallRecord, CheckSummary, ResultRecord, RowRecord
+from permtable.reports import CanCallRecord, CheckSummary, IdentityActionRecord, ResultRecord, RowRecord
 from permtable.scan.model import ScanRecord
 from permtable.validation import ValidationRecord
 
@@ -62,6 +62,8 @@ DECISION_LABELS = {
     Decision.IMPLICIT_DENY: ("DENIED: not granted", "red"),
     Decision.EXPLICIT_DENY: ("DENIED: explicit Deny", "bold red"),
     Decision.CONDITIONAL: ("CONDITIONAL", "yellow"),
+    Decision.UNKNOWN: ("UNKNOWN: cannot be settled offline", "magenta"),
+    Decision.BLOCKED_BY_SCP: ("DENIED: blocked by an SCP", "bold red"),
     Decision.NOT_CHECKED: ("not listed: no check", "cyan"),
 }
 
@@ -97,10 +99,12 @@ def result_details(result: ResultRecord, lang: str) -> Text:
         for check in result.checks:
             for grant in check.denied_by:
                 line(f"{check.permission} denied by {grant_source(grant)}", "red")
+        _identity_lines(result, line)
         for fix in fixes(result, lang):
             line(f"fix: {fix}", "bold")
     else:
         line(entry_absent_text(result), "dim")
+        _identity_lines(result, line)
         for fix in fixes(result, lang):
             line(fix, "yellow")
     for note in result.notes:
@@ -113,6 +117,25 @@ def result_details(result: ResultRecord, lang: str) -> Text:
     if len(sites) > MAX_SITES:
         line(f"called at {len(sites) - MAX_SITES} more place(s)", "dim")
     return lines
+
+
+def _identity_action_text(item: IdentityActionRecord) -> str:
+    source = f" ({item.source})" if item.source else ""
+    return f"identity policies: {item.api} needs {' + '.join(item.actions)}{source}"
+
+
+def _identity_lines(result: ResultRecord, line: Callable[[str, str], None]) -> None:
+    """The identity-policy side of a customer answer (accounts holding identity policies)."""
+    identity = result.identity
+    if identity is None:
+        return
+    if identity.actions:
+        line(f"identity policies: requires {' + '.join(identity.actions)}", "")
+    for check in identity.checks:
+        for grant in check.allowed_by:
+            line(f"{check.permission} granted by {grant_source(grant)}", "green")
+        for grant in check.denied_by:
+            line(f"{check.permission} denied by {grant_source(grant)}", "red")
 
 
 def entry_absent_text(result: ResultRecord) -> str:
@@ -393,6 +416,8 @@ class TableFormat(ReportFormat):
             for entry in record.entries:
                 console.print(_entry_table(entry, lang))
                 console.print()
+        for action in record.identity_actions:
+            console.print(Text(_identity_action_text(action)), soft_wrap=True)
         for suggestion in record.suggestions:
             console.print(Text(f"did you mean {suggestion.api}? ({suggestion.reason})", style="yellow"))
         for note in record.notes:
@@ -415,7 +440,7 @@ class TableFormat(ReportFormat):
         console.print(
             Text(
                 f"{summary.total} file(s): {summary.ok} ok, {summary.findings} with findings, "
-                f"{summary.errors} unreadable",
+                f"{summary.errors} with errors",
                 style="dim",
             )
         )
@@ -425,12 +450,16 @@ class TableFormat(ReportFormat):
         grid = Table(show_lines=True)
         grid.add_column("API", no_wrap=True, overflow="fold")
         grid.add_column("Table / description / requires / where")
+        identity = {item.api: item.actions for item in record.identity_actions}
         for entry in record.entries:
             word = "any of" if entry.mode is Mode.ANY else "all of"
             joiner = " | " if entry.mode is Mode.ANY else " + "
             details = Text(f"{entry.table} row {entry.row}: {entry.description.get(self.lang)}")
             where = _where_or_name(entry, self.lang)
             details.append(f"\nrequires {word}: {joiner.join(entry.permissions)}\n{where}", style="dim")
+            actions = identity.get(entry.api) if entry.table is AccountType.CUSTOMER else None
+            if actions:
+                details.append(f"\nidentity policies: {' + '.join(actions)}", style="dim")
             grid.add_row(entry.api, details)
         console.print(grid)
         console.print(Text(f"{record.summary.total} API(s)", style="dim"))

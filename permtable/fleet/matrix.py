@@ -213,7 +213,7 @@ def matrix(
 
     def answer(grants: Grants) -> tuple[Cell, ...]:
         kind = grants.account_type
-        evaluator = Evaluator(tables.get(kind), grants, options)
+        evaluator = Evaluator(tables.get(kind), grants, options, identity=tables.identity)
         cells = []
         for ref, where in rows[kind]:
             result = evaluator.evaluate_route(where, ref)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from permtable.apis import ApiRef
 from permtable.errors import Location, Notice
@@ -26,7 +26,7 @@ from permtable.model import AccountType, Entry, Table
 from permtable.reports import RowRecord, SuggestionRecord, TableInfo
 from permtable.router import Suggestion
 from permtable.tables import IndexedTable, TableSet
-from permtable.values import SCHEMA_VERSION
+from permtable.values import OMITTED_IF_EMPTY, SCHEMA_VERSION
 
 # --------------------------------------------------------------------------- who-can
 
@@ -106,6 +106,8 @@ class AccountAnswer:
     denied_by: tuple[GrantRef, ...]
     missing: tuple[str, ...]
     unlisted_reason: Unlisted | None
+    # Schema 2: why an answer is unknown or blocked by an SCP (the result's notes).
+    notes: tuple[str, ...] = field(default=(), metadata=OMITTED_IF_EMPTY)
 
     @classmethod
     def of(cls, item: Audited[ApiResult]) -> AccountAnswer:
@@ -118,8 +120,9 @@ class AccountAnswer:
             result.decision,
             result.granted_by,
             result.denied_by,
-            result.missing,
+            result.missing or result.missing_identity,  # an API only identity policies decide
             result.unlisted_kind,
+            result.notes if result.decision in (Decision.UNKNOWN, Decision.BLOCKED_BY_SCP) else (),
         )
 
 
@@ -216,7 +219,9 @@ def who_can(
 
     def answer(grants: Grants) -> ApiResult:
         kind = grants.account_type
-        return Evaluator(focused[kind], grants, options).evaluate_route(routes[kind], ref)
+        return Evaluator(focused[kind], grants, options, identity=tables.identity).evaluate_route(
+            routes[kind], ref
+        )
 
     run = audit_files(fleet, tables, answer, max_bytes, on_file)
     typos = [

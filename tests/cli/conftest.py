@@ -175,7 +175,7 @@ def _shape_errors(report: dict[str, Any], shape: str) -> list[str]:
     from jsonschema import Draft202012Validator
     from referencing import Registry, Resource
 
-    schema = json.loads(resources.files("cli.schemas").joinpath("report-v1.schema.json").read_text("utf-8"))
+    schema = json.loads(resources.files("cli.schemas").joinpath("report-v2.schema.json").read_text("utf-8"))
     registry = Registry().with_resource(schema["$id"], Resource.from_contents(schema))
     validator = Draft202012Validator({"$ref": f"{schema['$id']}#/$defs/{shape}"}, registry=registry)
     top = Draft202012Validator(schema)

@@ -13,8 +13,16 @@ def _apis(run_cli, *args):
 def test_lists_every_row_of_both_tables(run_cli):
     out, record = _apis(run_cli)
     assert out.code == 0, out
-    assert set(record) == {"schema_version", "entries", "summary"}
-    assert record["schema_version"] == 1
+    assert set(record) == {"schema_version", "entries", "summary", "identity_actions"}
+    assert record["schema_version"] == 2
+    # Customer rows whose identity action Huawei documents, each with its page.
+    identity = {item["api"]: item["actions"] for item in record["identity_actions"]}
+    assert identity["GET /v2/accounts/customer-accounts/balances"] == ["billing:balance:view"]
+    assert all(
+        item["source"].startswith("https://support.huaweicloud.com/") for item in record["identity_actions"]
+    )
+    listed = {entry["api"] for entry in record["entries"] if entry["table"] == "customer"}
+    assert set(identity) <= listed
     assert record["summary"]["total"] == 47 == len(record["entries"])
     tables = [entry["table"] for entry in record["entries"]]
     assert tables == ["partner"] * 21 + ["customer"] * 26, "partner rows first, each table in document order"

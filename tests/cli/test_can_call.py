@@ -24,7 +24,15 @@ PARTNER_APIS = "samples/partner-apis.txt"
 CUSTOMER_GRANTS = "samples/customer-grants.yaml"
 CUSTOMER_APIS = "samples/customer-apis.txt"
 
-DECISIONS = {"allowed", "implicit_deny", "explicit_deny", "conditional", "not_checked"}
+DECISIONS = {
+    "allowed",
+    "implicit_deny",
+    "explicit_deny",
+    "conditional",
+    "not_checked",
+    "unknown",
+    "blocked_by_scp",
+}
 
 # (line in the API file, input text, decision, callable, matched table row, missing permissions)
 PARTNER_EXPECTED = [
@@ -94,6 +102,8 @@ def test_partner_samples_decisions_and_exit_code(run_cli):
             "explicit_deny": 0,
             "conditional": 0,
             "not_checked": 0,
+            "unknown": 0,
+            "blocked_by_scp": 0,
         },
         "suspected_typos": 0,
         "other_account_type": 0,
@@ -147,6 +157,8 @@ def test_customer_samples_decisions_and_exit_code(run_cli):
         "explicit_deny": 1,
         "conditional": 1,
         "not_checked": 1,
+        "unknown": 0,
+        "blocked_by_scp": 0,
     }
     assert (record["summary"]["callable"], record["summary"]["not_callable"]) == (5, 3)
 
@@ -657,7 +669,7 @@ RESULT_KEYS = {
 def test_json_shape(run_cli, grants, apis):
     record = run_cli("can-call", "-g", grants, "--apis", apis, "--format", "json").json()
     assert set(record) == {"schema_version", "account", "table", "options", "results", "summary", "warnings"}
-    assert record["schema_version"] == 1
+    assert record["schema_version"] == 2
     assert set(record["summary"]) >= {"total", "callable", "not_callable", "decisions", "suspected_typos"}
     assert set(record["summary"]["decisions"]) == DECISIONS
     assert record["summary"]["total"] == len(record["results"])

@@ -25,7 +25,7 @@ def test_api_in_both_tables_shows_both_rows(run_cli):
     assert out.code == 0, out
     record = out.json()
     assert set(record) == EXPLAIN_KEYS
-    assert record["schema_version"] == 1
+    assert record["schema_version"] == 2
     assert (record["kind"], record["matched"], record["decision"]) == ("api", True, None)
     entries = record["entries"]
     assert [(e["table"], e["row"], e["api"]) for e in entries] == [

@@ -28,7 +28,7 @@ PARTNER_APIS = "samples/partner-apis.txt"
 CUSTOMER_GRANTS = "samples/customer-grants.yaml"
 CUSTOMER_APIS = "samples/customer-apis.txt"
 
-RULE_IDS = ["BSS001", "BSS002", "BSS003", "BSS004", "BSS005", "BSS006"]
+RULE_IDS = ["BSS001", "BSS002", "BSS003", "BSS004", "BSS005", "BSS006", "BSS007", "BSS008"]
 RULE_LEVELS = {
     "BSS001": "error",
     "BSS002": "error",
@@ -36,6 +36,8 @@ RULE_LEVELS = {
     "BSS004": "warning",
     "BSS005": "error",
     "BSS006": "error",
+    "BSS007": "error",
+    "BSS008": "error",
 }
 
 PAY = "POST /v3/orders/customer-orders/pay"

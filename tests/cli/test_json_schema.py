@@ -18,7 +18,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-SCHEMA_FILE = "report-v1.schema.json"
+SCHEMA_FILE = "report-v2.schema.json"
 SHAPES = (
     "can-call-report",
     "missing-perms-report",
@@ -32,10 +32,20 @@ SHAPES = (
 
 PARTNER = ("-g", "samples/partner-grants.yaml", "--apis", "samples/partner-apis.txt")
 CUSTOMER = ("-g", "samples/customer-grants.yaml", "--apis", "samples/customer-apis.txt")
+EXPORT = "samples/huawei-export/"
+# A user's identity policy and two groups' IAM exports, bounded by an SCP (identity policies,
+# unknown and SCP-blocked decisions, identity and scp_checks keys).
+HUAWEI_EXPORT = (
+    *("-g", f"{EXPORT}user-identity-policy.json", "-g", f"{EXPORT}group-finance-ops.json"),
+    *("-g", f"{EXPORT}group-auditors.json", "--scp", f"{EXPORT}scp-billing-guardrail.json"),
+    *("--apis", f"{EXPORT}apis.txt"),
+)
 
 # (id, arguments, the report shape it is, expected exit code)
 RUNS = [
     ("can-call-partner", ("can-call", *PARTNER), "can-call-report", 1),
+    ("can-call-huawei-export", ("can-call", *HUAWEI_EXPORT), "can-call-report", 1),
+    ("missing-perms-huawei-export", ("missing-perms", *HUAWEI_EXPORT), "missing-perms-report", 1),
     ("can-call-customer", ("can-call", *CUSTOMER), "can-call-report", 1),
     (
         "can-call-customer-zh-strict",
@@ -246,7 +256,7 @@ def test_schema_ships_as_package_data():
 
 
 def test_required_keys_match_the_readme(schema):
-    # The README's "JSON output (schema version 1)" lists these keys; the schema requires them all.
+    # The README's "JSON output (schema version 2)" lists these keys; the schema requires them all.
     defs = schema["$defs"]
     assert set(defs["check-report"]["required"]) == {
         "schema_version",
@@ -330,6 +340,8 @@ def test_required_keys_match_the_readme(schema):
         "explicit_deny",
         "conditional",
         "not_checked",
+        "unknown",
+        "blocked_by_scp",
     ]
 
 
@@ -351,13 +363,33 @@ def test_control_the_runs_cover_every_decision_and_grant_source(run_cli):
     # The positive runs above are only as good as the variety of records they contain.
     decisions: set[str] = set()
     sources: set[str] = set()
-    for args in (("can-call", *PARTNER), ("can-call", *CUSTOMER), ("can-call", *CUSTOMER, "--strict")):
+    runs = (
+        ("can-call", *PARTNER),
+        ("can-call", *CUSTOMER),
+        ("can-call", *CUSTOMER, "--strict"),
+        ("can-call", *HUAWEI_EXPORT),
+        ("can-call", *HUAWEI_EXPORT, "DELETE /v2/orders/subscriptions/resources/autorenew/r-1"),
+    )
+    for args in runs:
         for result in _report(run_cli, args)["results"]:
             decisions.add(result["decision"])
+            checks = [*result["checks"], *(result.get("identity") or {}).get("checks", [])]
             sources.update(grant["source"] for grant in result["granted_by"])
-            sources.update(grant["source"] for check in result["checks"] for grant in check["denied_by"])
-    assert decisions == {"allowed", "implicit_deny", "explicit_deny", "conditional", "not_checked"}
-    assert sources == {"role", "account", "policy"}
+            sources.update(grant["source"] for check in checks for grant in check["denied_by"])
+            sources.update(grant["source"] for check in checks for grant in check["allowed_by"])
+            sources.update(
+                grant["source"] for check in result.get("scp_checks", []) for grant in check["denied_by"]
+            )
+    assert decisions == {
+        "allowed",
+        "implicit_deny",
+        "explicit_deny",
+        "conditional",
+        "not_checked",
+        "unknown",
+        "blocked_by_scp",
+    }
+    assert sources == {"role", "account", "policy", "identity_policy", "scp"}
 
 
 def test_explain_with_grants_carries_a_can_call_report(run_cli, shape_validator):
@@ -461,7 +493,7 @@ NEGATIVE = [
     # wrong types
     ("callable-as-string", ("can-call", *CUSTOMER), _set(("results", 0, "callable"), "true")),
     ("callable-as-integer", ("can-call", *CUSTOMER), _set(("results", 0, "callable"), 1)),
-    ("schema-version-2", ("can-call", *CUSTOMER), _set(("schema_version",), 2)),
+    ("schema-version-1", ("can-call", *CUSTOMER), _set(("schema_version",), 1)),
     ("schema-version-as-string", ("apis",), _set(("schema_version",), "1")),
     ("summary-total-as-string", ("can-call", *CUSTOMER), _set(("summary", "total"), "8")),
     ("summary-negative-count", ("can-call", *CUSTOMER), _set(("summary", "callable"), -1)),

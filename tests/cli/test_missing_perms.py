@@ -132,6 +132,8 @@ def test_customer_without_apis_checks_every_row_of_the_customer_table(run_cli):
         "explicit_deny": 2,
         "conditional": 6,
         "not_checked": 0,
+        "unknown": 0,
+        "blocked_by_scp": 0,
     }
     assert {item["permission"] for item in record["to_grant"]} == {
         "bss:balance:view",

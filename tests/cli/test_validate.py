@@ -83,7 +83,7 @@ def test_findings_exit_1_and_name_the_line(run_cli, tmp_path, name, text, fragme
         ("grants.yaml", "type: partner\nroles: [\n", "invalid YAML"),
         ("apis.txt", "GET /v2/ok\nFETCH /x\n", "unknown HTTP method"),
         ("notes.md", "# hello\n", "not a file bsscheck reads"),
-        ("other.yaml", "name: x\n", "not a grants, IAM policy, table or API list file"),
+        ("other.yaml", "name: x\n", "not a grants, IAM policy, IAM export, SCP, table or API list file"),
         (
             "policy.json",
             '{"Version": "1.1", "Statement": [{"Effect": "allow", "Action": "bss:*:*"}]}',
@@ -114,7 +114,7 @@ def test_table_output_lists_each_file_and_a_summary(run_cli, tmp_path):
     assert out.code == 1
     assert "samples/partner-grants.yaml (grants): ok" in out.stdout
     assert "(api-list): findings" in out.stdout
-    assert "2 file(s): 1 ok, 1 with findings, 0 unreadable" in out.stdout
+    assert "2 file(s): 1 ok, 1 with findings, 0 with errors" in out.stdout
 
 
 def test_no_files_is_a_usage_error(run_cli):

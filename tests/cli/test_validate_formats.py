@@ -93,12 +93,12 @@ def test_markdown_has_a_row_per_file(run_cli, inputs):
     for row in rows:
         cells = re.split(r"(?<!\\)\|", row.strip())[1:-1]
         assert len(cells) == 4, row
-    assert "**unreadable**" in rows[2] and "**findings**" in rows[1] and "| ok |" in rows[0]
+    assert "**error**" in rows[2] and "**findings**" in rows[1] and "| ok |" in rows[0]
 
 
 def test_json_matches_the_shipped_schema(run_cli, inputs):
     schema = json.loads(
-        importlib.resources.files("cli.schemas").joinpath("report-v1.schema.json").read_text(encoding="utf-8")
+        importlib.resources.files("cli.schemas").joinpath("report-v2.schema.json").read_text(encoding="utf-8")
     )
     out = run_cli("validate", *inputs, "--format", "json")
     report = out.json()

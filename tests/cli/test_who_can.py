@@ -70,6 +70,8 @@ def test_who_can_pay_orders_json(run_cli, shape_errors):
             "explicit_deny": 1,
             "conditional": 1,
             "not_checked": 2,
+            "unknown": 0,
+            "blocked_by_scp": 0,
         },
         "errors": 0,
         "skipped": 1,

@@ -9,7 +9,7 @@ from pt_helpers import CASES, FixedTables, make_table, write_grants, write_text
 from cli.plain import plain
 from permtable.apis import parse_api
 from permtable.evaluate import Decision, EvaluationPolicy, Evaluator, Unlisted, combine
-from permtable.grants import load_grants
+from permtable.grants import load_boundaries, load_grants
 from permtable.model import AccountType, Mode
 from permtable.queries import can_call
 from permtable.tables import TableSet, bundled
@@ -30,6 +30,8 @@ CASE_KEYS = {
     "unlisted",
     "entry",
     "alternatives",
+    "scps",
+    "identity_missing",
 }
 EVALUATION_CASES = yaml.safe_load((CASES / "evaluation.yaml").read_text("utf-8"))
 
@@ -52,6 +54,11 @@ def test_the_case_file_is_well_formed():
 def test_evaluation_case(case, tmp_path, tables):
     path = write_grants(tmp_path, case.get("file", f"{case['name']}.yaml"), case["grants"])
     grants = load_grants([str(path)])
+    if "scps" in case:
+        scp_files = [
+            str(write_grants(tmp_path, f"scp-{index}.json", scp)) for index, scp in enumerate(case["scps"])
+        ]
+        grants = grants.bounded_by(load_boundaries(scp_files))
     options = EvaluationPolicy(**case.get("options", {}))
     report = can_call([parse_api(case["api"])], grants, tables, options)
     (result,) = report.results
@@ -60,6 +67,8 @@ def test_evaluation_case(case, tmp_path, tables):
     assert report.all_callable is case["callable"]
     if "missing" in case:
         assert list(result.missing) == case["missing"]
+    if "identity_missing" in case:
+        assert list(result.missing_identity) == case["identity_missing"]
     if "granted_by" in case:
         assert [grant.name for grant in result.granted_by] == case["granted_by"]
         assert all(grant.file == str(path) for grant in result.granted_by)
@@ -89,7 +98,16 @@ def test_evaluation_case(case, tmp_path, tables):
     for alternative in result.alternatives:
         assert result.callable <= alternative.callable
     if result.entry is None:
-        assert result.decision is Decision.NOT_CHECKED and result.missing == ()
+        # Unlisted: not checked, unless the identity-action table documents it (then it is
+        # decided by identity policies, never "no check").
+        assert result.missing == ()
+        assert (
+            (result.decision is Decision.NOT_CHECKED)
+            or result.identity_row is not None
+            or (result.decision in (Decision.UNKNOWN, Decision.BLOCKED_BY_SCP))
+        )
+        if result.identity_row is not None:
+            assert result.decision is not Decision.NOT_CHECKED
     else:
         assert result.entry.table is grants.account_type
         assert [check.permission for check in result.checks] == list(result.entry.permissions)

@@ -105,7 +105,10 @@ def test_numbers_in_actions_say_quote(tmp_path):
         ("type: partner\nroles:\n  - name: x\n", "role 1 is missing the required key 'actions'"),
         ("type: partner\nroles:\n  - {name: x, actions: BPC_A}\n", "must be a list of strings"),
         ("type: customer\n", "is missing the required key 'policies'"),
-        ("type: customer\npolicies:\n  - name: P\n", "policy 1 needs exactly one of 'document' or 'file'"),
+        (
+            "type: customer\npolicies:\n  - name: P\n",
+            "policy 1 needs exactly one of 'document', 'file' or 'system'",
+        ),
         ("type: customer\npolicies:\n  - {file: a.json, document: {}}\n", "needs exactly one of"),
         (
             "type: customer\npolicies:\n  - {document: {Statement: []}}\n",
