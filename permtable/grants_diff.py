@@ -125,12 +125,20 @@ def compare(old: ApiResult, new: ApiResult) -> AccessChange | None:
         kind = ChangeKind.LOST
     else:
         kind = ChangeKind.CHANGED
-    causes = tuple(
+    causes = [
         _cause(before, after)
         for before, after in zip(old.checks, new.checks, strict=True)
         if before.decision is not after.decision
-    )
-    return AccessChange(kind, old, new, causes)
+    ]
+    # Identity policies: one side may hold none (no checks), which reads as not granted.
+    old_identity = {check.permission: check for check in old.identity_checks}
+    new_identity = {check.permission: check for check in new.identity_checks}
+    for action in dict.fromkeys((*old_identity, *new_identity)):
+        before = old_identity.get(action) or PermissionCheck(action, Decision.IMPLICIT_DENY)
+        after = new_identity.get(action) or PermissionCheck(action, Decision.IMPLICIT_DENY)
+        if before.decision is not after.decision:
+            causes.append(_cause(before, after))
+    return AccessChange(kind, old, new, tuple(causes))
 
 
 @dataclass(frozen=True, slots=True)

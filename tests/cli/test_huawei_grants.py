@@ -311,3 +311,22 @@ def test_a_broken_identity_table_is_one_line(run_cli, tmp_path):
     out = run_cli("can-call", "-g", "samples/customer-grants.yaml", "--table", str(table), "GET /v2/x")
     assert out.code == 2
     assert f"{table}:5:" in out.stderr and "is not an identity-policy action" in out.stderr
+
+
+def test_diff_names_the_identity_statement_that_gains_an_api(run_cli, tmp_path):
+    def policy(name: str, actions: list[str]) -> str:
+        path = tmp_path / name
+        path.write_text(json.dumps({"Version": "5.0", "Statement": [{"Effect": "Allow", "Action": actions}]}))
+        return str(path)
+
+    old = policy("old.json", ["billing:balance:view"])
+    new = policy("new.json", ["billing:balance:view", "billing:bill:view"])
+    apis = tmp_path / "apis.txt"
+    apis.write_text("GET /v2/bills/customer-bills/monthly-sum\nGET /v2/accounts/customer-accounts/balances\n")
+    out = run_cli("diff", old, new, "--apis", str(apis), "--format", "json")
+    assert out.code == 1, out
+    (change,) = out.json()["changes"]
+    assert (change["kind"], change["api"]) == ("gained", "GET /v2/bills/customer-bills/monthly-sum")
+    (cause,) = change["causes"]
+    assert cause["permission"] == "billing:bill:view"
+    assert cause["added"][0]["source"] == "identity_policy"
