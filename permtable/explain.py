@@ -13,6 +13,7 @@ from permtable.grants import Grants
 from permtable.identity_table import IdentityTable
 from permtable.listing import matching_permissions
 from permtable.model import AccountType, Entry, Permission, Table
+from permtable.patterns import compile_action
 from permtable.queries import can_call
 from permtable.reports import (
     CanCallRecord,
@@ -206,6 +207,16 @@ def _explain_permission(text: str, tables: TableSet, types: list[AccountType]) -
     )
     entries = tuple(dict.fromkeys(entries))
     notes = []
+    identity = tables.identity() if AccountType.CUSTOMER in types else None
+    identity_rows: tuple[Entry, ...] = ()
+    if identity is not None:
+        pattern = compile_action(text.strip(), case_sensitive=True) if text.strip() != "*" else None
+        if pattern is not None:
+            identity_rows = tuple(
+                row for row in identity.rows if any(pattern.matches(action) for action in row.permissions)
+            )
+    if identity_rows:
+        return ExplainReport(text, "permission", entries, tuple(found), (), (), None, identity_rows, identity)
     if not found:
         if ":" not in text and not text.upper().startswith("BPC_"):
             raise InputError(

@@ -330,3 +330,16 @@ def test_diff_names_the_identity_statement_that_gains_an_api(run_cli, tmp_path):
     (cause,) = change["causes"]
     assert cause["permission"] == "billing:bill:view"
     assert cause["added"][0]["source"] == "identity_policy"
+
+
+def test_explain_an_identity_action_lists_the_apis_it_authorises(run_cli):
+    out = run_cli("explain", "billing:subscription:*", "--format", "json")
+    assert out.code == 0, out
+    apis = [item["api"] for item in out.json()["identity_actions"]]
+    assert apis == [
+        "POST /v2/orders/suscriptions/resources/query",
+        "POST /v2/orders/subscriptions/resources/unsubscribe",
+        "DELETE /v2/orders/subscriptions/resources/autorenew/{resource_id}",
+    ]
+    missing = run_cli("explain", "billing:nope:view", "--format", "json")
+    assert missing.code == 1 and missing.json()["matched"] is False

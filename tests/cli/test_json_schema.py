@@ -18,6 +18,8 @@ import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
+from permtable.evaluate import Decision
+
 SCHEMA_FILE = "report-v2.schema.json"
 SHAPES = (
     "can-call-report",
@@ -334,15 +336,7 @@ def test_required_keys_match_the_readme(schema):
         "permission_name",
         "source",
     }
-    assert defs["decision"]["enum"] == [
-        "allowed",
-        "implicit_deny",
-        "explicit_deny",
-        "conditional",
-        "not_checked",
-        "unknown",
-        "blocked_by_scp",
-    ]
+    assert defs["decision"]["enum"] == [decision.value for decision in Decision]
 
 
 # --------------------------------------------------------------------------- real output validates
@@ -380,15 +374,7 @@ def test_control_the_runs_cover_every_decision_and_grant_source(run_cli):
             sources.update(
                 grant["source"] for check in result.get("scp_checks", []) for grant in check["denied_by"]
             )
-    assert decisions == {
-        "allowed",
-        "implicit_deny",
-        "explicit_deny",
-        "conditional",
-        "not_checked",
-        "unknown",
-        "blocked_by_scp",
-    }
+    assert decisions == {decision.value for decision in Decision}
     assert sources == {"role", "account", "policy", "identity_policy", "scp"}
 
 
