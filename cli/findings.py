@@ -286,7 +286,7 @@ def blocked_text(result: ResultRecord) -> str:
             )
             parts.append(f"SCP {check.scp!r} denies it ({statements})")
         elif check.decision is Decision.IMPLICIT_DENY:
-            parts.append(f"SCP {check.scp!r} allows no {check.action}")
+            parts.append(f"SCP {check.scp!r} allows no {check.permission}")
     return "blocked: " + "; ".join(parts) if parts else "blocked by an SCP"
 
 

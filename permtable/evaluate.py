@@ -24,15 +24,19 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from permtable.apis import ApiRef, join_segments
 from permtable.grants import ACCOUNT_ACTIONS, Effect, Grants, Policy, PolicyModel, Statement
-from permtable.identity_table import IdentityTable, bundled_identity
 from permtable.model import AccountType, Entry, Mode, Table
 from permtable.router import Suggestion
-from permtable.system_policies import export_command
 from permtable.tables import IndexedTable
 from permtable.values import OMITTED_IF_EMPTY, OMITTED_IF_NONE
+
+if TYPE_CHECKING:
+    # Types only: the identity-action table is read (and its module imported) only for accounts
+    # holding identity policies or SCPs, or for an API the customer table does not list.
+    from permtable.identity_table import IdentityTable
 
 
 class Decision(str, Enum):
@@ -147,6 +151,15 @@ class PermissionCheck:
     # What may apply but cannot be read offline: system policies without their document,
     # identity statements that may cover an undocumented action.
     unknown_by: tuple[GrantRef, ...] = field(default=(), metadata=OMITTED_IF_EMPTY)
+    # An SCP's verdict on an identity action (``ApiResult.boundary_checks``): the SCP's name.
+    # Its decision is allowed, conditional, unknown, implicit_deny (it allows none of the
+    # action) or explicit_deny.
+    scp: str | None = field(default=None, metadata=OMITTED_IF_NONE)
+
+    @property
+    def blocks(self) -> bool:
+        """An SCP verdict that keeps the API from being callable."""
+        return self.decision in (Decision.EXPLICIT_DENY, Decision.IMPLICIT_DENY)
 
     @property
     def doubt(self) -> Decision | None:
@@ -187,7 +200,7 @@ class ApiResult:
     identity_checks: tuple[PermissionCheck, ...] = ()
     identity_row: Entry | None = None
     # With SCPs: each SCP's verdict on the API's identity action.
-    boundary_checks: tuple[BoundaryCheck, ...] = ()
+    boundary_checks: tuple[PermissionCheck, ...] = ()
 
     @property
     def unlisted_kind(self) -> Unlisted | None:
@@ -213,7 +226,7 @@ class ApiResult:
         )
 
     @property
-    def blocked_by(self) -> tuple[BoundaryCheck, ...]:
+    def blocked_by(self) -> tuple[PermissionCheck, ...]:
         """The SCP verdicts that keep the API from being callable."""
         return tuple(check for check in self.boundary_checks if check.decision is not Decision.ALLOWED)
 
@@ -241,24 +254,6 @@ class ApiResult:
 
 
 @dataclass(frozen=True, slots=True)
-class BoundaryCheck:
-    """One SCP's verdict on the identity action an API needs."""
-
-    scp: str
-    file: str | None
-    origin: str | None
-    action: str  # the identity action, or UNDOCUMENTED_ACTION
-    decision: Decision  # allowed, conditional, unknown, implicit_deny (allows none) or explicit_deny
-    allowed_by: tuple[GrantRef, ...] = ()
-    denied_by: tuple[GrantRef, ...] = ()
-    unknown_by: tuple[GrantRef, ...] = field(default=(), metadata=OMITTED_IF_EMPTY)
-
-    @property
-    def blocks(self) -> bool:
-        return self.decision in (Decision.EXPLICIT_DENY, Decision.IMPLICIT_DENY)
-
-
-@dataclass(frozen=True, slots=True)
 class EvaluationPolicy:
     """How to read what cannot be settled offline; both default to the stricter answer."""
 
@@ -278,14 +273,14 @@ class Evaluator:
         grants: Grants,
         options: EvaluationPolicy | None = None,
         other: Callable[[], IndexedTable] | None = None,
-        identity: Callable[[], IdentityTable] = bundled_identity,
+        identity: Callable[[], IdentityTable] | None = None,
     ) -> None:
         table = indexed.table
         # The identity-action table, read only when the account holds identity policies or
         # SCPs, or for an API the customer table does not list.
-        self._identity = identity
+        self._identity = identity or _bundled_identity
         self._identity_checks: dict[str, PermissionCheck] = {}
-        self._boundary_checks: dict[str, tuple[BoundaryCheck, ...]] = {}
+        self._boundary_checks: dict[str, tuple[PermissionCheck, ...]] = {}
         self._customer = table.account_type is AccountType.CUSTOMER
         self._two_models = self._customer and bool(grants.identity_policies or grants.boundaries)
         # The other account type's table, read only for an API the account's own table lacks.
@@ -369,7 +364,7 @@ class Evaluator:
             identity_checks, identity = (), Decision.IMPLICIT_DENY
         decision = either_model(((legacy, checks), (identity, identity_checks)))
         notes = (*notes, *_model_notes(entry, checks, legacy, row, identity_checks, self._identity()))
-        boundary: tuple[BoundaryCheck, ...] = ()
+        boundary: tuple[PermissionCheck, ...] = ()
         if self.grants.boundaries:
             codes = entry.permissions if entry is not None else ()
             boundary = self._bounds(row, codes)
@@ -392,7 +387,7 @@ class Evaluator:
             boundary_checks=boundary,
         )
 
-    def _bounds(self, row: Entry | None, codes: tuple[str, ...]) -> tuple[BoundaryCheck, ...]:
+    def _bounds(self, row: Entry | None, codes: tuple[str, ...]) -> tuple[PermissionCheck, ...]:
         key = (row.api if row is not None else "") + "\n" + ",".join(codes)
         found = self._boundary_checks.get(key)
         if found is None:
@@ -481,7 +476,7 @@ def either_model(models: tuple[tuple[Decision, tuple[PermissionCheck, ...]], ...
     return best
 
 
-def bound(decision: Decision, boundary: tuple[BoundaryCheck, ...]) -> Decision:
+def bound(decision: Decision, boundary: tuple[PermissionCheck, ...]) -> Decision:
     """A decision after the SCPs: blocked when any SCP denies or allows none of the action."""
     if decision is Decision.EXPLICIT_DENY or not boundary:
         return decision
@@ -594,7 +589,7 @@ def _undocumented_code_check(grants: Grants) -> PermissionCheck:
 
 def _boundary_check(
     scp: Policy, action: str, codes: tuple[str, ...], options: EvaluationPolicy
-) -> BoundaryCheck:
+) -> PermissionCheck:
     """One SCP against an identity action (and, for its Denies, the API's bss: codes).
 
     For an undocumented action only an Allow of every action (``*``) is known to cover it; any
@@ -623,16 +618,7 @@ def _boundary_check(
         any(grant.may_deny for grant in unknowns) or (unknowns and decision is Decision.IMPLICIT_DENY)
     ):
         decision = Decision.UNKNOWN
-    return BoundaryCheck(
-        scp.name,
-        scp.location.file,
-        scp.origin,
-        action,
-        decision,
-        tuple(allows),
-        tuple(denies),
-        tuple(unknowns),
-    )
+    return PermissionCheck(action, decision, tuple(allows), tuple(denies), tuple(unknowns), scp.name)
 
 
 def could_touch_billing(statement: Statement) -> bool:
@@ -701,7 +687,15 @@ def _statement_ref(code: str, statement: Statement, pattern: str, policy: Policy
 # What the files cannot settle, and what would settle it: the same words reach every format.
 
 
+def _bundled_identity() -> IdentityTable:
+    from permtable.identity_table import bundled_identity  # noqa: PLC0415  (see TYPE_CHECKING above)
+
+    return bundled_identity()
+
+
 def _system_notes(checks: tuple[PermissionCheck, ...]) -> list[str]:
+    from permtable.system_policies import export_command  # noqa: PLC0415  (named system policies only)
+
     names: dict[str, list[str]] = {}
     for check in checks:
         for grant in check.unknown_by:
@@ -752,7 +746,7 @@ def _model_notes(
     return notes
 
 
-def _boundary_notes(boundary: tuple[BoundaryCheck, ...]) -> list[str]:
+def _boundary_notes(boundary: tuple[PermissionCheck, ...]) -> list[str]:
     notes = []
     for check in boundary:
         scp = f"SCP {check.scp!r}"
@@ -760,12 +754,12 @@ def _boundary_notes(boundary: tuple[BoundaryCheck, ...]) -> list[str]:
             denies = "; ".join(_statement_text(grant) for grant in check.denied_by)
             notes.append(f"blocked by {scp}: {denies}")
         elif check.decision is Decision.IMPLICIT_DENY:
-            notes.append(f"blocked by {scp}: no statement of it allows {check.action}")
+            notes.append(f"blocked by {scp}: no statement of it allows {check.permission}")
         elif check.decision is Decision.UNKNOWN:
             statements = "; ".join(_statement_text(grant) for grant in check.unknown_by)
-            notes.append(f"{scp} may block it: {statements} may cover {check.action}")
+            notes.append(f"{scp} may block it: {statements} may cover {check.permission}")
         elif check.decision is Decision.CONDITIONAL:
-            notes.append(f"{scp} allows {check.action} only under a Condition")
+            notes.append(f"{scp} allows {check.permission} only under a Condition")
     return notes
 
 

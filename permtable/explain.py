@@ -10,6 +10,7 @@ from permtable.apis import IDENTIFIER, parse_api
 from permtable.errors import InputError, Location
 from permtable.evaluate import EvaluationPolicy
 from permtable.grants import Grants
+from permtable.identity_records import IdentityActionRecord, identity_action_records
 from permtable.identity_table import IdentityTable
 from permtable.listing import matching_permissions
 from permtable.model import AccountType, Entry, Permission, Table
@@ -18,11 +19,9 @@ from permtable.queries import can_call
 from permtable.reports import (
     CanCallRecord,
     CanCallReport,
-    IdentityActionRecord,
     PermissionRecord,
     RowRecord,
     SuggestionRecord,
-    identity_action_records,
 )
 from permtable.router import Suggestion
 from permtable.tables import TableSet

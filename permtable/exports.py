@@ -17,6 +17,7 @@ from enum import Enum
 from permtable.documents import Node, parse_embedded
 from permtable.errors import InputError
 from permtable.fields import describe, expect_map, expect_str
+from permtable.model import IDENTITY_POLICY_VERSION
 
 
 class Shape(str, Enum):
@@ -49,8 +50,6 @@ _LABELS = {
     Shape.ORGANIZATIONS_POLICY: "an Organizations response with a policy (ShowPolicy)",
 }
 
-IDENTITY_VERSION = "5.0"
-
 
 @dataclass(frozen=True, slots=True)
 class ExportedPolicy:
@@ -76,7 +75,7 @@ def recognise(root: Node) -> Shape:
         return Shape.GRANTS  # no Huawei response has a top-level "type"
     if "Version" in keys or "Statement" in keys:
         version = keys.get("Version")
-        if version is not None and version.kind == "str" and version.value == IDENTITY_VERSION:
+        if version is not None and version.kind == "str" and version.value == IDENTITY_POLICY_VERSION:
             return Shape.IDENTITY_POLICY
         return Shape.POLICY
     if "role" in keys:

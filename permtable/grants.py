@@ -14,13 +14,13 @@ import json
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from permtable.documents import Node, load_document
 from permtable.errors import InputError, Location, Notice
-from permtable.exports import IDENTITY_VERSION, ExportedPolicy, Shape, exported_policies, recognise
 from permtable.fields import check_keys, describe, expect_map, expect_str, expect_str_list
 from permtable.files import DEFAULT_MAX_BYTES, beside, file_stem
-from permtable.identity_table import KNOWN_IDENTITY_ACTIONS
+from permtable.model import IDENTITY_POLICY_VERSION as IDENTITY_VERSION
 from permtable.model import AccountType
 from permtable.patterns import (
     ActionPattern,
@@ -30,8 +30,12 @@ from permtable.patterns import (
     is_partner_code,
     never_matching,
 )
-from permtable.system_policies import PERMISSIONS_PAGE, SYSTEM_PERMISSIONS, SystemPermission, export_command
 from permtable.textdistance import closest, edit_distance
+
+if TYPE_CHECKING:
+    # Exports are read only for files without bsscheck's own "type:" (start-up need not pay).
+    from permtable.exports import ExportedPolicy, Shape
+    from permtable.system_policies import SystemPolicyRef  # named system policies are rare
 
 ACCOUNT_ACTIONS = "(account actions)"
 POLICY_VERSIONS = ("1.0", "1.1", IDENTITY_VERSION)
@@ -126,18 +130,6 @@ class Policy:
 
 
 @dataclass(frozen=True, slots=True)
-class SystemPolicyRef:
-    """A system permission named without its document: what it does is not known offline."""
-
-    permission: SystemPermission
-    location: Location
-
-    @property
-    def name(self) -> str:
-        return self.permission.name
-
-
-@dataclass(frozen=True, slots=True)
 class Grants:
     """Everything one account holds, merged from one or more files."""
 
@@ -190,11 +182,17 @@ def load_grants(paths: Sequence[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Gra
 
 def load_grants_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Grants:
     root = load_document(path, max_bytes)
+    if root.is_map and "type" in root.value:
+        return _own_grants(root, path, max_bytes)  # bsscheck's own format: nothing to recognise
+    from permtable.exports import recognise  # noqa: PLC0415  (see TYPE_CHECKING above)
+
     return grants_from_node(root, path, recognise(root), max_bytes)
 
 
 def grants_from_node(root: Node, path: str, shape: Shape, max_bytes: int = DEFAULT_MAX_BYTES) -> Grants:
     """The grants a recognised file holds (``shape`` from ``exports.recognise``)."""
+    from permtable.exports import Shape  # noqa: PLC0415
+
     stem = file_stem(path)
     if shape is Shape.ORGANIZATIONS_POLICY:
         raise InputError(
@@ -211,6 +209,12 @@ def grants_from_node(root: Node, path: str, shape: Shape, max_bytes: int = DEFAU
             policies=tuple(policy for policy, _ in loaded),
             notices=tuple(notice for _, found in loaded for notice in found),
         )
+    return _own_grants(root, path, max_bytes)
+
+
+def _own_grants(root: Node, path: str, max_bytes: int) -> Grants:
+    """A grants file in bsscheck's own format (``type: partner|customer``)."""
+    stem = file_stem(path)
     mapping = root.value
     type_node = mapping["type"]
     type_text = expect_str(type_node, "type")
@@ -253,6 +257,8 @@ def grants_from_node(root: Node, path: str, shape: Shape, max_bytes: int = DEFAU
 
 
 def _items(root: Node, shape: Shape, stem: str) -> list[ExportedPolicy]:
+    from permtable.exports import ExportedPolicy, Shape, exported_policies  # noqa: PLC0415
+
     if shape in (Shape.POLICY, Shape.IDENTITY_POLICY):
         return [ExportedPolicy(root, stem, f"policy document {stem!r}")]
     return exported_policies(root, shape, stem)
@@ -261,6 +267,8 @@ def _items(root: Node, shape: Shape, stem: str) -> list[ExportedPolicy]:
 def load_boundaries(paths: Sequence[str], max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Policy, ...]:
     """The SCPs given with ``--scp``: bare Version 5.0 documents or Organizations ShowPolicy
     responses. Each file is one boundary that must allow an action (see evaluate)."""
+    from permtable.exports import Shape, recognise  # noqa: PLC0415
+
     boundaries = []
     for path in paths:
         root = load_document(path, max_bytes)
@@ -296,6 +304,12 @@ def _role(node: Node, index: int) -> Role:
 
 
 def _system_item(node: Node, index: int) -> SystemPolicyRef:
+    from permtable.system_policies import (  # noqa: PLC0415  (named ones only)
+        PERMISSIONS_PAGE,
+        SYSTEM_PERMISSIONS,
+        SystemPolicyRef,
+    )
+
     fields = check_keys(node, f"policy {index}", ("system",), required=("system",))
     name_node = fields["system"]
     name = expect_str(name_node, f"policy {index} system")
@@ -313,6 +327,8 @@ def _system_item(node: Node, index: int) -> SystemPolicyRef:
 def _nearest_system_name(name: str) -> str:
     """The known name a mistyped one most likely means: one containing it ("BSS FullAccess"
     in "Enterprise Project BSS FullAccess"), else the nearest by edit distance."""
+    from permtable.system_policies import SYSTEM_PERMISSIONS  # noqa: PLC0415
+
     lowered = name.lower().strip()
     for known in SYSTEM_PERMISSIONS:
         if lowered and lowered in known.lower():
@@ -321,6 +337,8 @@ def _nearest_system_name(name: str) -> str:
 
 
 def _system_notice(ref: SystemPolicyRef) -> Notice:
+    from permtable.system_policies import export_command  # noqa: PLC0415
+
     if ref.permission.is_role:
         return Notice(
             f"system permission {ref.name!r} is a system role: it grants nothing to BSS APIs",
@@ -350,6 +368,12 @@ def _policy_item(
         relative = expect_str(fields["file"], f"policy {index} file")
         target = beside(grants_path, relative)
         document = load_document(target, max_bytes)
+        keys = document.value if document.is_map else {}
+        if "type" not in keys and ("Version" in keys or "Statement" in keys):
+            # A plain policy document, the common case: no export shape to recognise.
+            return [_policy(document, given_name or file_stem(relative), target)]
+        from permtable.exports import Shape, recognise  # noqa: PLC0415
+
         shape = recognise(document)
         if shape is Shape.GRANTS:
             raise InputError(
@@ -604,6 +628,8 @@ def _firmly_denied(grants: Grants, known: list[str]) -> dict[str, Statement]:
 def _review_identity_policy(policy: Policy) -> list[Notice]:
     """An identity policy's Allows of bss: codes grant nothing here; near misses of the identity
     actions bsscheck knows are most likely typos."""
+    from permtable.identity_table import KNOWN_IDENTITY_ACTIONS  # noqa: PLC0415  (identity policies only)
+
     notices = []
     for statement in policy.statements:
         where = f"statement {statement.index} of identity policy {policy.name!r}"

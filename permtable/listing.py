@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from permtable.identity_records import IdentityActionRecord, identity_action_records
 from permtable.identity_table import IdentityTable
 from permtable.model import AccountType, Entry, Permission, Table
 from permtable.patterns import compile_action, compile_code_glob
-from permtable.reports import IdentityActionRecord, RowRecord, identity_action_records
+from permtable.reports import RowRecord
 from permtable.tables import TableSet
 from permtable.values import OMITTED_IF_EMPTY, SCHEMA_VERSION
 

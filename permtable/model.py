@@ -40,6 +40,8 @@ class Mode(str, Enum):
 
 
 LANGUAGES = ("en", "zh")
+# Identity policies and SCPs (IAM 5.0) carry this Version; policies carry "1.1", system roles "1.0".
+IDENTITY_POLICY_VERSION = "5.0"
 
 
 @dataclass(frozen=True, slots=True)

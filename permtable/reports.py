@@ -20,14 +20,13 @@ the v1 JSON report, over several files that always change together.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar, overload
 
 from permtable.errors import Location, Notice
 from permtable.evaluate import (
     ApiResult,
-    BoundaryCheck,
     Decision,
     EvaluationPolicy,
     GrantRef,
@@ -35,12 +34,12 @@ from permtable.evaluate import (
     Unlisted,
 )
 from permtable.grants import Grants, Policy
-from permtable.identity_table import IdentityTable
 from permtable.model import AccountType, Entry, LocalText, Mode, Permission, Table
 from permtable.router import Suggestion
 from permtable.values import OMITTED_IF_EMPTY, OMITTED_IF_NONE, SCHEMA_VERSION, shown, shown_only_when
 
 if TYPE_CHECKING:
+    from permtable.identity_records import IdentityRecord  # a type only: built when identity matters
     from permtable.scan.model import CallSite  # a type only: importing scan loads the scanner
 
 T = TypeVar("T")
@@ -286,7 +285,7 @@ class ResultRecord:
     # Customer accounts with identity policies or SCPs (schema 2): the identity-policy side of
     # the answer, and each SCP's verdict. Absent when the account holds neither.
     identity: IdentityRecord | None = field(default=None, metadata=OMITTED_IF_NONE)
-    scp_checks: tuple[BoundaryCheck, ...] = field(default=(), metadata=OMITTED_IF_EMPTY)
+    scp_checks: tuple[PermissionCheck, ...] = field(default=(), metadata=OMITTED_IF_EMPTY)
 
     @property
     def denied_by(self) -> tuple[GrantRef, ...]:
@@ -328,45 +327,18 @@ class ResultRecord:
             alternatives=tuple(cls.of(alternative, table, rows) for alternative in result.alternatives),
             count=result.count,
             first_line=location.line if location and result.count is not None else None,
-            identity=IdentityRecord.of(result),
+            identity=_identity_record(result),
             scp_checks=result.boundary_checks,
         )
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class IdentityRecord:
-    """The identity-policy side of a customer answer: the identity actions Huawei documents for
-    the API (none when undocumented), their verdicts, and what to add to an identity policy."""
+def _identity_record(result: ApiResult) -> IdentityRecord | None:
+    """The identity side of a customer answer, for the results that have one."""
+    if not result.identity_checks and result.identity_row is None:
+        return None
+    from permtable.identity_records import IdentityRecord  # noqa: PLC0415  (identity accounts only)
 
-    actions: tuple[str, ...]
-    checks: tuple[PermissionCheck, ...]
-    missing: tuple[str, ...]
-
-    @classmethod
-    def of(cls, result: ApiResult) -> IdentityRecord | None:
-        if not result.identity_checks and result.identity_row is None:
-            return None
-        actions = result.identity_row.permissions if result.identity_row is not None else ()
-        return cls(actions, result.identity_checks, result.missing_identity)
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class IdentityActionRecord:
-    """The identity-policy action Huawei documents for an API, and the page that says so."""
-
-    api: str
-    actions: tuple[str, ...]
-    source: str | None
-
-    @classmethod
-    def of(cls, row: Entry, identity: IdentityTable) -> IdentityActionRecord:
-        return cls(row.api, row.permissions, identity.page(row))
-
-
-def identity_action_records(
-    rows: Iterable[Entry], identity: IdentityTable
-) -> tuple[IdentityActionRecord, ...]:
-    return tuple(IdentityActionRecord.of(row, identity) for row in dict.fromkeys(rows))
+    return IdentityRecord.of(result)
 
 
 class RowRecords:

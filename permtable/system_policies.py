@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from permtable.errors import Location
+
 PERMISSIONS_PAGE = "https://support.huaweicloud.com/intl/en-us/usermanual-permissions/iam_01_0001.html"
 
 
@@ -70,3 +72,15 @@ SYSTEM_PERMISSIONS: dict[str, SystemPermission] = {
 def export_command(name: str) -> str:
     """The KooCLI command that prints a system permission with its document."""
     return f'hcloud IAM KeystoneListPermissions --display_name="{name}"'
+
+
+@dataclass(frozen=True, slots=True)
+class SystemPolicyRef:
+    """A system permission named without its document: what it does is not known offline."""
+
+    permission: SystemPermission
+    location: Location
+
+    @property
+    def name(self) -> str:
+        return self.permission.name

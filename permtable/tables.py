@@ -21,19 +21,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from permtable.apis import METHODS, is_placeholder, split_path
 from permtable.documents import Node, load_document, parse_document
 from permtable.errors import InputError, Location
 from permtable.fields import check_keys, expect_str, expect_str_list
 from permtable.files import DEFAULT_MAX_BYTES
-from permtable.identity_table import (
-    IdentityTable,
-    bundled_identity,
-    identity_table_from_node,
-    is_identity_table,
-)
 from permtable.model import (
     LANGUAGES,
     AccountType,
@@ -46,6 +40,9 @@ from permtable.model import (
 )
 from permtable.patterns import CUSTOMER_CODE_SHAPE, PARTNER_CODE_SHAPE
 from permtable.router import Router
+
+if TYPE_CHECKING:
+    from permtable.identity_table import IdentityTable  # read only when identity matters
 
 TABLE_SCHEMA = 1
 EXPECTED_MODE = {AccountType.PARTNER: Mode.ANY, AccountType.CUSTOMER: Mode.ALL}
@@ -169,6 +166,8 @@ class TableSet:
         self._tables: dict[AccountType, IndexedTable] = {}
         self._identity: IdentityTable | None = None
         for path in overrides:
+            from permtable.identity_table import identity_table_from_node, is_identity_table  # noqa: PLC0415
+
             root = load_document(path, max_bytes)
             if is_identity_table(root):
                 if self._identity is not None:
@@ -200,6 +199,8 @@ class TableSet:
 
     def identity(self) -> IdentityTable:
         """The identity-action table: a ``--table`` file of ``type: identity``, else the bundled one."""
+        from permtable.identity_table import bundled_identity  # noqa: PLC0415  (only when identity matters)
+
         return self._identity if self._identity is not None else bundled_identity()
 
 

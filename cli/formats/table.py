@@ -11,7 +11,7 @@ matrix); each view is a few short functions. It is the one module that imports r
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from rich.console import Console
 from rich.table import Table
@@ -51,9 +51,12 @@ from permtable.grants_diff import GrantsDiffRecord
 from permtable.listing import ApisRecord
 from permtable.missing import MissingPermsRecord
 from permtable.model import AccountType, Mode
-from permtable.reports import CanCallRecord, CheckSummary, IdentityActionRecord, ResultRecord, RowRecord
+from permtable.reports import CanCallRecord, CheckSummary, ResultRecord, RowRecord
 from permtable.scan.model import ScanRecord
 from permtable.validation import ValidationRecord
+
+if TYPE_CHECKING:
+    from permtable.identity_records import IdentityActionRecord
 
 MAX_SITES = 5  # call sites listed per API; the rest are counted
 
