@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import click
+
 from cli.output import emit
 from permtable.errors import InputError, Location, Notice
 from permtable.evaluate import EvaluationPolicy
@@ -43,6 +45,38 @@ class Application:
             )
         return grants.bounded_by(load_boundaries(self.scp_files, self.max_bytes))
 
+    def checked_account(self, check: AccountCheck) -> Grants:
+        """The account a check is about: its grants files, or a principal after a Terraform plan."""
+        if check.terraform_plan is None:
+            if not check.grants_files:
+                raise click.UsageError(
+                    "Missing option '-g' / '--grants' (or --terraform-plan with --principal)."
+                )
+            if check.principal is not None:
+                raise InputError("--principal applies to --terraform-plan", Location("<argument>"))
+            return self.account(check.grants_files)
+        if check.grants_files:
+            raise InputError(
+                "give -g GRANTS or --terraform-plan, not both",
+                Location("<argument>"),
+                "one account per check",
+            )
+        if check.principal is None:
+            raise InputError(
+                "--terraform-plan needs --principal KIND:NAME",
+                Location(check.terraform_plan),
+                "e.g. --principal group:finance-ops (bsscheck diff --terraform-plan lists the principals)",
+            )
+        from permtable.terraform.diff import PrincipalSelector, planned_account  # noqa: PLC0415
+
+        planned = planned_account(
+            check.terraform_plan, PrincipalSelector.parse(check.principal), self.max_bytes
+        )
+        grants = planned.after
+        if self.scp_files:
+            grants = grants.bounded_by(load_boundaries(self.scp_files, self.max_bytes))
+        return grants
+
     def emit(self, record: object, notices: Iterable[Notice] = ()) -> None:
         """Write the typed record of this command's report, texts in the run's language."""
         emit(self.view, self.output_format, record, notices, self.output, self.lang)
@@ -61,3 +95,6 @@ class AccountCheck:
     policy: EvaluationPolicy
     fail_on: tuple[str, ...]
     exit_zero: bool
+    # --terraform-plan and --principal: the account is what that principal holds after apply.
+    terraform_plan: str | None = None
+    principal: str | None = None

@@ -188,6 +188,8 @@ def grant_source(grant: GrantRef) -> str:
         text = f"role {grant.name!r}"
     if grant.condition:
         text += f" if {grant.condition}"
+    if grant.origin:
+        text += f"; {grant.origin}"
     if grant.file:
         text += f" [{grant.file}:{grant.line}]" if grant.line else f" [{grant.file}]"
     return text

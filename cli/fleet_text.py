@@ -6,7 +6,8 @@ whichever format shows it.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from cli.findings import grant_source
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from permtable.fleet.matrix import MatrixRecord
     from permtable.fleet.who_can import AccountAnswer, ListingRecord, WhoCanRecord
     from permtable.grants_diff import ChangeRecord, GrantsDiffRecord
+    from permtable.terraform.diff import PrincipalDiffRecord, TerraformDiffRecord
 
 # Matrix cells as people read them; the JSON and CSV cells are callable / denied / conditional.
 CELL_LABELS = {
@@ -141,7 +143,12 @@ def cause_lines(change: ChangeRecord) -> list[str]:
     for cause in change.causes:
         sentences = [grant_change(grant, True) for grant in cause.added]
         sentences += [grant_change(grant, False) for grant in cause.removed]
-        if not sentences:
+        if not sentences and cause.new is Decision.UNKNOWN:
+            sentences = [
+                f"{cause.permission}: {cause.old} -> unknown: a grant that cannot be settled offline may "
+                "cover it (an undocumented identity action, or a value known only after apply)"
+            ]
+        elif not sentences:
             sentences = [f"{cause.permission}: {cause.old} -> {cause.new}"]
         lines.extend(sentences)
     return lines
@@ -164,6 +171,50 @@ def diff_summary(record: GrantsDiffRecord) -> str:
         f"{summary.checked} API(s) checked: {summary.gained} gained, {summary.lost} lost, "
         f"{summary.changed} changed, {summary.unchanged} unchanged"
     )
+
+
+def terraform_summary(record: TerraformDiffRecord) -> str:
+    summary = record.summary
+    if not summary.changed:
+        return f"no change in what {summary.principals} principal(s) can call"
+    return (
+        f"{summary.changed} of {summary.principals} principal(s) change: {summary.gained} API(s) gained, "
+        f"{summary.lost} lost, {summary.changes} changed"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeGroup:
+    """Changes shown as one row: a gained or lost API alone; "changed" APIs with the same
+    transition and cause together (an identity policy can make twenty APIs unknown at once)."""
+
+    kind: str
+    apis: tuple[str, ...]
+    transition: str
+    because: tuple[str, ...]
+
+
+def grouped_changes(changes: Iterable[ChangeRecord]) -> list[ChangeGroup]:
+    groups: list[ChangeGroup] = []
+    index: dict[tuple[str, tuple[str, ...]], int] = {}
+    for change in changes:
+        because = tuple(cause_lines(change))
+        kind = change.kind.value
+        if kind != "changed":
+            groups.append(ChangeGroup(kind, (change.api,), transition(change), because))
+            continue
+        key = (transition(change), because)
+        if key in index:
+            group = groups[index[key]]
+            groups[index[key]] = ChangeGroup(kind, (*group.apis, change.api), group.transition, because)
+        else:
+            index[key] = len(groups)
+            groups.append(ChangeGroup(kind, (change.api,), transition(change), because))
+    return groups
+
+
+def principal_heading(principal: PrincipalDiffRecord) -> str:
+    return f"{principal.kind.value} {principal.name} ({principal.key})"
 
 
 # --------------------------------------------------------------------------- matrix

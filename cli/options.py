@@ -248,10 +248,14 @@ def _account_check_options(view: str, function: Callable[..., int]) -> Callable[
         assume_conditions: bool,
         fail_on: tuple[str, ...],
         exit_zero: bool,
+        terraform_plan: str | None,
+        principal: str | None,
         **kwargs: Any,
     ) -> int:
         policy = EvaluationPolicy(strict, assume_conditions)
-        check = AccountCheck(grants_files, apis, apis_file, from_source, policy, fail_on, exit_zero)
+        check = AccountCheck(
+            grants_files, apis, apis_file, from_source, policy, fail_on, exit_zero, terraform_plan, principal
+        )
         return function(*args, check=check, **kwargs)
 
     wrapped = gate_options(shared_output(view)(with_check))
@@ -260,7 +264,22 @@ def _account_check_options(view: str, function: Callable[..., int]) -> Callable[
         "--strict", is_flag=True, help="Count APIs missing from the table as not callable."
     )(wrapped)
     wrapped = api_input_options(wrapped)
-    return grants_option(required=True)(scp_option(wrapped))
+    wrapped = click.option(
+        "--principal",
+        metavar="KIND:NAME",
+        help=(
+            "With --terraform-plan: the group, user or agency to check (group:NAME, user:NAME, agency:NAME)."
+        ),
+    )(wrapped)
+    wrapped = click.option(
+        "--terraform-plan",
+        type=click.Path(),
+        help=(
+            "Check what a principal holds after this Terraform plan (terraform show -json output) "
+            "instead of -g."
+        ),
+    )(wrapped)
+    return grants_option(required=False)(scp_option(wrapped))
 
 
 # --------------------------------------------------------------------------- loading inputs

@@ -73,6 +73,7 @@ SUMMARIES: dict[str, Callable[[Any], str]] = {
     "who_can": lambda record: fleet_text.who_can_summary(record) + ".",
     "diff": lambda record: fleet_text.diff_summary(record) + ".",
     "matrix": lambda record: fleet_text.matrix_summary(record) + ".",
+    "terraform_diff": lambda record: fleet_text.terraform_summary(record) + ".",
 }
 
 

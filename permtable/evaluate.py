@@ -282,7 +282,11 @@ class Evaluator:
         self._identity_checks: dict[str, PermissionCheck] = {}
         self._boundary_checks: dict[str, tuple[PermissionCheck, ...]] = {}
         self._customer = table.account_type is AccountType.CUSTOMER
-        self._two_models = self._customer and bool(grants.identity_policies or grants.boundaries)
+        self._two_models = self._customer and bool(
+            grants.identity_policies
+            or grants.boundaries
+            or any(ref.identity for ref in grants.system_policies)
+        )
         # The other account type's table, read only for an API the account's own table lacks.
         self._other = other
         if grants.account_type is not table.account_type:
@@ -363,7 +367,10 @@ class Evaluator:
         else:
             identity_checks, identity = (), Decision.IMPLICIT_DENY
         decision = either_model(((legacy, checks), (identity, identity_checks)))
-        notes = (*notes, *_model_notes(entry, checks, legacy, row, identity_checks, self._identity()))
+        notes = (
+            *notes,
+            *_model_notes(entry, checks, legacy, row, identity_checks, self._identity(), self.grants),
+        )
         boundary: tuple[PermissionCheck, ...] = ()
         if self.grants.boundaries:
             codes = entry.permissions if entry is not None else ()
@@ -436,7 +443,7 @@ class Evaluator:
             row = self._identity().row_for(entry.method, entry.path)
             return self._both_models(ref, entry, checks, decision, row, notes)
         if decision is Decision.UNKNOWN:
-            notes = (*notes, *_system_notes(checks))
+            notes = (*notes, *_system_notes(checks, self.grants))
         if (
             self.options.assume_conditions
             and decision is Decision.ALLOWED
@@ -527,7 +534,7 @@ def _customer_check(grants: Grants, code: str, options: EvaluationPolicy) -> Per
             grant = _statement_ref(code, statement, pattern, policy)
             (denies if statement.effect is Effect.DENY else allows).append(grant)
     unknowns = tuple(
-        GrantRef(code, "system_policy", ref.name, "unknown", file=ref.location.file, line=ref.location.line)
+        GrantRef(code, ref.source, ref.name, "unknown", file=ref.location.file, line=ref.location.line)
         for ref in grants.system_policies
         if ref.permission.could_touch(code)
     )
@@ -545,7 +552,19 @@ def _identity_check(grants: Grants, action: str, options: EvaluationPolicy) -> P
             if pattern is not None:
                 grant = _statement_ref(action, statement, pattern, policy)
                 (denies if statement.effect is Effect.DENY else allows).append(grant)
-    return PermissionCheck(action, _iam_decision(allows, denies, options), tuple(allows), tuple(denies))
+    unknowns = _opaque_identity(grants, action)
+    decision = _iam_decision(allows, denies, options, unknowns)
+    return PermissionCheck(action, decision, tuple(allows), tuple(denies), unknowns)
+
+
+def _opaque_identity(grants: Grants, action: str) -> tuple[GrantRef, ...]:
+    """Grants that may hold identity statements but cannot be read (Terraform values unknown
+    until apply): they may allow or deny any identity action."""
+    return tuple(
+        GrantRef(action, ref.source, ref.name, "unknown", file=ref.location.file, line=ref.location.line)
+        for ref in grants.system_policies
+        if ref.identity
+    )
 
 
 def _undocumented_identity_check(grants: Grants) -> PermissionCheck:
@@ -556,7 +575,7 @@ def _undocumented_identity_check(grants: Grants) -> PermissionCheck:
         for policy in grants.identity_policies
         for statement in policy.statements
         if could_touch_billing(statement)
-    )
+    ) + _opaque_identity(grants, UNDOCUMENTED_ACTION)
     decision = Decision.UNKNOWN if touching else Decision.IMPLICIT_DENY
     return PermissionCheck(UNDOCUMENTED_ACTION, decision, unknown_by=touching)
 
@@ -574,7 +593,7 @@ def _undocumented_code_check(grants: Grants) -> PermissionCheck:
     touching.extend(
         GrantRef(
             UNDOCUMENTED_CODE,
-            "system_policy",
+            ref.source,
             ref.name,
             "unknown",
             file=ref.location.file,
@@ -693,19 +712,29 @@ def _bundled_identity() -> IdentityTable:
     return bundled_identity()
 
 
-def _system_notes(checks: tuple[PermissionCheck, ...]) -> list[str]:
+def _system_notes(checks: tuple[PermissionCheck, ...], grants: Grants) -> list[str]:
+    """What a grant that cannot be read may do, and what settles it."""
     from permtable.system_policies import export_command  # noqa: PLC0415  (named system policies only)
 
-    names: dict[str, list[str]] = {}
+    names: dict[tuple[str, str], list[str]] = {}
     for check in checks:
         for grant in check.unknown_by:
-            if grant.source == "system_policy":
-                names.setdefault(grant.name, []).append(check.permission)
-    return [
-        f"system policy {name!r} is named without its document and may grant or deny "
-        f"{', '.join(dict.fromkeys(codes))}: export it with {export_command(name)} and pass that file with -g"
-        for name, codes in names.items()
-    ]
+            if grant.source in ("system_policy", "terraform"):
+                names.setdefault((grant.source, grant.name), []).append(check.permission)
+    settles = {ref.name: ref.settle for ref in grants.system_policies}
+    notes = []
+    for (source, name), codes in names.items():
+        reached = ", ".join(dict.fromkeys(codes))
+        if source == "system_policy":
+            notes.append(
+                f"system policy {name!r} is named without its document and may grant or deny {reached}: "
+                f"export it with {export_command(name)} and pass that file with -g"
+            )
+        else:
+            notes.append(
+                f"{name} may grant or deny {reached}: {settles.get(name) or 'known only after apply'}"
+            )
+    return notes
 
 
 def _model_notes(
@@ -715,8 +744,9 @@ def _model_notes(
     row: Entry | None,
     identity_checks: tuple[PermissionCheck, ...],
     identity: IdentityTable,
+    grants: Grants,
 ) -> list[str]:
-    notes = _system_notes(checks)
+    notes = _system_notes((*checks, *identity_checks), grants)
     edition = identity.source.updated or "undated"
     if row is None:
         for check in identity_checks:

@@ -388,6 +388,14 @@ def _policy_item(
     return [_policy(fields["document"], given_name or f"policy {index}", grants_path)]
 
 
+def policy_document(
+    node: Node, name: str, file: str, origin: str | None = None
+) -> tuple[Policy, list[Notice]]:
+    """A policy document (Version 1.0, 1.1 or 5.0) read from its node, with the notices about it:
+    for sources other than grants files (Terraform plans)."""
+    return _policy(node, name, file, origin)
+
+
 def _policy(
     node: Node, name: str, file: str, origin: str | None = None, scp: bool = False
 ) -> tuple[Policy, list[Notice]]:

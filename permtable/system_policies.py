@@ -76,10 +76,15 @@ def export_command(name: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class SystemPolicyRef:
-    """A system permission named without its document: what it does is not known offline."""
+    """A grant whose document is not known offline: a system permission named without it, or
+    (``source`` "terraform") a policy or attachment whose value Terraform learns only at apply.
+    Every permission its ``permission.could_touch`` reaches is decided ``unknown``."""
 
     permission: SystemPermission
     location: Location
+    source: str = "system_policy"  # the GrantRef source of what it may grant or deny
+    identity: bool = False  # it may also hold identity-policy statements
+    settle: str | None = None  # what settles it, for the notes (system policies: the export command)
 
     @property
     def name(self) -> str:

@@ -45,7 +45,7 @@ def command(check: AccountCheck, app: Application, unique: bool) -> int:
           2 usage or input error.
     """
     tables = app.tables()
-    grants = app.account(check.grants_files)
+    grants = app.checked_account(check)
     if unique:
         report = _unique_report(check, grants, tables, app.max_bytes)
     else:

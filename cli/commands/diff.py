@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import click
 
 from cli import exitcodes
@@ -16,8 +18,24 @@ DEFAULT_FAIL_ON = (ChangeKind.GAINED.value, ChangeKind.LOST.value)
 
 
 @click.command(name="diff")
-@click.argument("old", type=click.Path())
-@click.argument("new", type=click.Path())
+@click.argument("old", type=click.Path(), required=False)
+@click.argument("new", type=click.Path(), required=False)
+@click.option(
+    "--terraform-plan",
+    "plan_file",
+    type=click.Path(),
+    help=(
+        "Compare what each IAM group, user and agency holds before and after a Terraform plan "
+        "(terraform show -json PLANFILE output) instead of OLD and NEW."
+    ),
+)
+@click.option(
+    "--principal",
+    "principals",
+    multiple=True,
+    metavar="KIND:NAME",
+    help="With --terraform-plan: only this principal (group:NAME, user:NAME, agency:NAME; repeatable).",
+)
 @click.option(
     "--apis",
     "apis_file",
@@ -39,8 +57,10 @@ DEFAULT_FAIL_ON = (ChangeKind.GAINED.value, ChangeKind.LOST.value)
 @evaluation_options
 @shared_output("diff")
 def command(
-    old: str,
-    new: str,
+    old: str | None,
+    new: str | None,
+    plan_file: str | None,
+    principals: tuple[str, ...],
     apis_file: str | None,
     fail_on: tuple[str, ...],
     exit_zero: bool,
@@ -50,6 +70,9 @@ def command(
     """Compare two versions of one account's grants, OLD and NEW (grants files of one account
     type): the APIs gained and lost, and the permission change that caused each.
 
+    With --terraform-plan instead: what a plan changes, per IAM group, user and agency, with the
+    resource addresses (and .tf lines) responsible.
+
     Every row of the account type's table is compared, or the APIs in --apis. Also listed: APIs
     whose answer stays the same for another reason (e.g. not granted -> blocked by a Deny).
 
@@ -58,8 +81,12 @@ def command(
           2 usage or input error (also: OLD and NEW of different account types).
     """
     tables = app.tables()
-    before = app.account([old])
-    after = app.account([new])
+    if plan_file is not None and (old or new):
+        raise click.UsageError("give OLD and NEW, or --terraform-plan, not both")
+    if plan_file is None and not (old and new):
+        raise click.UsageError("give OLD and NEW grants files, or --terraform-plan PLAN.json")
+    if principals and plan_file is None:
+        raise click.UsageError("--principal applies to --terraform-plan")
     refs = None
     if apis_file:
         refs = read_api_file(apis_file, app.max_bytes)
@@ -69,11 +96,21 @@ def command(
                 Location("<stdin>" if apis_file == "-" else apis_file),
                 "one API per line, e.g. GET /v2/orders/customer-orders",
             )
-    report = diff_grants(before, after, tables, EvaluationPolicy(assume_conditions=assume_conditions), refs)
-    record = report.record()
-    app.emit(record, report.notices)
+    options = EvaluationPolicy(assume_conditions=assume_conditions)
+    selected = set(fail_on or DEFAULT_FAIL_ON)
+    if plan_file is not None:
+        from permtable.terraform.diff import PrincipalSelector, terraform_diff  # noqa: PLC0415
+
+        selectors = [PrincipalSelector.parse(text) for text in principals]
+        planned = terraform_diff(plan_file, tables, options, selectors, refs, app.max_bytes)
+        replace(app, view="terraform_diff").emit(planned.record(), planned.notices)
+        changes = [change for item in planned.principals for change in item.diff.changes]
+    else:
+        assert old is not None and new is not None
+        report = diff_grants(app.account([old]), app.account([new]), tables, options, refs)
+        app.emit(report.record(), report.notices)
+        changes = list(report.changes)
     if exit_zero:
         return exitcodes.OK
-    selected = set(fail_on or DEFAULT_FAIL_ON)
-    failing = any(change.kind.value in selected for change in report.changes)
+    failing = any(change.kind.value in selected for change in changes)
     return exitcodes.FINDINGS if failing else exitcodes.OK

@@ -51,7 +51,7 @@ def command(check: AccountCheck, app: Application, emit_kind: str | None, model:
           2 usage or input error.
     """
     tables = app.tables()
-    grants = app.account(check.grants_files)
+    grants = app.checked_account(check)
     refs = collect_apis(check.apis, check.apis_file, app.max_bytes)
     scanned, notices = source_apis(check.from_source, app.max_bytes)
     # No APIs named at all: the whole table. APIs from code: exactly those (maybe none).

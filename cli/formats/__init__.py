@@ -24,6 +24,7 @@ ALL_VIEWS = (
     "who_can",
     "diff",
     "matrix",
+    "terraform_diff",
 )
 CHECK_VIEWS = ("can_call", "missing_perms")
 CI_VIEWS = (*CHECK_VIEWS, "validate")
@@ -34,7 +35,7 @@ FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
     "table": ("table", ALL_VIEWS),
     "json": ("json_format", ALL_VIEWS),
     "github": ("github", (*CI_VIEWS, "scan")),
-    "markdown": ("markdown", (*CI_VIEWS, "scan", "who_can", "diff", "matrix")),
+    "markdown": ("markdown", (*CI_VIEWS, "scan", "who_can", "diff", "matrix", "terraform_diff")),
     "sarif": ("sarif", (*CI_VIEWS, "scan")),
     "junit": ("junit", CI_VIEWS),
     # An API list that --apis reads back: only a scan produces one.

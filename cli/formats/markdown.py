@@ -23,10 +23,13 @@ from cli.fleet_text import (
     cell_label,
     diff_scope,
     diff_summary,
+    grouped_changes,
     listing_for,
     listing_line,
     matrix_summary,
+    principal_heading,
     shown_listings,
+    terraform_summary,
     transition,
     who_can_summary,
 )
@@ -42,6 +45,7 @@ from permtable.missing import MissingPermsRecord
 from permtable.model import AccountType
 from permtable.reports import CanCallRecord, PermissionRecord, ResultRecord
 from permtable.scan.model import CallSite, ScanRecord
+from permtable.terraform.diff import TerraformDiffRecord
 from permtable.validation import ValidationRecord
 
 DECISION_LABELS = {
@@ -442,6 +446,39 @@ class MarkdownFormat(ReportFormat):
             lines += ["No change in what the account can call.", ""]
         lines += _warnings(record.warnings)
         lines.append(f"**{text(diff_summary(record))}**")
+        _write(lines, stream)
+
+    def terraform_diff(self, record: TerraformDiffRecord, stream: TextIO) -> None:
+        """A pull-request comment or step summary: per principal, what the plan changes."""
+        plan = record.plan
+        lines = [f"### bsscheck: what {code(display_path(plan.file))} changes in BSS access", ""]
+        changed = [principal for principal in record.principals if principal.diff.changes]
+        for principal in changed:
+            lines += [f"#### {text(principal_heading(principal))}", ""]
+            lines += [row(["Change", "API", "Old -> new", "Because"]), row(["---"] * 4)]
+            for group in grouped_changes(principal.diff.changes):
+                names = [
+                    name
+                    for change in principal.diff.changes
+                    if change.api in group.apis
+                    for cause in change.causes
+                    for name in (
+                        cause.permission,
+                        *(
+                            text
+                            for grant in (*cause.added, *cause.removed)
+                            for text in (grant.pattern or "", f"{grant.file}:{grant.line}")
+                        ),
+                    )
+                ]
+                because = "<br>".join(with_code(line, names) for line in group.because)
+                apis = "<br>".join(code(api) for api in group.apis)
+                lines.append(row([f"**{group.kind}**", apis, text(group.transition), because]))
+            lines.append("")
+        if not changed:
+            lines += ["No change in what any principal can call.", ""]
+        lines += _warnings(record.warnings)
+        lines.append(f"**{text(terraform_summary(record))}**")
         _write(lines, stream)
 
     def matrix(self, record: MatrixRecord, stream: TextIO) -> None:

@@ -33,10 +33,13 @@ from cli.fleet_text import (
     cell_label,
     diff_scope,
     diff_summary,
+    grouped_changes,
     listing_for,
     listing_line,
     matrix_summary,
+    principal_heading,
     shown_listings,
+    terraform_summary,
     who_can_summary,
 )
 from cli.formats import ReportFormat
@@ -53,6 +56,7 @@ from permtable.missing import MissingPermsRecord
 from permtable.model import AccountType, Mode
 from permtable.reports import CanCallRecord, CheckSummary, ResultRecord, RowRecord
 from permtable.scan.model import ScanRecord
+from permtable.terraform.diff import TerraformDiffRecord
 from permtable.validation import ValidationRecord
 
 if TYPE_CHECKING:
@@ -649,6 +653,42 @@ class TableFormat(ReportFormat):
         else:
             console.print(Text("No change in what the account can call.", style="green"))
         console.print(Text(diff_summary(record), style="bold"), soft_wrap=True)
+
+    def terraform_diff(self, record: TerraformDiffRecord, stream: TextIO) -> None:
+        console = make_console(stream)
+        plan = record.plan
+        version = f" (Terraform {plan.terraform_version})" if plan.terraform_version else ""
+        console.print(Text(f"Terraform plan {plan.file}{version}", style="bold"), soft_wrap=True)
+        if record.table is not None:
+            table = record.table
+            console.print(
+                Text(
+                    f"Table: {table.title.get(self.lang)} ({table.updated or 'no date on the page'})",
+                    style="dim",
+                ),
+                soft_wrap=True,
+            )
+        for principal in record.principals:
+            if not principal.diff.changes:
+                continue
+            console.print()
+            console.print(Text(principal_heading(principal), style="bold"), soft_wrap=True)
+            grid = Table(expand=False, show_lines=True)
+            grid.add_column("Change", no_wrap=True)
+            grid.add_column("API", overflow="fold", ratio=2)
+            grid.add_column("Because", overflow="fold", ratio=3)
+            styles = {"gained": "yellow", "lost": "red", "changed": "cyan"}
+            for group in grouped_changes(principal.diff.changes):
+                kind = Text(group.kind, style=styles[group.kind])
+                kind.append("\n" + group.transition.replace(" -> ", "\n-> "), style="dim")
+                apis = "\n".join(group.apis)
+                if len(group.apis) > 1:
+                    apis = f"{len(group.apis)} APIs:\n{apis}"
+                grid.add_row(kind, apis, "\n".join(group.because))
+            console.print(grid)
+        if not record.summary.changed:
+            console.print(Text("No change in what any principal can call.", style="green"))
+        console.print(Text(terraform_summary(record), style="bold"), soft_wrap=True)
 
     def matrix(self, record: MatrixRecord, stream: TextIO) -> None:
         console = make_console(stream)
