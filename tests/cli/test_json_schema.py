@@ -30,6 +30,7 @@ SHAPES = (
     "who-can-report",
     "diff-report",
     "matrix-report",
+    "terraform-diff-report",
 )
 
 PARTNER = ("-g", "samples/partner-grants.yaml", "--apis", "samples/partner-apis.txt")
@@ -47,6 +48,26 @@ HUAWEI_EXPORT = (
 RUNS = [
     ("can-call-partner", ("can-call", *PARTNER), "can-call-report", 1),
     ("can-call-huawei-export", ("can-call", *HUAWEI_EXPORT), "can-call-report", 1),
+    (
+        "diff-terraform-plan",
+        ("diff", "--terraform-plan", "samples/terraform/plan.json"),
+        "terraform-diff-report",
+        1,
+    ),
+    (
+        "can-call-terraform-plan",
+        (
+            "can-call",
+            "--terraform-plan",
+            "samples/terraform/plan.json",
+            "--principal",
+            "user:billing-bot",
+            "--apis",
+            "samples/customer-apis.txt",
+        ),
+        "can-call-report",
+        1,
+    ),
     ("missing-perms-huawei-export", ("missing-perms", *HUAWEI_EXPORT), "missing-perms-report", 1),
     ("can-call-customer", ("can-call", *CUSTOMER), "can-call-report", 1),
     (
