@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from cli.findings import grant_source
+from cli.findings import Rule, grant_source
 from permtable.evaluate import Decision
 from permtable.model import Mode
 
@@ -211,6 +211,81 @@ def grouped_changes(changes: Iterable[ChangeRecord]) -> list[ChangeGroup]:
             index[key] = len(groups)
             groups.append(ChangeGroup(kind, (change.api,), transition(change), because))
     return groups
+
+
+# What a plan changes, as findings of CI formats (SARIF, GitHub): one rule and one level per
+# kind of change, matching diff's default gate (gained and lost fail it).
+ACCESS_RULES = {
+    "gained": Rule(
+        "BSS030",
+        "gained",
+        "AccessGained",
+        "A principal gains a BSS API",
+        "After this change a principal can call a BSS API it could not call before. Review that the "
+        "grant is intended; the finding points at the resource responsible.",
+    ),
+    "lost": Rule(
+        "BSS031",
+        "lost",
+        "AccessLost",
+        "A principal loses a BSS API",
+        "After this change a principal can no longer call a BSS API it could call before. Check that "
+        "nothing relies on it; the finding points at the resource responsible.",
+    ),
+    "changed": Rule(
+        "BSS032",
+        "changed",
+        "AccessChanged",
+        "A principal's answer for a BSS API changes for another reason",
+        "The API stays callable (or not), for another reason: not granted becomes denied, or an answer "
+        "becomes unknown because a grant cannot be settled until apply.",
+    ),
+}
+ACCESS_LEVELS = {"gained": "error", "lost": "error", "changed": "warning"}
+
+
+@dataclass(frozen=True, slots=True)
+class AccessFinding:
+    rule: Rule
+    level: str
+    principal: str
+    api: str
+    text: str
+    file: str
+    line: int | None
+
+
+def access_findings(record: TerraformDiffRecord) -> list[AccessFinding]:
+    """One finding per principal and changed API, at the .tf line of the grant responsible
+    (the plan file where no block was found)."""
+    found = []
+    for principal in record.principals:
+        label = f"{principal.kind.value} {principal.name}"
+        for change in principal.diff.changes:
+            kind = change.kind.value
+            grants = [
+                grant
+                for cause in change.causes
+                for grant in (cause.removed if kind == "lost" else cause.added)
+                or cause.added
+                or cause.removed
+            ]
+            where = next((grant for grant in grants if grant.file and grant.line), None)
+            verb = {"gained": "gains", "lost": "loses", "changed": "changes on"}[kind]
+            because = "; ".join(cause_lines(change))
+            text = f"{label} {verb} {change.api} ({transition(change)})" + (f": {because}" if because else "")
+            found.append(
+                AccessFinding(
+                    ACCESS_RULES[kind],
+                    ACCESS_LEVELS[kind],
+                    label,
+                    change.api,
+                    text,
+                    where.file if where and where.file else record.plan.file,
+                    where.line if where else None,
+                )
+            )
+    return found
 
 
 def principal_heading(principal: PrincipalDiffRecord) -> str:

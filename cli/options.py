@@ -68,11 +68,14 @@ def table_option(function: F) -> F:
     )(function)
 
 
-def format_option(view: str) -> Callable[[F], F]:
+def format_option(view: str, *more_views: str) -> Callable[[F], F]:
+    """``--format``: the formats of ``view`` (and of ``more_views``, for a command whose options
+    choose among reports, as diff does with --terraform-plan)."""
+    names = list(dict.fromkeys(name for shown in (view, *more_views) for name in format_names(shown)))
     return click.option(
         "--format",
         "output_format",
-        type=click.Choice(format_names(view)),
+        type=click.Choice(names),
         default="table",
         show_default=True,
         help="Output format.",
@@ -202,7 +205,7 @@ def max_size_option(function: F) -> F:
     )(function)
 
 
-def shared_output(view: str) -> Callable[[Callable[..., int]], Callable[..., int]]:
+def shared_output(view: str, *more_views: str) -> Callable[[Callable[..., int]], Callable[..., int]]:
     """Add the options every command shares, and hand the command one ``app: Application``
     built from them in their place (cli.application)."""
 
@@ -224,7 +227,7 @@ def shared_output(view: str) -> Callable[[Callable[..., int]], Callable[..., int
             return function(*args, app=app, **kwargs)
 
         return table_option(
-            format_option(view)(output_option(lang_option(max_size_option(with_application))))
+            format_option(view, *more_views)(output_option(lang_option(max_size_option(with_application))))
         )
 
     return decorate

@@ -8,6 +8,7 @@ import click
 
 from cli import exitcodes
 from cli.application import Application
+from cli.formats import format_names
 from cli.options import evaluation_options, shared_output
 from permtable.apis import read_api_file
 from permtable.errors import InputError, Location
@@ -55,7 +56,7 @@ DEFAULT_FAIL_ON = (ChangeKind.GAINED.value, ChangeKind.LOST.value)
 )
 @click.option("--exit-zero", is_flag=True, help="Report changes but exit 0 (input errors still exit 2).")
 @evaluation_options
-@shared_output("diff")
+@shared_output("diff", "terraform_diff")
 def command(
     old: str | None,
     new: str | None,
@@ -80,6 +81,8 @@ def command(
     Exit: 0 no change selected by --fail-on (default: gained, lost), 1 such a change,
           2 usage or input error (also: OLD and NEW of different account types).
     """
+    if plan_file is None and app.output_format not in format_names("diff"):
+        raise click.UsageError(f"--format {app.output_format} applies to diff --terraform-plan")
     tables = app.tables()
     if plan_file is not None and (old or new):
         raise click.UsageError("give OLD and NEW, or --terraform-plan, not both")

@@ -34,9 +34,9 @@ CI_VIEWS = (*CHECK_VIEWS, "validate")
 FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
     "table": ("table", ALL_VIEWS),
     "json": ("json_format", ALL_VIEWS),
-    "github": ("github", (*CI_VIEWS, "scan")),
+    "github": ("github", (*CI_VIEWS, "scan", "terraform_diff")),
     "markdown": ("markdown", (*CI_VIEWS, "scan", "who_can", "diff", "matrix", "terraform_diff")),
-    "sarif": ("sarif", (*CI_VIEWS, "scan")),
+    "sarif": ("sarif", (*CI_VIEWS, "scan", "terraform_diff")),
     "junit": ("junit", CI_VIEWS),
     # An API list that --apis reads back: only a scan produces one.
     "text": ("text", ("scan",)),

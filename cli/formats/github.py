@@ -18,12 +18,14 @@ from collections.abc import Iterator
 from typing import TextIO
 
 from cli.findings import RULES, finding_kind, input_findings, message
+from cli.fleet_text import access_findings, terraform_summary
 from cli.formats import ReportFormat, markdown
 from cli.locations import display_path, file_location, finding_location
 from permtable.errors import Notice
 from permtable.missing import MissingPermsRecord
 from permtable.reports import CanCallRecord, ResultRecord
 from permtable.scan.model import ScanRecord
+from permtable.terraform.diff import TerraformDiffRecord
 from permtable.validation import ValidationRecord
 
 STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
@@ -163,6 +165,25 @@ class GithubFormat(ReportFormat):
         stream.write(
             f"bsscheck: {summary.total} file(s): {summary.ok} ok, {summary.findings} with findings, "
             f"{summary.errors} with errors ({errors} error(s), {warnings} warning(s) annotated).\n"
+        )
+
+    def terraform_diff(self, record: TerraformDiffRecord, stream: TextIO) -> None:
+        """An annotation per principal and changed API on the resource's .tf line, then the
+        Markdown report in the job summary."""
+        errors = warnings = 0
+        for finding in access_findings(record):
+            errors += finding.level == "error"
+            warnings += finding.level == "warning"
+            properties = {
+                **_place(finding.file, finding.line, None),
+                "title": f"bsscheck {finding.rule.id}: {finding.rule.title}",
+            }
+            stream.write(workflow_command(finding.level, properties, finding.text) + "\n")
+        failure = append_step_summary("terraform_diff", record, self.lang)
+        if failure:
+            stream.write(failure + "\n")
+        stream.write(
+            f"bsscheck: {terraform_summary(record)} ({errors} error(s), {warnings} warning(s) annotated).\n"
         )
 
     def scan(self, record: ScanRecord, stream: TextIO) -> None:

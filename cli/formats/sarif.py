@@ -39,6 +39,7 @@ from cli.findings import (
     message,
     reason,
 )
+from cli.fleet_text import ACCESS_LEVELS, ACCESS_RULES, access_findings
 from cli.formats import ReportFormat
 from cli.locations import finding_location, is_real_file, relative_path
 from cli.plain import plain
@@ -48,6 +49,7 @@ from permtable.evaluate import Decision
 from permtable.missing import MissingPermsRecord
 from permtable.reports import CanCallRecord, ResultRecord
 from permtable.scan.model import ScanRecord
+from permtable.terraform.diff import TerraformDiffRecord
 from permtable.validation import ValidationRecord
 
 Sarif = dict[str, Any]  # a piece of the SARIF log being written (its own JSON shape)
@@ -324,6 +326,44 @@ class SarifFormat(ReportFormat):
             "invocations": [{"executionSuccessful": True}],
             "results": results,
             "properties": {"view": "validate", "summary": plain(record.summary, self.lang)},
+        }
+        _write({"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}, stream)
+
+    def terraform_diff(self, record: TerraformDiffRecord, stream: TextIO) -> None:
+        """One result per principal and changed API, at the .tf line of the resource responsible."""
+        order = list(ACCESS_RULES)
+        results = [
+            {
+                "ruleId": finding.rule.id,
+                "ruleIndex": order.index(finding.rule.kind),
+                "level": finding.level,
+                "message": {"text": finding.text},
+                "locations": [{"physicalLocation": _physical(finding.file, finding.line)}],
+                "partialFingerprints": {
+                    FINGERPRINT_KEY: hashlib.sha256(
+                        f"{finding.rule.id}|{finding.principal}|{finding.api}".encode()
+                    ).hexdigest()
+                },
+            }
+            for finding in access_findings(record)
+        ]
+        run: Sarif = {
+            "tool": {
+                "driver": {
+                    "name": "bsscheck",
+                    "version": __version__,
+                    "rules": [_rule_record(ACCESS_RULES[kind], ACCESS_LEVELS[kind]) for kind in order],
+                }
+            },
+            "invocations": [
+                {"executionSuccessful": True, "toolExecutionNotifications": _notifications(record.warnings)}
+            ],
+            "results": results,
+            "properties": {
+                "view": "terraform-diff",
+                "plan": plain(record.plan, self.lang),
+                "summary": plain(record.summary, self.lang),
+            },
         }
         _write({"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}, stream)
 

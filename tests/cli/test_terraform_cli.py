@@ -159,3 +159,55 @@ def test_misuse_is_exit_2(run_cli, args, fragment):
     out = run_cli(*args)
     assert out.code == 2, out
     assert fragment in out.stderr
+
+
+def test_sarif_points_at_the_resource_and_validates(run_cli, tmp_path, monkeypatch):
+    from test_format_sarif import assert_valid_sarif
+
+    shutil.copytree(ROOT / "samples/terraform", tmp_path / "infra")
+    monkeypatch.chdir(tmp_path)
+    out = run_cli("diff", "--terraform-plan", "infra/plan.json", "--format", "sarif")
+    assert out.code == 1, out
+    log = json.loads(out.stdout)
+    assert_valid_sarif(log)
+    run = log["runs"][0]
+    rules = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
+    assert rules == ["BSS030", "BSS031", "BSS032"]
+    gained = [result for result in run["results"] if result["ruleId"] == "BSS030"]
+    assert len(gained) == 5
+    pay = next(
+        r
+        for r in gained
+        if "group finance-ops gains POST /v2/orders/customer-orders/pay" in r["message"]["text"]
+    )
+    location = pay["locations"][0]["physicalLocation"]
+    assert location == {"artifactLocation": {"uri": "infra/main.tf"}, "region": {"startLine": 42}}
+    # One severity per kind of change, whatever the principal.
+    assert {r["level"] for r in run["results"] if r["ruleId"] == "BSS032"} == {"warning"}
+
+
+def test_github_annotations_and_job_summary(run_cli, tmp_path):
+    summary = tmp_path / "summary.md"
+    out = run_cli(
+        "diff",
+        "--terraform-plan",
+        PLAN,
+        "--principal",
+        "group:finance-ops",
+        "--format",
+        "github",
+        env={"GITHUB_STEP_SUMMARY": str(summary)},
+    )
+    assert out.code == 1, out
+    lines = out.stdout.splitlines()
+    assert lines[0].startswith("::error file=samples/terraform/main.tf,line=42,title=bsscheck BSS030")
+    expected = "bsscheck: 1 of 1 principal(s) change: 2 API(s) gained, 0 lost, 0 changed"
+    assert lines[-1] == expected + " (2 error(s), 0 warning(s) annotated)."
+    assert "#### group finance-ops" in summary.read_text("utf-8")
+
+
+def test_ci_formats_are_for_the_plan_only(run_cli):
+    out = run_cli(
+        "diff", "samples/grants-change/old.yaml", "samples/grants-change/new.yaml", "--format", "sarif"
+    )
+    assert out.code == 2 and "--format sarif applies to diff --terraform-plan" in out.stderr
