@@ -504,7 +504,8 @@ class _Side:
                     )
                 )
                 continue
-            for name in values.get(attribute) or []:
+            roles = values.get(attribute)
+            for name in roles if isinstance(roles, list) else []:
                 if isinstance(name, str):
                     self._agency_role(instance, target, name)
         for attribute in ("project_role", "enterprise_project_roles"):

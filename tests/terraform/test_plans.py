@@ -436,3 +436,90 @@ def test_a_role_id_the_plan_does_not_declare_is_unknown(tmp_path):
     assert {change.new.decision for change in item.diff.changes} == {Decision.UNKNOWN}
     (ref,) = item.planned.after.system_policies
     assert 'data "huaweicloud_identity_role"' in (ref.settle or "")
+
+
+# --------------------------------------------------------------------------- hostile plans
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_TYPES = [
+    "huaweicloud_identity_role",
+    "huaweicloud_identity_group",
+    "huaweicloud_identity_user",
+    "huaweicloud_identity_agency",
+    "huaweicloud_identity_group_role_assignment",
+    "huaweicloud_identity_group_membership",
+    "huaweicloud_identityv5_policy",
+    "huaweicloud_identityv5_policy_group_attach",
+]
+_ATTRIBUTES = [
+    "id",
+    "name",
+    "policy",
+    "policy_document",
+    "group_id",
+    "role_id",
+    "domain_id",
+    "project_id",
+    "users",
+    "group",
+    "domain_roles",
+    "policy_id",
+    "user_id_list",
+    "group_name",
+]
+_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.text(max_size=6),
+    st.just(GROUP_ID),
+    st.just(VIEWER_ID),
+    st.just(VIEWER),
+    st.just("all"),
+    st.lists(st.one_of(st.text(max_size=4), st.just(GROUP_ID), st.integers()), max_size=3),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+)
+_RESOURCES = st.builds(
+    lambda kind, name, before, after, unknown, refs: Res(
+        kind,
+        name,
+        before,
+        after,
+        unknown=tuple(unknown),
+        references={key: [f"{t}.{n}" for t, n in value] for key, value in refs.items()},
+    ),
+    st.sampled_from(_TYPES),
+    st.sampled_from(["a", "b"]),
+    st.one_of(st.none(), st.dictionaries(st.sampled_from(_ATTRIBUTES), _VALUES, max_size=5)),
+    st.one_of(st.none(), st.dictionaries(st.sampled_from(_ATTRIBUTES), _VALUES, max_size=5)),
+    st.lists(st.sampled_from(_ATTRIBUTES), max_size=3),
+    st.dictionaries(
+        st.sampled_from(_ATTRIBUTES),
+        st.lists(st.tuples(st.sampled_from(_TYPES), st.sampled_from(["a", "b"])), max_size=2),
+        max_size=2,
+    ),
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(resources=st.lists(_RESOURCES, max_size=6))
+def test_hostile_plans_decide_or_fail_as_input_errors(tmp_path_factory, resources):
+    """Any mix of IAM resources with odd values: an answer or one InputError, never a crash,
+    and nothing becomes callable through a value the plan does not know."""
+    seen: set[str] = set()
+    unique = []
+    for res in resources:
+        if res.address not in seen and (res.before is not None or res.after is not None):
+            seen.add(res.address)
+            unique.append(res)
+    path = write_plan(tmp_path_factory.mktemp("hostile") / "plan.json", plan(unique))
+    try:
+        report = terraform_diff(path, TableSet(), EvaluationPolicy(), (), APIS)
+    except InputError as error:
+        assert str(error)
+        return
+    for item in report.principals:
+        for ref in item.planned.after.system_policies:
+            assert ref.source in ("terraform", "system_policy")
