@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -11,10 +12,13 @@ from permtable.files import DEFAULT_MAX_BYTES
 from permtable.scan.model import CallSite, ScannedApi, ScanReport
 from permtable.scan.paths import canonical
 from permtable.scan.python_source import scan_python
+from permtable.scan.sdk_calls import scan_go, scan_java
 from permtable.scan.text_source import scan_text
 from permtable.scan.walker import PYTHON, SourceFile, walk
 
 EVIDENCE_LENGTH = 120
+# Languages whose SDK calls are read beside their text (Python's are read from its syntax tree).
+SDK_READERS = {"go": scan_go, "java": scan_java}
 # When one line holds several sites of one API (``client.pay_orders(PayOrdersRequest())``),
 # the one that says most is kept.
 KIND_RANK = {"sdk-call": 0, "http-call": 1, "sdk-request": 2, "string": 3, "text": 4}
@@ -44,7 +48,15 @@ def _evidence(lines: list[str], line: int) -> str:
     return text if len(text) <= EVIDENCE_LENGTH else text[: EVIDENCE_LENGTH - 1] + "…"
 
 
+# Every BSS call a scan can see names a versioned path (``/v2/...``), a BSS host or an SDK of
+# BSS (``huaweicloudsdkbss``, ``services/bss/v2``, ``sdk.bss.v2``): a file with neither is not
+# parsed at all. Most files of a large tree are skipped by this one search.
+_MAY_CALL_BSS = re.compile(r"/v[0-9]|[Bb][Ss][Ss]")
+
+
 def _scan_file(source: SourceFile, warnings: list[Notice]) -> list[_Found]:
+    if not _MAY_CALL_BSS.search(source.text):
+        return []
     lines = source.text.splitlines()
     found = []
     if source.language == PYTHON:
@@ -69,6 +81,11 @@ def _scan_file(source: SourceFile, warnings: list[Notice]) -> list[_Found]:
                 )
             )
     language = "python" if source.language == PYTHON else source.language
+    sdk_reader = SDK_READERS.get(language)
+    if sdk_reader is not None:
+        for call in sdk_reader(source.text):
+            site = CallSite(source.path, call.line, call.column, "sdk-call", _evidence(lines, call.line))
+            found.append(_Found(call.operation.method, call.operation.path, call.operation.name, site))
     for text_item in scan_text(source.text, language):
         site = CallSite(
             source.path, text_item.line, text_item.column, "text", _evidence(lines, text_item.line)
