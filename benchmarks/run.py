@@ -27,6 +27,9 @@ see the same machine load, and prints the medians:
   the full list and at a tenth (it grows with the results kept, about 1 KiB an API, not with
   the report's text, which is written as it is made).
 - who-can: ``bsscheck who-can API -g DIR`` over 10,000 grants files; target under 10 s.
+- scan: ``bsscheck scan DIR`` over a tree of 5,000 Python, Go and Java files of which 2% call
+  the BSS SDKs, against a floor that reads every file and ``ast.parse``-es the Python files that
+  may call BSS (what any scanner of these files must do); target 4x, and every call found.
 
 Timings are reported, never asserted: the exit code is 1 only when a command gives a wrong
 answer or fails. The test suite runs ``--quick --no-timing`` so that this script cannot rot.
@@ -65,6 +68,7 @@ class Sizes:
     unique_runs: int
     who_can_runs: int
     list_lines: int  # the list every API of which is reported (no --unique)
+    scan_files: int = 5_000  # the source tree scan reads
 
 
 FULL = Sizes(
@@ -76,7 +80,13 @@ FULL = Sizes(
     list_lines=200_000,
 )
 QUICK = Sizes(
-    log_lines=20_000, grants_files=200, startup_runs=5, unique_runs=3, who_can_runs=1, list_lines=5_000
+    log_lines=20_000,
+    grants_files=200,
+    startup_runs=5,
+    unique_runs=3,
+    who_can_runs=1,
+    list_lines=5_000,
+    scan_files=200,
 )
 
 
@@ -360,6 +370,79 @@ def who_can_available(bsscheck: list[str], work: Path) -> bool:
     return run([*bsscheck, "who-can", "--help"], work).exit_code == 0
 
 
+# --------------------------------------------------------------------------- scan
+
+_PLAIN_PY = """
+def handler_{i}(request, settings):
+    \"\"\"Return the page for item {i}, rendered from the template cache.\"\"\"
+    name = request.args.get("name", "world")
+    items = [settings.prefix + str(n) for n in range({i} % 17 + 3)]
+    if not items:
+        raise ValueError("no items for %s" % name)
+    return {{"name": name, "items": items, "total": len(items)}}
+"""
+_SDK_PY = """from huaweicloudsdkbss.v2 import BssClient, ListCustomerOrdersRequest
+
+
+def orders_{i}(client: BssClient):
+    return client.list_customer_orders(ListCustomerOrdersRequest(limit=10))
+"""
+_SDK_GO = """package billing
+
+import (
+\tbss "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/bss/v2"
+\t"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/bss/v2/model"
+)
+
+func Orders{i}(client *bss.BssClient) {{
+\t_, _ = client.ListCustomerOrders(&model.ListCustomerOrdersRequest{{}})
+}}
+"""
+_SDK_JAVA = """import com.huaweicloud.sdk.bss.v2.BssClient;
+
+class Orders{i} {{
+    Object run(BssClient bssClient, Object request) {{
+        return bssClient.listCustomerOrders(request);
+    }}
+}}
+"""
+SCAN_FLOOR = (
+    "import ast, pathlib, re, sys\n"
+    "may = re.compile(rb'/v[0-9]|[Bb][Ss][Ss]')\n"
+    "for path in pathlib.Path(sys.argv[1]).rglob('*'):\n"
+    "    if path.is_file():\n"
+    "        data = path.read_bytes()\n"
+    "        if path.suffix == '.py' and may.search(data):\n"
+    "            ast.parse(data)\n"
+)
+
+
+def generate_tree(folder: Path, files: int) -> int:
+    """``files`` source files in folders of 100; every 50th calls the BSS SDK (Python, Go or
+    Java in turn), the rest are ordinary Python modules of about 4 KB. Returns the calls."""
+    calls = 0
+    for index in range(files):
+        sub = folder / f"pkg{index // 100:03d}"
+        sub.mkdir(parents=True, exist_ok=True)
+        if index % 50 == 0:
+            kind = (index // 50) % 3
+            template, suffix = ((_SDK_PY, ".py"), (_SDK_GO, ".go"), (_SDK_JAVA, ".java"))[kind]
+            (sub / f"calls_{index}{suffix}").write_text(template.format(i=index), "utf-8")
+            calls += 1
+        else:
+            text = "import os\nimport re\n" + "".join(_PLAIN_PY.format(i=index * 40 + n) for n in range(40))
+            (sub / f"module_{index}.py").write_text(text, "utf-8")
+    return calls
+
+
+def check_scan(bsscheck: list[str], folder: Path, calls: int, work: Path) -> list[str]:
+    done = run([*bsscheck, "scan", str(folder), "--format", "json"], work, capture=True)
+    if done.exit_code != 0:
+        return [f"scan exited {done.exit_code}"]
+    sites = json.loads(done.stdout)["summary"]["sites"]
+    return [] if sites == calls else [f"scan found {sites} call site(s), not {calls}"]
+
+
 def check_who_can(bsscheck: list[str], folder: Path, files: int, work: Path) -> list[str]:
     done = run([*bsscheck, "who-can", WHO_CAN_API, "-g", str(folder), "--format", "json"], work, capture=True)
     if done.exit_code != 0:
@@ -463,6 +546,9 @@ def _measure(bsscheck: list[str], work: Path, sizes: Sizes, no_timing: bool, cou
     endpoints, found = check_unique(bsscheck, log, customer_grants, work)
     problems += found
     print(f"--unique: {endpoints} endpoint(s) for {log.apis:,} API line(s)" + ("" if found else ", checked"))
+    tree = work / "tree"
+    tree_calls = generate_tree(tree, sizes.scan_files)
+    problems += check_scan(bsscheck, tree, tree_calls, work)
     if has_who_can:
         problems += check_who_can(bsscheck, fleet, sizes.grants_files, work)
     else:
@@ -610,6 +696,20 @@ def _measure(bsscheck: list[str], work: Path, sizes: Sizes, no_timing: bool, cou
                 mib(peak_who),
             )
         )
+    scan_command = [*bsscheck, "scan", "--format", "json"]
+    scan_measured, scan_floor, scan_peak = versus_floor(
+        scan_command, tree, [sys.executable, "-c", SCAN_FLOOR], max(1, sizes.who_can_runs), work
+    )
+    table.append(
+        Row(
+            f"scan, {sizes.scan_files:,}-file tree ({tree_calls} SDK calls)",
+            scan_measured,
+            scan_floor,
+            "<= 4x",
+            scan_measured <= 4 * scan_floor,
+            mib(scan_peak),
+        )
+    )
     print()
     print_table(table)
     print()
