@@ -334,9 +334,10 @@ def source_apis(
     a path whose HTTP method the code does not state is named at each site, not checked."""
     if not paths:
         return [], []
+    from cli.progress import scan_with_progress  # noqa: PLC0415
     from permtable.scan import refs_from_scan, scan_paths  # noqa: PLC0415  (only when asked for)
 
-    report = scan_paths(paths, max_bytes)
+    report = scan_with_progress(lambda progress: scan_paths(paths, max_bytes, progress))
     refs, notices = refs_from_scan(report)
     if not refs:
         notices.append(

@@ -10,12 +10,13 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import TextIO
+from contextlib import ExitStack, contextmanager
+from typing import TextIO, TypeVar
 
 MIN_FILES = 50
 
 Tick = Callable[[str], None]
+T = TypeVar("T")
 
 
 def wanted(total: int, stream: TextIO | None = None) -> bool:
@@ -27,6 +28,13 @@ def wanted(total: int, stream: TextIO | None = None) -> bool:
         return bool(isatty and isatty())
     except ValueError:  # a closed stream
         return False
+
+
+def scan_with_progress(scan: Callable[[Callable[[int], Tick | None]], T]) -> T:
+    """Run ``scan``, which learns its number of files only once it has listed them: the bar
+    (when wanted) starts then, and is gone when the scan returns."""
+    with ExitStack() as stack:
+        return scan(lambda total: stack.enter_context(file_progress(total, "scan")))
 
 
 @contextmanager

@@ -39,8 +39,9 @@ def command(paths: tuple[str, ...], output_format: str, output: str | None, max_
     Exit: 0 the scan ran (whatever it found), 2 a path cannot be read or usage error.
     """
     from cli.output import emit  # noqa: PLC0415
+    from cli.progress import scan_with_progress  # noqa: PLC0415
     from permtable.scan import scan_paths  # noqa: PLC0415
 
-    report = scan_paths(paths, max_bytes)
+    report = scan_with_progress(lambda progress: scan_paths(paths, max_bytes, progress))
     emit("scan", output_format, report.record(), report.notices(), output)
     return exitcodes.OK

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from permtable.apis import ApiRef, parse_api
@@ -32,13 +32,23 @@ class _Found:
     site: CallSite
 
 
-def scan_paths(paths: Sequence[str], max_bytes: int = DEFAULT_MAX_BYTES) -> ScanReport:
-    """Scan files and folders; InputError for a path that does not exist or cannot be read."""
+def scan_paths(
+    paths: Sequence[str],
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    progress: Callable[[int], Callable[[str], None] | None] | None = None,
+) -> ScanReport:
+    """Scan files and folders; InputError for a path that does not exist or cannot be read.
+
+    ``progress``, given the number of files once they are listed, may return a callback the
+    scan calls after each file (the command's progress bar)."""
     walked = walk(paths, max_bytes)
+    tick = progress(len(walked.files)) if progress is not None else None
     found: list[_Found] = []
     warnings: list[Notice] = []
     for source in walked.files:
         found.extend(_scan_file(source, warnings))
+        if tick is not None:
+            tick(source.path)
     apis = _group(found)
     return ScanReport(tuple(paths), apis, len(walked.files), walked.skipped, tuple(warnings))
 

@@ -7,7 +7,9 @@ that point at the lines of code that call each API.
 
 from __future__ import annotations
 
+import io
 import json
+import sys
 from pathlib import Path
 
 from jsonschema.validators import validator_for
@@ -296,3 +298,35 @@ def test_the_fixture_is_never_collected_or_imported():
     fixture = Path(__file__).resolve().parents[1] / "scan_fixture"
     assert not list(fixture.rglob("test_*.py"))
     assert not (fixture / "__init__.py").exists()
+
+
+def test_a_long_scan_shows_progress_on_a_terminal_only(tmp_path, monkeypatch):
+    from cli import progress
+    from permtable.scan import scan_paths
+
+    for number in range(progress.MIN_FILES + 10):
+        (tmp_path / f"m{number}.py").write_text(f"X = {number}\n", "utf-8")
+    seen: list[tuple[int, list[str]]] = []
+
+    def record(total: int):
+        ticks: list[str] = []
+        seen.append((total, ticks))
+        return ticks.append
+
+    report = scan_paths([str(tmp_path)], progress=record)
+    ((total, ticks),) = seen
+    assert total == report.files_scanned == len(ticks) == progress.MIN_FILES + 10
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setenv("TERM", "xterm")
+    progress.scan_with_progress(lambda start: scan_paths([str(tmp_path)], progress=start))
+    assert "scan" in terminal.getvalue()
+    quiet = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", quiet)
+    progress.scan_with_progress(lambda start: scan_paths([str(tmp_path)], progress=start))
+    assert quiet.getvalue() == ""
