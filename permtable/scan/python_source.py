@@ -133,7 +133,7 @@ class _StringValue:
 
 
 class Scanner(ast.NodeVisitor):
-    def __init__(self, source: str, tree: ast.Module):
+    def __init__(self, source: str, tree: ast.Module, imported: dict[str, str] | None = None):
         self.lines = source.splitlines()
         self.imports = _imports(tree)
         self.skip = _docstrings(tree)
@@ -144,6 +144,10 @@ class Scanner(ast.NodeVisitor):
         self.scopes: dict[int, _Scope] = {}
         # Enclosing places that give strings a method: (the site to report, method, kind).
         self.contexts: list[tuple[ast.expr, str, str]] = []
+        # Strings imported from other modules of the tree (``from .paths import BALANCES``),
+        # bound before the module's own names: a name it assigns as well becomes unknown.
+        for name, value in (imported or {}).items():
+            self.scope.bind(name, ast.Constant(value, lineno=1, col_offset=0))
         _Binder(self).bind_module(tree)
 
     # ------------------------------------------------------------------ positions
@@ -455,9 +459,14 @@ class _Binder(ast.NodeVisitor):
                 self._target(element, None)
 
 
-def scan_python(source: str) -> list[PythonFinding]:
-    """Every call site in a Python source; raises SyntaxError (and RecursionError) as ast does."""
-    tree = ast.parse(source)
-    scanner = Scanner(source, tree)
+def scan_python(
+    source: str, tree: ast.Module | None = None, imported: dict[str, str] | None = None
+) -> list[PythonFinding]:
+    """Every call site in a Python source; raises SyntaxError (and RecursionError) as ast does.
+
+    ``tree`` is the source's syntax tree when the caller has parsed it already; ``imported``
+    the string constants its imports bring in from other scanned modules."""
+    tree = tree if tree is not None else ast.parse(source)
+    scanner = Scanner(source, tree, imported)
     scanner.visit(tree)
     return [*scanner.findings, *scanner.loose_findings()]

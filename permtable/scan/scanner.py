@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -9,6 +10,7 @@ from dataclasses import dataclass, replace
 from permtable.apis import ApiRef, parse_api
 from permtable.errors import Location, Notice
 from permtable.files import DEFAULT_MAX_BYTES
+from permtable.scan.constants import MARKER, ProjectConstants, module_constants
 from permtable.scan.model import CallSite, ScannedApi, ScanReport
 from permtable.scan.paths import canonical
 from permtable.scan.python_source import scan_python
@@ -43,12 +45,37 @@ def scan_paths(
     scan calls after each file (the command's progress bar)."""
     walked = walk(paths, max_bytes)
     tick = progress(len(walked.files)) if progress is not None else None
+    # First, the string constants of the modules that may hold BSS paths, so that a module
+    # importing one (``from .paths import BALANCES``) is read too, with those values.
+    project = ProjectConstants()
+    trees: dict[str, ast.Module] = {}
+    for source in walked.files:
+        if source.language == PYTHON and _MAY_CALL_BSS.search(source.text):
+            try:
+                tree = ast.parse(source.text)
+            except (SyntaxError, ValueError, RecursionError):
+                continue  # read (and reported) as text by the scan itself
+            trees[source.path] = tree
+            project.add(source.path, module_constants(tree))
+    names = sorted(project.bss_names())
+    importers = re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")\b") if names else None
     found: list[_Found] = []
     warnings: list[Notice] = []
     for source in walked.files:
-        found.extend(_scan_file(source, warnings))
+        found.extend(_scan_file(source, warnings, project, trees.pop(source.path, None), importers))
         if tick is not None:
             tick(source.path)
+    # A constant another module imports and calls with a method is not a path without one.
+    called = {canonical(None, item.path)[0] for item in found if item.method is not None}
+    found = [
+        item
+        for item in found
+        if not (
+            item.method is None
+            and (item.site.file, item.site.line) in project.used
+            and canonical(None, item.path)[0] in called
+        )
+    ]
     apis = _group(found)
     return ScanReport(tuple(paths), apis, len(walked.files), walked.skipped, tuple(warnings))
 
@@ -61,17 +88,27 @@ def _evidence(lines: list[str], line: int) -> str:
 # Every BSS call a scan can see names a versioned path (``/v2/...``), a BSS host or an SDK of
 # BSS (``huaweicloudsdkbss``, ``services/bss/v2``, ``sdk.bss.v2``): a file with neither is not
 # parsed at all. Most files of a large tree are skipped by this one search.
-_MAY_CALL_BSS = re.compile(r"/v[0-9]|[Bb][Ss][Ss]")
+_MAY_CALL_BSS = MARKER
 
 
-def _scan_file(source: SourceFile, warnings: list[Notice]) -> list[_Found]:
-    if not _MAY_CALL_BSS.search(source.text):
+def _scan_file(
+    source: SourceFile,
+    warnings: list[Notice],
+    project: ProjectConstants,
+    tree: ast.Module | None,
+    importers: re.Pattern[str] | None,
+) -> list[_Found]:
+    python = source.language == PYTHON
+    if not _MAY_CALL_BSS.search(source.text) and not (python and importers and importers.search(source.text)):
         return []
     lines = source.text.splitlines()
     found = []
-    if source.language == PYTHON:
+    if python:
         try:
-            for item in scan_python(source.text):
+            if tree is None:
+                tree = ast.parse(source.text)
+            imported = project.imported(source.path, tree)
+            for item in scan_python(source.text, tree, imported):
                 site = CallSite(source.path, item.line, item.column, item.kind, _evidence(lines, item.line))
                 found.append(_Found(item.method, item.path, item.operation, site))
             return found

@@ -27,6 +27,11 @@ EXPECTED = {
     ("POST", "/v3/orders/customer-orders/pay", "java/billing/BillingService.java", 25, "sdk-call"),
     ("POST", "/v2/orders/subscriptions/resources/renew", "java/billing/BillingService.java", 29, "sdk-call"),
     ("GET", "/v2/bills/customer-bills/monthly-sum", "java/billing/BillingService.java", 33, "sdk-call"),
+    # Python: paths kept in a module of their own, imported (relatively, and absolutely under
+    # an alias) by a module whose own text names no path; the constants module's strings are
+    # not reported again without a method.
+    ("GET", "/v2/accounts/customer-accounts/balances", "python/costs/client.py", 9, "http-call"),
+    ("GET", "/v2/bills/customer-bills/monthly-sum", "python/costs/client.py", 13, "http-call"),
 }
 
 
@@ -149,3 +154,40 @@ def test_every_operation_has_its_go_and_java_names():
         pascal = "".join(part[:1].upper() + part[1:] for part in name.split("_"))
         camel = pascal[:1].lower() + pascal[1:]
         assert lookup(pascal) is operation and lookup(camel) is operation, name
+
+
+# --------------------------------------------------------------------------- constants across modules
+
+
+def _project(files: dict[str, str]):
+    import ast
+
+    from permtable.scan.constants import ProjectConstants, module_constants
+
+    project = ProjectConstants()
+    for path, text in files.items():
+        project.add(path, module_constants(ast.parse(text)))
+    return project
+
+
+def test_imports_resolve_relative_and_absolute_modules():
+    import ast
+
+    project = _project(
+        {
+            "src/app/paths.py": 'A = "/v2/a"\nB = "/v2/b"\nB = "/v2/c"\n',
+            "src/app/sub/deep.py": 'D = "/v2/d"\n',
+            "src/other/paths.py": 'A = "/v9/elsewhere"\n',
+        }
+    )
+    caller = ast.parse(
+        "from .paths import A, B\n"
+        "from .sub.deep import D as DD\n"
+        "from app.paths import A as AA\n"
+        "from nowhere import A as X\n"
+    )
+    assert project.imported("src/app/client.py", caller) == {"A": "/v2/a", "DD": "/v2/d", "AA": "/v2/a"}
+    # Two levels up, then down: src/app/sub/x.py -> src/app/paths.py.
+    assert project.imported("src/app/sub/x.py", ast.parse("from ..paths import A\n")) == {"A": "/v2/a"}
+    assert ("src/app/paths.py", 1) in project.used
+    assert project.bss_names() == {"A", "D"}

@@ -1,0 +1,102 @@
+"""String constants one Python module of the scanned tree imports from another.
+
+Projects keep their API paths in a module of their own (``paths.py``: ``BALANCES =
+"/v2/accounts/customer-accounts/balances"``) and call them elsewhere (``from .paths import
+BALANCES``; ``session.get(BASE + BALANCES)``). The module-level string constants of every
+scanned module are read once; ``from X import NAME`` in another module binds NAME to that
+string, relative imports resolved from the importing file's folder, absolute ones by the path
+the module name spells. A name assigned in the importing module as well is left unresolved.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import PurePosixPath
+
+MARKER = re.compile(r"/v[0-9]|[Bb][Ss][Ss]")
+
+
+def module_constants(tree: ast.Module) -> dict[str, tuple[str, int]]:
+    """The module-level names bound once to a string literal, with the line of each."""
+    found: dict[str, tuple[str, int]] = {}
+    seen: set[str] = set()
+    for statement in tree.body:
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            target, value = statement.targets[0], statement.value
+        elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+            target, value = statement.target, statement.value
+        else:
+            continue
+        if not isinstance(target, ast.Name):
+            continue
+        if target.id in seen:
+            found.pop(target.id, None)  # bound twice: its value is not one string
+            continue
+        seen.add(target.id)
+        if isinstance(value, ast.Constant) and isinstance(value.value, str):
+            found[target.id] = (value.value, value.lineno)
+    return found
+
+
+class ProjectConstants:
+    """The string constants of the scanned Python modules, by file."""
+
+    def __init__(self) -> None:
+        self._by_file: dict[PurePosixPath, dict[str, tuple[str, int]]] = {}
+        self._paths: dict[PurePosixPath, str] = {}  # as the scan names the file
+        # The constants another module imported: (file as the scan names it, line).
+        self.used: set[tuple[str, int]] = set()
+
+    def add(self, path: str, constants: dict[str, tuple[str, int]]) -> None:
+        if constants:
+            key = PurePosixPath(path.replace("\\", "/"))
+            self._by_file[key] = constants
+            self._paths[key] = path
+
+    def bss_names(self) -> set[str]:
+        """Names whose string holds a versioned path, a BSS host or a BSS SDK name: a module
+        that imports one may call BSS although nothing in its own text says so."""
+        return {
+            name
+            for constants in self._by_file.values()
+            for name, (value, _) in constants.items()
+            if MARKER.search(value)
+        }
+
+    def imported(self, path: str, tree: ast.Module) -> dict[str, str]:
+        """The constants ``path``'s ``from ... import`` statements bring in, by local name."""
+        caller = PurePosixPath(path.replace("\\", "/"))
+        result: dict[str, str] = {}
+        for statement in ast.walk(tree):
+            if not isinstance(statement, ast.ImportFrom) or not statement.module:
+                continue
+            found = self._module(caller, statement.module, statement.level)
+            if found is None:
+                continue
+            file, constants = found
+            for alias in statement.names:
+                if alias.name in constants:
+                    value, line = constants[alias.name]
+                    result[alias.asname or alias.name] = value
+                    self.used.add((self._paths[file], line))
+        return result
+
+    def _module(
+        self, caller: PurePosixPath, module: str, level: int
+    ) -> tuple[PurePosixPath, dict[str, tuple[str, int]]] | None:
+        parts = module.split(".")
+        if level > 0:
+            base = caller.parent
+            for _ in range(level - 1):
+                base = base.parent
+            for candidate in (base.joinpath(*parts).with_suffix(".py"), base.joinpath(*parts, "__init__.py")):
+                if candidate in self._by_file:
+                    return candidate, self._by_file[candidate]
+            return None
+        endings = ("/".join(parts) + ".py", "/".join((*parts, "__init__.py")))
+        for file, constants in self._by_file.items():
+            text = file.as_posix()
+            if any(text == ending or text.endswith("/" + ending) for ending in endings):
+                return file, constants
+        return None
