@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from permtable.apis import ApiRef, parse_api
 from permtable.errors import Location, Notice
 from permtable.files import DEFAULT_MAX_BYTES
-from permtable.scan.constants import MARKER, ProjectConstants, module_constants
+from permtable.scan.constants import ProjectConstants, may_call_bss, module_constants
 from permtable.scan.model import CallSite, ScannedApi, ScanReport
 from permtable.scan.paths import canonical
 from permtable.scan.python_source import scan_python
@@ -49,8 +49,12 @@ def scan_paths(
     # importing one (``from .paths import BALANCES``) is read too, with those values.
     project = ProjectConstants()
     trees: dict[str, ast.Module] = {}
+    # Every BSS call a scan can see names a versioned path (``/v2/...``), a BSS host or an SDK
+    # of BSS (``huaweicloudsdkbss``, ``services/bss/v2``, ``sdk.bss.v2``), or a constant holding
+    # one: other files are not parsed at all. Most files of a large tree are skipped so.
+    candidates = {source.path for source in walked.files if may_call_bss(source.text)}
     for source in walked.files:
-        if source.language == PYTHON and _MAY_CALL_BSS.search(source.text):
+        if source.language == PYTHON and source.path in candidates:
             try:
                 tree = ast.parse(source.text)
             except (SyntaxError, ValueError, RecursionError):
@@ -62,7 +66,8 @@ def scan_paths(
     found: list[_Found] = []
     warnings: list[Notice] = []
     for source in walked.files:
-        found.extend(_scan_file(source, warnings, project, trees.pop(source.path, None), importers))
+        may = source.path in candidates
+        found.extend(_scan_file(source, may, warnings, project, trees.pop(source.path, None), importers))
         if tick is not None:
             tick(source.path)
     # A constant another module imports and calls with a method is not a path without one.
@@ -85,21 +90,16 @@ def _evidence(lines: list[str], line: int) -> str:
     return text if len(text) <= EVIDENCE_LENGTH else text[: EVIDENCE_LENGTH - 1] + "…"
 
 
-# Every BSS call a scan can see names a versioned path (``/v2/...``), a BSS host or an SDK of
-# BSS (``huaweicloudsdkbss``, ``services/bss/v2``, ``sdk.bss.v2``): a file with neither is not
-# parsed at all. Most files of a large tree are skipped by this one search.
-_MAY_CALL_BSS = MARKER
-
-
 def _scan_file(
     source: SourceFile,
+    may_call: bool,
     warnings: list[Notice],
     project: ProjectConstants,
     tree: ast.Module | None,
     importers: re.Pattern[str] | None,
 ) -> list[_Found]:
     python = source.language == PYTHON
-    if not _MAY_CALL_BSS.search(source.text) and not (python and importers and importers.search(source.text)):
+    if not may_call and not (python and importers and importers.search(source.text)):
         return []
     lines = source.text.splitlines()
     found = []
