@@ -35,7 +35,10 @@ class Application:
 
     def account(self, grants_files: Sequence[str]) -> Grants:
         """The one account the grants files describe together, bounded by the ``--scp`` files."""
-        grants = load_grants(list(grants_files), self.max_bytes)
+        return self._bounded(load_grants(list(grants_files), self.max_bytes))
+
+    def _bounded(self, grants: Grants) -> Grants:
+        """``grants`` bounded by the ``--scp`` files, if any."""
         if not self.scp_files:
             return grants
         if grants.account_type is AccountType.PARTNER:
@@ -72,10 +75,7 @@ class Application:
         planned = planned_account(
             check.terraform_plan, PrincipalSelector.parse(check.principal), self.max_bytes
         )
-        grants = planned.after
-        if self.scp_files:
-            grants = grants.bounded_by(load_boundaries(self.scp_files, self.max_bytes))
-        return grants
+        return self._bounded(planned.after)
 
     def emit(self, record: object, notices: Iterable[Notice] = ()) -> None:
         """Write the typed record of this command's report, texts in the run's language."""

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     # Types only: the identity-action table is read (and its module imported) only for accounts
     # holding identity policies or SCPs, or for an API the customer table does not list.
     from permtable.identity_table import IdentityTable
+    from permtable.system_policies import SystemPolicyRef
 
 
 class Decision(str, Enum):
@@ -224,11 +225,6 @@ class ApiResult:
             for action in self.identity_row.permissions
             if verdicts.get(action, Decision.IMPLICIT_DENY) is not Decision.ALLOWED
         )
-
-    @property
-    def blocked_by(self) -> tuple[PermissionCheck, ...]:
-        """The SCP verdicts that keep the API from being callable."""
-        return tuple(check for check in self.boundary_checks if check.decision is not Decision.ALLOWED)
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -493,8 +489,6 @@ def bound(decision: Decision, boundary: tuple[PermissionCheck, ...]) -> Decision
         verdicts = {check.decision for check in boundary}
         if Decision.UNKNOWN in verdicts:
             return Decision.UNKNOWN
-        if Decision.CONDITIONAL in verdicts and decision is not Decision.NOT_CHECKED:
-            return Decision.CONDITIONAL
         if Decision.CONDITIONAL in verdicts:
             return Decision.CONDITIONAL
     return decision
@@ -534,9 +528,7 @@ def _customer_check(grants: Grants, code: str, options: EvaluationPolicy) -> Per
             grant = _statement_ref(code, statement, pattern, policy)
             (denies if statement.effect is Effect.DENY else allows).append(grant)
     unknowns = tuple(
-        GrantRef(code, ref.source, ref.name, "unknown", file=ref.location.file, line=ref.location.line)
-        for ref in grants.system_policies
-        if ref.permission.could_touch(code)
+        _opaque_ref(code, ref) for ref in grants.system_policies if ref.permission.could_touch(code)
     )
     decision = _iam_decision(allows, denies, options, unknowns)
     return PermissionCheck(code, decision, tuple(allows), tuple(denies), unknowns)
@@ -560,10 +552,13 @@ def _identity_check(grants: Grants, action: str, options: EvaluationPolicy) -> P
 def _opaque_identity(grants: Grants, action: str) -> tuple[GrantRef, ...]:
     """Grants that may hold identity statements but cannot be read (Terraform values unknown
     until apply): they may allow or deny any identity action."""
-    return tuple(
-        GrantRef(action, ref.source, ref.name, "unknown", file=ref.location.file, line=ref.location.line)
-        for ref in grants.system_policies
-        if ref.identity
+    return tuple(_opaque_ref(action, ref) for ref in grants.system_policies if ref.identity)
+
+
+def _opaque_ref(permission: str, ref: SystemPolicyRef) -> GrantRef:
+    """A grant that cannot be read, as the grant that may decide ``permission``."""
+    return GrantRef(
+        permission, ref.source, ref.name, "unknown", file=ref.location.file, line=ref.location.line
     )
 
 
@@ -591,16 +586,7 @@ def _undocumented_code_check(grants: Grants) -> PermissionCheck:
         if could_touch_billing(statement)
     ]
     touching.extend(
-        GrantRef(
-            UNDOCUMENTED_CODE,
-            ref.source,
-            ref.name,
-            "unknown",
-            file=ref.location.file,
-            line=ref.location.line,
-        )
-        for ref in grants.system_policies
-        if not ref.permission.is_role
+        _opaque_ref(UNDOCUMENTED_CODE, ref) for ref in grants.system_policies if not ref.permission.is_role
     )
     decision = Decision.UNKNOWN if touching else Decision.IMPLICIT_DENY
     return PermissionCheck(UNDOCUMENTED_CODE, decision, unknown_by=tuple(touching))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from permtable.apis import ApiRef
 from permtable.errors import InputError, Location, Notice
 from permtable.evaluate import EvaluationPolicy
+from permtable.files import DEFAULT_MAX_BYTES
 from permtable.grants_diff import ChangeKind, GrantsDiffRecord, GrantsDiffReport, diff_grants
 from permtable.reports import TableInfo
 from permtable.tables import TableSet
@@ -153,24 +154,23 @@ def terraform_diff(
     options: EvaluationPolicy,
     selectors: Sequence[PrincipalSelector] = (),
     refs: Sequence[ApiRef] | None = None,
-    max_bytes: int | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> TerraformDiffReport:
-    plan = load_plan(plan_file) if max_bytes is None else load_plan(plan_file, max_bytes)
+    plan = load_plan(plan_file, max_bytes)
     planned = selected(planned_grants(plan, BlockFinder(plan)), selectors)
     principals = tuple(
         PrincipalDiff(item, diff_grants(item.before, item.after, tables, options, refs)) for item in planned
     )
-    notices: list[Notice] = []
-    for item in principals:
-        # The account-name warning of diff_grants compares files, not principals: not needed here.
-        notices.extend(notice for notice in item.diff.notices if "account names differ" not in notice.message)
-    return TerraformDiffReport(plan, principals, tuple(dict.fromkeys(notices)))
+    # Both sides of a principal carry its label as the account name, so diff_grants never
+    # warns that names differ; its review notices repeat across principals sharing a policy.
+    notices = dict.fromkeys(notice for item in principals for notice in item.diff.notices)
+    return TerraformDiffReport(plan, principals, tuple(notices))
 
 
 def planned_account(
-    plan_file: str, selector: PrincipalSelector, max_bytes: int | None = None
+    plan_file: str, selector: PrincipalSelector, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> PlannedGrants:
-    """One principal's grants after the plan (``can-call --terraform-plan --principal``)."""
-    plan = load_plan(plan_file) if max_bytes is None else load_plan(plan_file, max_bytes)
-    (found,) = selected(planned_grants(plan, BlockFinder(plan)), [selector])[:1]
-    return found
+    """One principal's grants after the plan (``can-call --terraform-plan --principal``): the
+    first the selector names (``selected`` refuses one it names none of)."""
+    plan = load_plan(plan_file, max_bytes)
+    return selected(planned_grants(plan, BlockFinder(plan)), [selector])[0]
