@@ -237,7 +237,8 @@ class ApiResult:
 
     @property
     def blocked_by_deny(self) -> bool:
-        return not self.callable and any(check.denied_by for check in self.checks)
+        """A Deny matched in either model: no Allow can fix it."""
+        return not self.callable and bool(self.denied_by)
 
     @property
     def granted_by(self) -> tuple[GrantRef, ...]:

@@ -289,7 +289,9 @@ class ResultRecord:
 
     @property
     def denied_by(self) -> tuple[GrantRef, ...]:
-        return tuple(grant for check in self.checks for grant in check.denied_by)
+        """The Denies that matched, in either model (as ``ApiResult.denied_by``)."""
+        identity = self.identity.checks if self.identity is not None else ()
+        return tuple(grant for check in (*self.checks, *identity) for grant in check.denied_by)
 
     @classmethod
     def of(cls, result: ApiResult, table: Table, rows: RowRecords | None = None) -> ResultRecord:

@@ -343,3 +343,25 @@ def test_explain_an_identity_action_lists_the_apis_it_authorises(run_cli):
     ]
     missing = run_cli("explain", "billing:nope:view", "--format", "json")
     assert missing.code == 1 and missing.json()["matched"] is False
+
+
+def test_an_identity_deny_is_named_and_blocks_the_fix_plan(run_cli, tmp_path):
+    """A Deny in an identity policy over a policy's Allow: the message names the statement, and
+    missing-perms lists the API as blocked by a Deny (no grant fixes it)."""
+    policy = tmp_path / "policy.json"
+    policy.write_text(
+        json.dumps({"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["bss:balance:view"]}]})
+    )
+    deny = tmp_path / "deny.json"
+    deny.write_text(
+        json.dumps({"Version": "5.0", "Statement": [{"Effect": "Deny", "Action": ["billing:balance:view"]}]})
+    )
+    api = "GET /v2/accounts/customer-accounts/balances"
+    out = run_cli("can-call", "-g", str(policy), "-g", str(deny), api, "--format", "github")
+    assert out.code == 1
+    assert "denied by identity policy 'deny' statement 1 (billing:balance:view)" in out.stdout
+    out = run_cli("missing-perms", "-g", str(policy), "-g", str(deny), api, "--format", "json")
+    record = out.json()
+    assert record["to_grant"] == []
+    (blocked,) = record["blocked_by_deny"]
+    assert blocked["api"] == api and blocked["denied_by"][0]["source"] == "identity_policy"
