@@ -185,32 +185,43 @@ def terraform_summary(record: TerraformDiffRecord) -> str:
 
 @dataclass(frozen=True, slots=True)
 class ChangeGroup:
-    """Changes shown as one row: a gained or lost API alone; "changed" APIs with the same
-    transition and cause together (an identity policy can make twenty APIs unknown at once)."""
+    """Changes shown as one row of a diff: one API, or (``grouped_changes(..., group=True)``)
+    "changed" APIs with the same transition and cause together (an identity policy can make
+    twenty APIs unknown at once)."""
 
     kind: str
     apis: tuple[str, ...]
     transition: str
     because: tuple[str, ...]
+    code: tuple[str, ...]  # what the Markdown sets as code in ``because``: codes, patterns, file:line
 
 
-def grouped_changes(changes: Iterable[ChangeRecord]) -> list[ChangeGroup]:
+def grouped_changes(changes: Iterable[ChangeRecord], group: bool = False) -> list[ChangeGroup]:
     groups: list[ChangeGroup] = []
     index: dict[tuple[str, tuple[str, ...]], int] = {}
     for change in changes:
-        because = tuple(cause_lines(change))
         kind = change.kind.value
-        if kind != "changed":
-            groups.append(ChangeGroup(kind, (change.api,), transition(change), because))
+        made = ChangeGroup(kind, (change.api,), transition(change), tuple(cause_lines(change)), _code(change))
+        key = (made.transition, made.because)
+        if not group or kind != "changed" or key not in index:
+            if group and kind == "changed":
+                index[key] = len(groups)
+            groups.append(made)
             continue
-        key = (transition(change), because)
-        if key in index:
-            group = groups[index[key]]
-            groups[index[key]] = ChangeGroup(kind, (*group.apis, change.api), group.transition, because)
-        else:
-            index[key] = len(groups)
-            groups.append(ChangeGroup(kind, (change.api,), transition(change), because))
+        known = groups[index[key]]
+        groups[index[key]] = ChangeGroup(
+            kind, (*known.apis, change.api), known.transition, known.because, (*known.code, *made.code)
+        )
     return groups
+
+
+def _code(change: ChangeRecord) -> tuple[str, ...]:
+    names = []
+    for cause in change.causes:
+        names.append(cause.permission)
+        for grant in (*cause.added, *cause.removed):
+            names += [grant.pattern or "", f"{grant.file}:{grant.line}"]
+    return tuple(names)
 
 
 # What a plan changes, as findings of CI formats (SARIF, GitHub): one rule and one level per

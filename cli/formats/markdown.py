@@ -18,8 +18,8 @@ from typing import TextIO
 from cli.findings import api_text, file_findings, fixes, grant_source, reason, unlisted_label
 from cli.fleet_text import (
     CELL_LEGEND,
+    ChangeGroup,
     account_reasons,
-    cause_lines,
     cell_label,
     diff_scope,
     diff_summary,
@@ -30,7 +30,6 @@ from cli.fleet_text import (
     principal_heading,
     shown_listings,
     terraform_summary,
-    transition,
     who_can_summary,
 )
 from cli.formats import ReportFormat
@@ -209,6 +208,16 @@ def _summary(record: CanCallRecord) -> list[str]:
     if summary.suspected_typos:
         lines += ["", f"{summary.suspected_typos} API(s) look like typos of listed APIs: check them."]
     return [*lines, ""]
+
+
+def _change_rows(groups: list[ChangeGroup]) -> list[str]:
+    """diff's changes as a table, a row per API (or per group of APIs changed alike)."""
+    lines = [row(["Change", "API", "Old -> new", "Because"]), row(["---"] * 4)]
+    for group in groups:
+        because = "<br>".join(with_code(line, group.code) for line in group.because)
+        apis = "<br>".join(code(api) for api in group.apis)
+        lines.append(row([f"**{group.kind}**", apis, text(group.transition), because]))
+    return lines
 
 
 def _warnings(warnings: Sequence[Notice]) -> list[str]:
@@ -432,16 +441,7 @@ class MarkdownFormat(ReportFormat):
             "",
         ]
         if record.changes:
-            lines += [row(["Change", "API", "Old -> new", "Because"]), row(["---"] * 4)]
-            for change in record.changes:
-                names = []
-                for cause in change.causes:
-                    names.append(cause.permission)
-                    for grant in (*cause.added, *cause.removed):
-                        names += [grant.pattern or "", f"{grant.file}:{grant.line}"]
-                because = "<br>".join(with_code(line, names) for line in cause_lines(change))
-                lines.append(row([f"**{change.kind}**", code(change.api), text(transition(change)), because]))
-            lines.append("")
+            lines += [*_change_rows(grouped_changes(record.changes)), ""]
         else:
             lines += ["No change in what the account can call.", ""]
         lines += _warnings(record.warnings)
@@ -455,26 +455,7 @@ class MarkdownFormat(ReportFormat):
         changed = [principal for principal in record.principals if principal.diff.changes]
         for principal in changed:
             lines += [f"#### {text(principal_heading(principal))}", ""]
-            lines += [row(["Change", "API", "Old -> new", "Because"]), row(["---"] * 4)]
-            for group in grouped_changes(principal.diff.changes):
-                names = [
-                    name
-                    for change in principal.diff.changes
-                    if change.api in group.apis
-                    for cause in change.causes
-                    for name in (
-                        cause.permission,
-                        *(
-                            text
-                            for grant in (*cause.added, *cause.removed)
-                            for text in (grant.pattern or "", f"{grant.file}:{grant.line}")
-                        ),
-                    )
-                ]
-                because = "<br>".join(with_code(line, names) for line in group.because)
-                apis = "<br>".join(code(api) for api in group.apis)
-                lines.append(row([f"**{group.kind}**", apis, text(group.transition), because]))
-            lines.append("")
+            lines += [*_change_rows(grouped_changes(principal.diff.changes, group=True)), ""]
         if not changed:
             lines += ["No change in what any principal can call.", ""]
         lines += _warnings(record.warnings)

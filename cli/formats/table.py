@@ -28,8 +28,8 @@ from cli.findings import (
 )
 from cli.fleet_text import (
     CELL_LEGEND,
+    ChangeGroup,
     account_reasons,
-    cause_lines,
     cell_label,
     diff_scope,
     diff_summary,
@@ -124,6 +124,25 @@ def result_details(result: ResultRecord, lang: str) -> Text:
     if len(sites) > MAX_SITES:
         line(f"called at {len(sites) - MAX_SITES} more place(s)", "dim")
     return lines
+
+
+_CHANGE_STYLES = {"gained": "yellow", "lost": "red", "changed": "cyan"}
+
+
+def _changes_grid(groups: list[ChangeGroup]) -> Table:
+    """diff's changes, a row per API (or per group of APIs changed alike)."""
+    grid = Table(expand=False, show_lines=True)
+    grid.add_column("Change", no_wrap=True)
+    grid.add_column("API", overflow="fold", ratio=2)
+    grid.add_column("Because", overflow="fold", ratio=3)
+    for group in groups:
+        kind = Text(group.kind, style=_CHANGE_STYLES[group.kind])
+        kind.append("\n" + group.transition.replace(" -> ", "\n-> "), style="dim")
+        apis = "\n".join(group.apis)
+        if len(group.apis) > 1:
+            apis = f"{len(group.apis)} APIs:\n{apis}"
+        grid.add_row(kind, apis, "\n".join(group.because))
+    return grid
 
 
 def _identity_action_text(item: IdentityActionRecord) -> str:
@@ -640,16 +659,7 @@ class TableFormat(ReportFormat):
             soft_wrap=True,
         )
         if record.changes:
-            grid = Table(expand=False, show_lines=True)
-            grid.add_column("Change", no_wrap=True)
-            grid.add_column("API", overflow="fold", ratio=2)
-            grid.add_column("Because", overflow="fold", ratio=3)
-            styles = {"gained": "yellow", "lost": "red", "changed": "cyan"}
-            for change in record.changes:
-                kind = Text(change.kind.value, style=styles[change.kind.value])
-                kind.append(f"\n{change.old.decision}\n-> {change.new.decision}", style="dim")
-                grid.add_row(kind, change.api, "\n".join(cause_lines(change)))
-            console.print(grid)
+            console.print(_changes_grid(grouped_changes(record.changes)))
         else:
             console.print(Text("No change in what the account can call.", style="green"))
         console.print(Text(diff_summary(record), style="bold"), soft_wrap=True)
@@ -673,19 +683,7 @@ class TableFormat(ReportFormat):
                 continue
             console.print()
             console.print(Text(principal_heading(principal), style="bold"), soft_wrap=True)
-            grid = Table(expand=False, show_lines=True)
-            grid.add_column("Change", no_wrap=True)
-            grid.add_column("API", overflow="fold", ratio=2)
-            grid.add_column("Because", overflow="fold", ratio=3)
-            styles = {"gained": "yellow", "lost": "red", "changed": "cyan"}
-            for group in grouped_changes(principal.diff.changes):
-                kind = Text(group.kind, style=styles[group.kind])
-                kind.append("\n" + group.transition.replace(" -> ", "\n-> "), style="dim")
-                apis = "\n".join(group.apis)
-                if len(group.apis) > 1:
-                    apis = f"{len(group.apis)} APIs:\n{apis}"
-                grid.add_row(kind, apis, "\n".join(group.because))
-            console.print(grid)
+            console.print(_changes_grid(grouped_changes(principal.diff.changes, group=True)))
         if not record.summary.changed:
             console.print(Text("No change in what any principal can call.", style="green"))
         console.print(Text(terraform_summary(record), style="bold"), soft_wrap=True)
