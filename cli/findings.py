@@ -215,8 +215,6 @@ def fixes(result: ResultRecord, lang: str) -> list[str]:
             f"did you mean {s.api}? ({s.reason}; it needs {' | '.join(s.permissions)})"
             for s in result.suggestions
         ]
-    if result.callable:
-        return []
     checks = {check.permission: check.decision for check in result.checks}
     advice = []
     to_grant = []

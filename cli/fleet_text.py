@@ -257,6 +257,9 @@ ACCESS_LEVELS = {"gained": "error", "lost": "error", "changed": "warning"}
 
 @dataclass(frozen=True, slots=True)
 class AccessFinding:
+    """What a plan changes for one principal and API, as a CI format shows it (the fields of
+    ``findings.InputFinding``, so one piece of each format serves both)."""
+
     rule: Rule
     level: str
     principal: str
@@ -264,6 +267,7 @@ class AccessFinding:
     text: str
     file: str
     line: int | None
+    column: int | None = None  # a resource block is located by its line
 
 
 def access_findings(record: TerraformDiffRecord) -> list[AccessFinding]:

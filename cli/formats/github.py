@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TextIO
 
-from cli.findings import RULES, finding_kind, input_findings, message
-from cli.fleet_text import access_findings, terraform_summary
+from cli.findings import RULES, InputFinding, finding_kind, input_findings, message
+from cli.fleet_text import AccessFinding, access_findings, terraform_summary
 from cli.formats import ReportFormat, markdown
 from cli.locations import display_path, file_location, finding_location
 from permtable.errors import Notice
@@ -148,9 +148,13 @@ class GithubFormat(ReportFormat):
     def missing_perms(self, record: MissingPermsRecord, stream: TextIO) -> None:
         self._check("missing_perms", record, stream)
 
-    def validate(self, record: ValidationRecord, stream: TextIO) -> None:
+    def _annotate(
+        self, view: str, record: object, findings: Iterable[InputFinding | AccessFinding], stream: TextIO
+    ) -> tuple[int, int]:
+        """An annotation per finding at its place, then the Markdown report in the job summary;
+        the numbers of errors and warnings annotated."""
         errors = warnings = 0
-        for finding in input_findings(record):
+        for finding in findings:
             errors += finding.level == "error"
             warnings += finding.level == "warning"
             properties = {
@@ -158,9 +162,13 @@ class GithubFormat(ReportFormat):
                 "title": f"bsscheck {finding.rule.id}: {finding.rule.title}",
             }
             stream.write(workflow_command(finding.level, properties, finding.text) + "\n")
-        failure = append_step_summary("validate", record, self.lang)
+        failure = append_step_summary(view, record, self.lang)
         if failure:
             stream.write(failure + "\n")
+        return errors, warnings
+
+    def validate(self, record: ValidationRecord, stream: TextIO) -> None:
+        errors, warnings = self._annotate("validate", record, input_findings(record), stream)
         summary = record.summary
         stream.write(
             f"bsscheck: {summary.total} file(s): {summary.ok} ok, {summary.findings} with findings, "
@@ -170,18 +178,7 @@ class GithubFormat(ReportFormat):
     def terraform_diff(self, record: TerraformDiffRecord, stream: TextIO) -> None:
         """An annotation per principal and changed API on the resource's .tf line, then the
         Markdown report in the job summary."""
-        errors = warnings = 0
-        for finding in access_findings(record):
-            errors += finding.level == "error"
-            warnings += finding.level == "warning"
-            properties = {
-                **_place(finding.file, finding.line, None),
-                "title": f"bsscheck {finding.rule.id}: {finding.rule.title}",
-            }
-            stream.write(workflow_command(finding.level, properties, finding.text) + "\n")
-        failure = append_step_summary("terraform_diff", record, self.lang)
-        if failure:
-            stream.write(failure + "\n")
+        errors, warnings = self._annotate("terraform_diff", record, access_findings(record), stream)
         stream.write(
             f"bsscheck: {terraform_summary(record)} ({errors} error(s), {warnings} warning(s) annotated).\n"
         )

@@ -30,6 +30,7 @@ from cli.findings import (
     UNKNOWN,
     UNLISTED,
     UNREADABLE,
+    InputFinding,
     Rule,
     api_text,
     finding_kind,
@@ -39,7 +40,7 @@ from cli.findings import (
     message,
     reason,
 )
-from cli.fleet_text import ACCESS_LEVELS, ACCESS_RULES, access_findings
+from cli.fleet_text import ACCESS_LEVELS, ACCESS_RULES, AccessFinding, access_findings
 from cli.formats import ReportFormat
 from cli.locations import finding_location, is_real_file, relative_path
 from cli.plain import plain
@@ -235,21 +236,36 @@ def sarif_log(record: CanCallRecord, view: str, lang: str) -> Sarif:
         properties["minimal"] = record.minimal
         properties["blocked_by_deny"] = plain(record.blocked_by_deny, lang)
         properties["unlisted"] = list(record.unlisted)
+    rules = [_rule_record(RULES[kind], LEVELS[kind]) for kind in RULE_ORDER]
+    return _log(rules, _results(record, lang), properties, _notifications(record.warnings))
+
+
+def _log(
+    rules: list[Sarif], results: list[Sarif], properties: Sarif, notifications: list[Sarif] | None = None
+) -> Sarif:
+    """A SARIF log of one run of bsscheck: its rules, results and properties."""
+    invocation: Sarif = {"executionSuccessful": True}
+    if notifications is not None:
+        invocation["toolExecutionNotifications"] = notifications
     run: Sarif = {
-        "tool": {
-            "driver": {
-                "name": "bsscheck",
-                "version": __version__,
-                "rules": [_rule_record(RULES[kind], LEVELS[kind]) for kind in RULE_ORDER],
-            }
-        },
-        "invocations": [
-            {"executionSuccessful": True, "toolExecutionNotifications": _notifications(record.warnings)}
-        ],
-        "results": _results(record, lang),
+        "tool": {"driver": {"name": "bsscheck", "version": __version__, "rules": rules}},
+        "invocations": [invocation],
+        "results": results,
         "properties": properties,
     }
     return {"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
+
+
+def _finding_result(finding: InputFinding | AccessFinding, index: int, identity: str) -> Sarif:
+    """A result of validate or diff --terraform-plan, at its place, fingerprinted by ``identity``."""
+    return {
+        "ruleId": finding.rule.id,
+        "ruleIndex": index,
+        "level": finding.level,
+        "message": {"text": finding.text},
+        "locations": [{"physicalLocation": _physical(finding.file, finding.line, finding.column)}],
+        "partialFingerprints": {FINGERPRINT_KEY: hashlib.sha256(identity.encode()).hexdigest()},
+    }
 
 
 def _write(log: Sarif, stream: TextIO) -> None:
@@ -294,78 +310,36 @@ class SarifFormat(ReportFormat):
 
     def validate(self, record: ValidationRecord, stream: TextIO) -> None:
         order = list(INPUT_RULES)
-        results = []
-        for finding in input_findings(record):
-            results.append(
-                {
-                    "ruleId": finding.rule.id,
-                    "ruleIndex": order.index(finding.rule.kind),
-                    "level": finding.level,
-                    "message": {"text": finding.text},
-                    "locations": [
-                        {"physicalLocation": _physical(finding.file, finding.line, finding.column)}
-                    ],
-                    "partialFingerprints": {
-                        FINGERPRINT_KEY: hashlib.sha256(
-                            f"{finding.rule.id}|{finding.file}|{finding.text}".encode()
-                        ).hexdigest()
-                    },
-                }
+        results = [
+            _finding_result(
+                finding, order.index(finding.rule.kind), f"{finding.rule.id}|{finding.file}|{finding.text}"
             )
-        run: Sarif = {
-            "tool": {
-                "driver": {
-                    "name": "bsscheck",
-                    "version": __version__,
-                    "rules": [
-                        _rule_record(INPUT_RULES[kind], "error" if kind == UNREADABLE else "warning")
-                        for kind in order
-                    ],
-                }
-            },
-            "invocations": [{"executionSuccessful": True}],
-            "results": results,
-            "properties": {"view": "validate", "summary": plain(record.summary, self.lang)},
-        }
-        _write({"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}, stream)
+            for finding in input_findings(record)
+        ]
+        rules = [
+            _rule_record(INPUT_RULES[kind], "error" if kind == UNREADABLE else "warning") for kind in order
+        ]
+        properties: Sarif = {"view": "validate", "summary": plain(record.summary, self.lang)}
+        _write(_log(rules, results, properties), stream)
 
     def terraform_diff(self, record: TerraformDiffRecord, stream: TextIO) -> None:
         """One result per principal and changed API, at the .tf line of the resource responsible."""
         order = list(ACCESS_RULES)
         results = [
-            {
-                "ruleId": finding.rule.id,
-                "ruleIndex": order.index(finding.rule.kind),
-                "level": finding.level,
-                "message": {"text": finding.text},
-                "locations": [{"physicalLocation": _physical(finding.file, finding.line)}],
-                "partialFingerprints": {
-                    FINGERPRINT_KEY: hashlib.sha256(
-                        f"{finding.rule.id}|{finding.principal}|{finding.api}".encode()
-                    ).hexdigest()
-                },
-            }
+            _finding_result(
+                finding,
+                order.index(finding.rule.kind),
+                f"{finding.rule.id}|{finding.principal}|{finding.api}",
+            )
             for finding in access_findings(record)
         ]
-        run: Sarif = {
-            "tool": {
-                "driver": {
-                    "name": "bsscheck",
-                    "version": __version__,
-                    "rules": [_rule_record(ACCESS_RULES[kind], ACCESS_LEVELS[kind]) for kind in order],
-                }
-            },
-            "invocations": [
-                {"executionSuccessful": True, "toolExecutionNotifications": _notifications(record.warnings)}
-            ],
-            "results": results,
-            "properties": {
-                "view": "terraform-diff",
-                "plan": plain(record.plan, self.lang),
-                "summary": plain(record.summary, self.lang),
-            },
+        rules = [_rule_record(ACCESS_RULES[kind], ACCESS_LEVELS[kind]) for kind in order]
+        properties: Sarif = {
+            "view": "terraform-diff",
+            "plan": plain(record.plan, self.lang),
+            "summary": plain(record.summary, self.lang),
         }
-        _write({"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}, stream)
+        _write(_log(rules, results, properties, _notifications(record.warnings)), stream)
 
     def scan(self, record: ScanRecord, stream: TextIO) -> None:
         """One result per call site, at the line that makes the call."""
@@ -409,24 +383,13 @@ class SarifFormat(ReportFormat):
             for warning in record.warnings
             if (warning.location.file, warning.location.line, warning.location.column) not in unknown_sites
         ]
-        notifications = _notifications(shown)
-        run: Sarif = {
-            "tool": {
-                "driver": {
-                    "name": "bsscheck",
-                    "version": __version__,
-                    "rules": [_rule_record(rule, SCAN_LEVELS[rule.kind]) for rule in SCAN_RULES],
-                }
-            },
-            "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
-            "results": results,
-            "properties": {
-                "view": "scan",
-                "summary": plain(record.summary, self.lang),
-                "skipped": plain(record.skipped, self.lang),
-            },
+        rules = [_rule_record(rule, SCAN_LEVELS[rule.kind]) for rule in SCAN_RULES]
+        properties: Sarif = {
+            "view": "scan",
+            "summary": plain(record.summary, self.lang),
+            "skipped": plain(record.skipped, self.lang),
         }
-        _write({"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}, stream)
+        _write(_log(rules, results, properties, _notifications(shown)), stream)
 
 
 FORMAT = SarifFormat
