@@ -26,6 +26,38 @@ import pytest
 from cli.main import run
 
 ROOT = Path(__file__).resolve().parents[2]
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def machine_independent(value: Any) -> Any:
+    """File paths in a JSON value made relative to the project root, so a golden file holds
+    on any machine."""
+    if isinstance(value, dict):
+        return {key: machine_independent(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [machine_independent(item) for item in value]
+    if isinstance(value, str):
+        return value.replace(str(ROOT) + os.sep, "").replace(str(ROOT), ".")
+    return value
+
+
+@pytest.fixture
+def golden_json() -> Callable[[str, Any], None]:
+    """``golden_json(name, value)``: ``value`` (made machine independent) equals
+    ``golden/<name>``; BSSCHECK_UPDATE_GOLDEN=1 writes it first, to be reviewed."""
+
+    def check(name: str, value: Any) -> None:
+        actual = machine_independent(value)
+        golden = GOLDEN / name
+        if os.environ.get("BSSCHECK_UPDATE_GOLDEN"):
+            golden.write_text(json.dumps(actual, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        expected = json.loads(golden.read_text(encoding="utf-8"))
+        assert actual == expected, (
+            f"{name} changed; if on purpose, rerun with BSSCHECK_UPDATE_GOLDEN=1 and review"
+        )
+
+    return check
+
 
 # Environment variables that change what bsscheck prints; each test starts without them.
 VOLATILE_ENV = (

@@ -4,12 +4,10 @@ system policies named without their document, in every format that shows a decis
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -35,26 +33,6 @@ EXPECTED = {
 }
 
 
-def _normalise(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _normalise(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_normalise(item) for item in value]
-    if isinstance(value, str):
-        return value.replace(str(ROOT) + os.sep, "").replace(str(ROOT), ".")
-    return value
-
-
-def _golden(name: str, actual: Any) -> None:
-    golden = GOLDEN / name
-    if os.environ.get("BSSCHECK_UPDATE_GOLDEN"):
-        golden.write_text(json.dumps(actual, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    expected = json.loads(golden.read_text(encoding="utf-8"))
-    assert actual == expected, (
-        f"{name} changed; if on purpose, rerun with BSSCHECK_UPDATE_GOLDEN=1 and review"
-    )
-
-
 def test_the_sample_export_decides_as_documented(run_cli):
     out = run_cli("can-call", *ACCOUNT, "--format", "json")
     assert out.code == 1, out
@@ -78,19 +56,19 @@ def test_the_sample_export_decides_as_documented(run_cli):
     assert scp_check["denied_by"][0]["pattern"] == "billing:subscription:*"
 
 
-def test_golden_json(run_cli):
+def test_golden_json(run_cli, golden_json):
     out = run_cli("can-call", *ACCOUNT, "--format", "json")
-    _golden("huawei-export-can-call.json", _normalise(out.json()))
+    golden_json("huawei-export-can-call.json", out.json())
 
 
-def test_golden_sarif(run_cli):
+def test_golden_sarif(run_cli, golden_json):
     out = run_cli("can-call", *ACCOUNT, "--format", "sarif")
     assert out.code == 1, out
-    log = _normalise(json.loads(out.stdout))
+    log = json.loads(out.stdout)
     log["runs"][0]["tool"]["driver"]["version"] = "VERSION"
     results = log["runs"][0]["results"]
     assert {result["ruleId"] for result in results} == {"BSS002", "BSS007", "BSS008"}
-    _golden("huawei-export-can-call.sarif", log)
+    golden_json("huawei-export-can-call.sarif", log)
 
 
 @pytest.mark.parametrize(

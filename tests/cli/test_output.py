@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import machine_independent
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -160,28 +161,10 @@ def test_no_color_on_a_tty_has_no_colour(tmp_path):
 # --------------------------------------------------------------------------- JSON
 
 
-def _normalise(value: Any) -> Any:
-    """Make file paths relative to the project root, so the golden file is machine independent."""
-    if isinstance(value, dict):
-        return {key: _normalise(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_normalise(item) for item in value]
-    if isinstance(value, str):
-        return value.replace(str(ROOT) + os.sep, "").replace(str(ROOT), ".")
-    return value
-
-
-def test_golden_partner_can_call_json(run_cli):
+def test_golden_partner_can_call_json(run_cli, golden_json):
     out = run_cli("can-call", "-g", PARTNER_GRANTS, "--apis", PARTNER_APIS, "--format", "json")
     assert out.code == 1, out
-    actual = _normalise(out.json())
-    golden = GOLDEN / "partner-can-call.json"
-    if os.environ.get("BSSCHECK_UPDATE_GOLDEN"):
-        golden.write_text(json.dumps(actual, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    expected = json.loads(golden.read_text(encoding="utf-8"))
-    assert actual == expected, (
-        "JSON output changed; if on purpose, rerun with BSSCHECK_UPDATE_GOLDEN=1 and review"
-    )
+    golden_json("partner-can-call.json", out.json())
 
 
 def test_golden_is_stable_with_absolute_paths(run_cli):
@@ -189,7 +172,7 @@ def test_golden_is_stable_with_absolute_paths(run_cli):
         "can-call", "-g", str(ROOT / PARTNER_GRANTS), "--apis", str(ROOT / PARTNER_APIS), "--format", "json"
     )
     expected = json.loads((GOLDEN / "partner-can-call.json").read_text(encoding="utf-8"))
-    assert _normalise(out.json()) == expected
+    assert machine_independent(out.json()) == expected
 
 
 def test_json_is_one_document_ending_in_a_newline(run_cli):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -31,13 +30,9 @@ def test_diff_gates_on_what_the_plan_gains(run_cli):
     assert run_cli("diff", "--terraform-plan", PLAN, "--fail-on", "lost").code == 0
 
 
-def test_golden_terraform_diff_json(run_cli):
+def test_golden_terraform_diff_json(run_cli, golden_json):
     out = run_cli("diff", "--terraform-plan", PLAN, "--principal", "group:finance-ops", "--format", "json")
-    actual = json.loads(out.stdout.replace(str(ROOT) + os.sep, ""))
-    golden = GOLDEN / "terraform-diff.json"
-    if os.environ.get("BSSCHECK_UPDATE_GOLDEN"):
-        golden.write_text(json.dumps(actual, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    assert actual == json.loads(golden.read_text("utf-8")), "rerun with BSSCHECK_UPDATE_GOLDEN=1 and review"
+    golden_json("terraform-diff.json", out.json())
 
 
 def test_markdown_is_a_pull_request_comment(run_cli):
