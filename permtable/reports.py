@@ -20,7 +20,7 @@ the v1 JSON report, over several files that always change together.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar, overload
 
@@ -376,6 +376,12 @@ def result_records(results: Sequence[ApiResult], table: Table) -> LazyRecords[Ap
     return LazyRecords(results, lambda result: ResultRecord.of(result, table, rows))
 
 
+def decision_counts(decisions: Iterable[Decision]) -> dict[Decision, int]:
+    """How many of each decision, every decision named (a count of 0 included)."""
+    counted = Counter(decisions)
+    return {decision: counted.get(decision, 0) for decision in Decision}
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class CheckSummary:
     total: int
@@ -388,13 +394,12 @@ class CheckSummary:
 
     @classmethod
     def of(cls, results: Sequence[ApiResult]) -> CheckSummary:
-        decisions = Counter(result.decision for result in results)
         counted = any(result.count is not None for result in results)
         return cls(
             total=len(results),
             callable=sum(1 for result in results if result.callable),
             not_callable=sum(1 for result in results if not result.callable),
-            decisions={decision: decisions.get(decision, 0) for decision in Decision},
+            decisions=decision_counts(result.decision for result in results),
             suspected_typos=sum(1 for result in results if result.suggestions),
             other_account_type=sum(1 for result in results if result.other_entry is not None),
             inputs=sum(result.count or 0 for result in results) if counted else None,

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 from permtable.apis import ApiRef
@@ -23,7 +22,7 @@ from permtable.fleet.accounts import (
 )
 from permtable.grants import Grants
 from permtable.model import AccountType, Entry, Table
-from permtable.reports import RowRecord, SuggestionRecord, TableInfo
+from permtable.reports import RowRecord, SuggestionRecord, TableInfo, decision_counts
 from permtable.router import Suggestion
 from permtable.tables import IndexedTable, TableSet
 from permtable.values import OMITTED_IF_EMPTY, SCHEMA_VERSION
@@ -124,11 +123,6 @@ class AccountAnswer:
             result.unlisted_kind,
             result.notes if result.decision in (Decision.UNKNOWN, Decision.BLOCKED_BY_SCP) else (),
         )
-
-
-def decision_counts(decisions: Sequence[Decision]) -> dict[Decision, int]:
-    counted = Counter(decisions)
-    return {decision: counted.get(decision, 0) for decision in Decision}
 
 
 @dataclass(frozen=True, slots=True, eq=False)
