@@ -145,8 +145,14 @@ class _Side:
         self.locate = locate
         self.instances = [instance for instance in plan.side(side) if instance.type in SUPPORTED_TYPES]
         self.by_type: dict[tuple[str, str], list[Instance]] = {}
+        # Instances by their known id, in plan order: references are resolved by a lookup, not
+        # by a pass over every instance (a plan of thousands of assignments).
+        self.by_id: dict[str, list[Instance]] = {}
         for instance in self.instances:
             self.by_type.setdefault((instance.mode, instance.type), []).append(instance)
+            identifier = instance.values.get("id")
+            if instance.known("id") and isinstance(identifier, str):
+                self.by_id.setdefault(identifier, []).append(instance)
         self._policies: dict[str, tuple[Policy | None, list[Notice], SystemPolicyRef | None]] = {}
         self._holdings: dict[str, tuple[Principal, _Holding]] | None = None
 
@@ -237,16 +243,16 @@ class _Side:
         types = tuple(types)
         value = instance.values.get(attribute)
         if instance.known(attribute) and isinstance(value, str) and value:
-            found = [
-                target
-                for target in self.instances
-                if target.type in types and target.known("id") and target.values.get("id") == value
-            ]
-            return found[:1] if found else value
+            found = self._with_id(value, types)
+            return [found] if found is not None else value
         referenced = self._referenced(instance, attribute, types)
         if referenced is not None:
             return referenced
         return _Unknown(f"{instance.address}.{attribute} is known only after apply")
+
+    def _with_id(self, identifier: str, types: tuple[str, ...]) -> Instance | None:
+        """The first instance of ``types`` whose id is ``identifier``."""
+        return next((target for target in self.by_id.get(identifier, ()) if target.type in types), None)
 
     def _referenced(
         self, instance: Instance, attribute: str, types: tuple[str, ...]
@@ -261,14 +267,15 @@ class _Side:
             base = ("data." if match["data"] else "") + f"{match['type']}.{match['name']}"
             prefix = f"{instance.module}." if instance.module else ""
             wanted = prefix + base + (match["index"] or "")
+            same_type = (
+                *self.by_type.get(("managed", match["type"]), ()),
+                *self.by_type.get(("data", match["type"]), ()),
+            )
             candidates = [
                 target
-                for target in self.instances
-                if target.type == match["type"]
-                and (
-                    target.address == wanted
-                    or (not match["index"] and _without_index(target.address) == prefix + base)
-                )
+                for target in same_type
+                if target.address == wanted
+                or (not match["index"] and _without_index(target.address) == prefix + base)
             ]
             if len(candidates) == 1:
                 return candidates
@@ -477,14 +484,10 @@ class _Side:
         for user_id in users:
             if not isinstance(user_id, str):
                 continue
-            found = [
-                user
-                for user in self.instances
-                if user.type in USERS and user.known("id") and user.values.get("id") == user_id
-            ]
+            found = self._with_id(user_id, USERS)
             principal = (
-                self._principal(found[0], PrincipalKind.USER)
-                if found
+                self._principal(found, PrincipalKind.USER)
+                if found is not None
                 else Principal(PrincipalKind.USER, f"id:{user_id}", user_id)
             )
             target = holding(principal)
