@@ -206,12 +206,17 @@ def _names(item: dict[str, Any]) -> tuple[str, str, str, str]:
 
 
 def _has_true(value: Any) -> bool:
-    if value is True:
-        return True
-    if isinstance(value, list):
-        return any(_has_true(item) for item in value)
-    if isinstance(value, dict):
-        return any(_has_true(item) for item in value.values())
+    """Whether ``true`` appears anywhere in an ``after_unknown`` value. Walked with a stack, not
+    by recursion: a plan nested deeper than Python's recursion limit is still an answer."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if item is True:
+            return True
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
     return False
 
 

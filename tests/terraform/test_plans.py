@@ -523,3 +523,25 @@ def test_hostile_plans_decide_or_fail_as_input_errors(tmp_path_factory, resource
     for item in report.principals:
         for ref in item.planned.after.system_policies:
             assert ref.source in ("terraform", "system_policy")
+
+
+def test_an_after_unknown_nested_past_the_recursion_limit_is_read(tmp_path):
+    deep: object = True
+    for _ in range(900):
+        deep = [deep]
+    change = {"actions": ["create"], "before": None, "after": {"name": "g"}, "after_unknown": {"id": deep}}
+    document = {
+        "format_version": "1.2",
+        "resource_changes": [
+            {
+                "address": "huaweicloud_identity_group.g",
+                "mode": "managed",
+                "type": "huaweicloud_identity_group",
+                "name": "g",
+                "change": change,
+            }
+        ],
+    }
+    path = write_plan(tmp_path / "plan.json", document)
+    (instance,) = load_plan(path).after
+    assert "id" in instance.unknown
