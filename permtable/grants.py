@@ -643,6 +643,8 @@ def _review_identity_policy(policy: Policy) -> list[Notice]:
         where = f"statement {statement.index} of identity policy {policy.name!r}"
         for pattern in statement.actions:
             text = pattern.text
+            if pattern.problem is not None:
+                continue  # the loader has said what is wrong with it (a space, a look-alike letter)
             if (
                 statement.effect is Effect.ALLOW
                 and not statement.not_action

@@ -315,3 +315,16 @@ def test_export_loaders_refuse_garbage_with_input_errors_only(tmp_path_factory, 
             load()
         except InputError as error:
             assert str(error)
+
+
+def test_a_look_alike_letter_in_an_identity_action_is_reported_once(tmp_path):
+    path = _write(
+        tmp_path,
+        "v5.json",
+        {"Version": "5.0", "Statement": [{"Effect": "Allow", "Action": "billing:b\u0430lance:view"}]},
+    )
+    grants = load_grants_file(path)
+    from permtable.grants import review_grants
+
+    notices = review_grants(grants, [], ())
+    assert len(notices) == 1 and "U+0430" in notices[0].message
