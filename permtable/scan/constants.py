@@ -6,12 +6,15 @@ BALANCES``; ``session.get(BASE + BALANCES)``). The module-level string constants
 scanned module are read once; ``from X import NAME`` in another module binds NAME to that
 string, relative imports resolved from the importing file's folder, absolute ones by the path
 the module name spells. A name assigned in the importing module as well is left unresolved.
+A module imported whole (``from . import paths``, ``import costs.paths as paths``) lends its
+constants as attributes: ``paths.BALANCES``.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 MARKER = re.compile(r"/v[0-9]|[Bb][Ss][Ss]")
@@ -46,6 +49,15 @@ def module_constants(tree: ast.Module) -> dict[str, tuple[str, int]]:
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class Imported:
+    """What a module's imports bring in: constants by local name, and the constants of modules
+    imported whole by the dotted name the code uses for them (``paths``, ``costs.paths``)."""
+
+    names: dict[str, str] = field(default_factory=dict)
+    modules: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
 class ProjectConstants:
     """The string constants of the scanned Python modules, by file."""
 
@@ -71,25 +83,40 @@ class ProjectConstants:
             if MARKER.search(value)
         }
 
-    def imported(self, path: str, tree: ast.Module) -> dict[str, str]:
-        """The constants ``path``'s ``from ... import`` statements bring in, by local name."""
+    def imported(self, path: str, tree: ast.Module) -> Imported:
+        """The constants ``path``'s imports bring in."""
         caller = PurePosixPath(path.replace("\\", "/"))
-        result: dict[str, str] = {}
+        result = Imported()
         if not self._by_file:
             return result
-        for statement in _import_froms(tree):
-            if not statement.module:
+        for statement in _imports(tree):
+            if isinstance(statement, ast.Import):
+                for alias in statement.names:
+                    found = self._module(caller, alias.name, 0)
+                    if found is not None:
+                        # ``import a.b`` names it ``a.b``; ``import a.b as p`` names it ``p``.
+                        result.modules[alias.asname or alias.name] = self._lend(*found)
                 continue
-            found = self._module(caller, statement.module, statement.level)
-            if found is None:
-                continue
-            file, constants = found
             for alias in statement.names:
-                if alias.name in constants:
+                # ``from . import paths``: a module; ``from .paths import X``: a constant.
+                inner = f"{statement.module}.{alias.name}" if statement.module else alias.name
+                module = self._module(caller, inner, statement.level)
+                if module is not None:
+                    result.modules[alias.asname or alias.name] = self._lend(*module)
+                    continue
+                found = self._module(caller, statement.module, statement.level) if statement.module else None
+                if found is not None and alias.name in found[1]:
+                    file, constants = found
                     value, line = constants[alias.name]
-                    result[alias.asname or alias.name] = value
+                    result.names[alias.asname or alias.name] = value
                     self.used.add((self._paths[file], line))
         return result
+
+    def _lend(self, file: PurePosixPath, constants: dict[str, tuple[str, int]]) -> dict[str, str]:
+        """A module's constants for use as attributes; each counts as used (its line is then
+        reported where it is called, as for a named import)."""
+        self.used.update((self._paths[file], line) for _, line in constants.values())
+        return {name: value for name, (value, _) in constants.items()}
 
     def _module(
         self, caller: PurePosixPath, module: str, level: int
@@ -111,15 +138,15 @@ class ProjectConstants:
         return None
 
 
-def _import_froms(tree: ast.Module) -> list[ast.ImportFrom]:
-    """The ``from ... import`` statements, at any depth of statements: only statement lists are
-    walked, never expressions, which a long module has far more of."""
-    found: list[ast.ImportFrom] = []
+def _imports(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
+    """The import statements, at any depth of statements: only statement lists are walked,
+    never expressions, which a long module has far more of."""
+    found: list[ast.Import | ast.ImportFrom] = []
     # Statements, and the except handlers and match cases whose bodies hold statements.
     stack: list[ast.AST] = list(tree.body)
     while stack:
         statement = stack.pop()
-        if isinstance(statement, ast.ImportFrom):
+        if isinstance(statement, ast.Import | ast.ImportFrom):
             found.append(statement)
             continue
         for name in ("body", "orelse", "finalbody", "handlers", "cases"):

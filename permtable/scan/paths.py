@@ -13,6 +13,14 @@ an id such as ``{domain_id}`` in the ``v1.0`` APIs) is a resource BSS uses. The 
 come from the SDK operation map plus the few the tables document and the SDKs lack; a test
 checks every bundled table path is recognised. A URL on any other host belongs to another
 service and is left alone.
+
+Relative paths. Wrappers complete a path the code writes without its version or its leading
+slash (``self.list(service, "", "accounts/customer-accounts/balances", nil)``). Such a string
+counts only when it is a whole string literal, the file names BSS somewhere (the service the
+wrapper is handed), and it is the exact tail of a documented BSS path: an SDK operation's or a
+bundled table row's, after the version. A tail that several versions share is every one of
+them (``complete_relative``): the scan reports each, so a gate checks them all rather than
+pick one.
 """
 
 from __future__ import annotations
@@ -123,6 +131,84 @@ def find_paths(text: str) -> Iterator[FoundPath]:
             host.lower() if host_known else None,
             method,
         )
+
+
+# A whole string literal that could be a relative BSS path: two segments at least, no scheme.
+_RELATIVE = rf"/?(?:{_VERSION}/)?[a-z][a-z0-9\-]*(?:/{_SEGMENT})+/?"
+RELATIVE_LITERAL = re.compile(rf"(?P<quote>[\"'`])(?P<path>{_RELATIVE})(?P=quote)")
+_RELATIVE_PATH = re.compile(_RELATIVE)
+
+
+@cache
+def _known_templates() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """Documented paths by their tail after the version: ``("accounts", "customer-accounts",
+    "balances") -> (("v2", "accounts", ...),)``."""
+    from permtable.model import AccountType  # noqa: PLC0415
+    from permtable.operations import operation_map  # noqa: PLC0415
+    from permtable.tables import bundled  # noqa: PLC0415
+
+    paths = {operation.path for operation in operation_map().operations.values()}
+    for account_type in AccountType:
+        paths.update(entry.path for entry in bundled(account_type).table.entries)
+    by_tail: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
+    for path in paths:
+        segments = split_path(path)
+        if len(segments) >= 3 and re.fullmatch(_VERSION, segments[0]):
+            by_tail.setdefault(segments[1:], set()).add(segments)
+    return {tail: tuple(sorted(found)) for tail, found in by_tail.items()}
+
+
+def complete_relative(raw: str) -> tuple[str, ...]:
+    """The documented BSS paths a relative path names, most often one; () when none.
+
+    ``accounts/customer-accounts/balances`` -> ``/v2/accounts/customer-accounts/balances``;
+    ``v2/orders/customer-orders`` (no leading slash) -> ``/v2/orders/customer-orders``. A
+    segment with a hole, or a value where the template has a placeholder, matches it."""
+    segments = normalise(raw)
+    if len(segments) < 2 or any(segment in ("", "..", ".") for segment in segments):
+        return ()
+    version = segments[0] if re.fullmatch(_VERSION, segments[0]) else None
+    tail = segments[1:] if version else segments
+    if len(tail) < 2 or tail[0] not in bss_resources():
+        return ()
+    found = []
+    for known_tail, templates in _known_templates().items():
+        if len(known_tail) != len(tail) or not _tail_matches(tail, known_tail):
+            continue
+        for template in templates:
+            if version is None or template[0] == version:
+                found.append(join_segments((template[0], *tail)))
+    return tuple(sorted(set(found)))
+
+
+# The code names BSS: the service as a string (``service = "bss"``), a BSS host, the SDK, or
+# an identifier built on the name (``bssClient``, ``NewBssClient``, ``BSS_ENDPOINT``,
+# ``get_bss``). Prose ("looks like BSS's") is not evidence, nor a word that merely contains the
+# letters (``dbss``, Huawei's database security service).
+_NAMES_BSS = re.compile(
+    r"[\"'`]bss(?:intl)?[\"'`]|\bbss(?:-intl)?\.myhuaweicloud\.|sdkbss|services/bss|sdk\.bss"
+    r"|(?<![A-Za-z0-9])(?:bss|Bss|BSS)(?=[A-Z_]|[a-z]{2})|[a-z0-9_]Bss|_(?:bss|BSS)(?![A-Za-z0-9])"
+)
+
+
+def names_bss(text: str) -> bool:
+    """Whether relative paths in ``text`` may be BSS's: the wrapper must be told the service."""
+    return _NAMES_BSS.search(text) is not None
+
+
+def relative_paths(text: str) -> tuple[str, ...]:
+    """``complete_relative`` for a whole string value (holes included) that is a relative path,
+    and not an absolute one, which ``find_paths`` reads."""
+    if _RELATIVE_PATH.fullmatch(text) is None or re.match(rf"/{_VERSION}/", text):
+        return ()
+    return complete_relative(text)
+
+
+def _tail_matches(given: tuple[str, ...], documented: tuple[str, ...]) -> bool:
+    """A hole matches a placeholder only: standing for a literal segment would be a guess."""
+    return all(
+        mine == theirs or is_placeholder(theirs) for mine, theirs in zip(given, documented, strict=True)
+    )
 
 
 def canonical(method: str | None, path: str) -> tuple[str, str | None]:

@@ -24,10 +24,12 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from functools import cache
 
 from permtable.apis import METHODS
-from permtable.scan.paths import PARAM, find_paths
+from permtable.scan.paths import PARAM, RELATIVE_LITERAL, complete_relative, find_paths, names_bss
+from permtable.scan.wrappers import verb_in_name
 
 _METHOD_WORDS = "|".join(sorted(METHODS))
 _CURL_METHOD = re.compile(
@@ -44,14 +46,12 @@ _QUOTED_METHOD = re.compile(
     rf"|\bHttpMethod\.({_METHOD_WORDS})\b"
 )
 _CALL_NAME = re.compile(r"([A-Za-z_$][\w$]*)\s*(?:<[^<>()]*>)?\s*(?:\?\.)?\s*$")
-_JAVA_CLASS = re.compile(r"Http(Get|Post|Put|Delete|Patch|Head|Options)")
 _CHAINED = re.compile(r"\)\s*\.\s*(GET|POST|PUT|DELETE|PATCH|HEAD|get|post|put|delete|patch|head)\s*\(")
 _ASSIGNMENT = re.compile(
     r"(?:^\s*|[;{(]\s*)(?:export\s+)?(?:(?:const|let|var|val|final|static|private|public|protected|String|str)\s+)*"
     r"([A-Za-z_$][\w$]*)\s*(?::=|=(?!=))\s*[^=]*$"
 )
 _SIBLING = re.compile(r"^\s*(?:-\s+)?[\"']?method[\"']?\s*:\s*[\"']?([A-Za-z]+)")
-_VERBS = {verb.lower(): verb for verb in METHODS}
 SCAN_BACK = 4000
 _BRACKETS = re.compile(r"[()\[\]{};]")
 SIBLING_REACH = 50
@@ -72,6 +72,7 @@ class _Text:
         self.language = language
         self.starts = [0] + [match.end() for match in re.finditer(r"\n", text)]
         self.lines = text.split("\n")
+        self._wrappers: dict[str, str | None] = {}
 
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self.starts, offset)
@@ -179,28 +180,54 @@ class _Text:
         return "GET"
 
     def _group_method(self, group: tuple[int, int], start: int, end: int) -> str | None:
+        """The method the group around the URL states. Only its own level counts: a ``"POST"``
+        inside another call among the arguments (``http.get(url, {headers: sign("POST",
+        other)})``) belongs to that other request."""
         opener, closer = group
         span = self.text[opener:closer]
-        key = _METHOD_KEY.search(span)
+        call = self.text[opener] == "("
+        # A method key sits in the group itself, or in an options object handed to the call.
+        key = _METHOD_KEY.search(_shallow(span, 2 if call else 1))
         if key and key[1].upper() in METHODS:
             return key[1].upper()
-        if self.text[opener] != "(":
+        if not call:
             return None
         quoted = {
-            next(word for word in found.groups() if word).upper() for found in _QUOTED_METHOD.finditer(span)
+            next(word for word in found.groups() if word).upper()
+            for argument in _arguments(_shallow(span, 1))
+            if (found := _QUOTED_METHOD.fullmatch(argument.strip()))
         }
         if len(quoted) == 1:
             return quoted.pop()
         name_match = _CALL_NAME.search(self.text, max(0, opener - 200), opener)
         name = name_match[1] if name_match else ""
-        if name.lower() in _VERBS and name in (name.lower(), name.capitalize(), name.upper()):
-            return _VERBS[name.lower()]
-        java = _JAVA_CLASS.fullmatch(name)
-        if java:
-            return java[1].upper()
+        named = verb_in_name(name) or self.wrapper_method(name)
+        if named:
+            return named
         if name == "fetch" and key is None and self._fetch_has_no_options(end, closer):
             return "GET"  # fetch's default method
         return None
+
+    def wrapper_method(self, name: str) -> str | None:
+        """The one method a function or method of this file named ``name`` sends, read from its
+        body: ``func (c *Client) list(...) { ... c.Request("GET", ...) }``. None when the file
+        does not define it, defines it more than once, or its body states no method or several."""
+        if not name or name in self._wrappers:
+            return self._wrappers.get(name)
+        self._wrappers[name] = None
+        definitions = list(_definition(name).finditer(self.text))
+        if len(definitions) != 1:
+            return None
+        body_start = self.text.find("{", definitions[0].end())
+        if body_start == -1:
+            return None
+        body = self.text[body_start : self._closer(body_start)]
+        stated = {
+            next(word for word in found.groups() if word).upper() for found in _QUOTED_METHOD.finditer(body)
+        }
+        stated.update(verb.upper() for verb in _CALLED_VERB.findall(body))
+        self._wrappers[name] = stated.pop() if len(stated) == 1 else None
+        return self._wrappers[name]
 
     def _fetch_has_no_options(self, end: int, closer: int) -> bool:
         """``fetch(url)`` or ``fetch(url, {...})`` (the method key was looked for already)."""
@@ -264,11 +291,57 @@ class _Text:
             pattern = re.compile(rf"(?<![\w$.]){re.escape(name)}(?![\w$])(?!\s*(?::=|=(?!=)))")
         line_end = self.text.find("\n", start)
         found = []
-        for use in pattern.finditer(self.text, line_end if line_end != -1 else len(self.text)):
+        # A variable lives in its block: a name in another function is another variable.
+        block = self.enclosing(start)
+        while block is not None and self.text[block[0]] != "{":
+            block = self.enclosing(block[0])
+        stop = block[1] if block is not None else len(self.text)
+        for use in pattern.finditer(self.text, line_end if line_end != -1 else len(self.text), stop):
             found.append((use.start(), use.end()))
             if len(found) >= MAX_USES:
                 break
         return found
+
+
+def _shallow(span: str, levels: int) -> str:
+    """``span`` (a bracket group, opener included) with what is nested more than ``levels``
+    deep blanked out, so that searches see only the group's own level."""
+    kept = []
+    depth = 0
+    for char in span:
+        if char in "([{":
+            depth += 1
+        kept.append(char if depth <= levels else " ")
+        if char in ")]}":
+            depth -= 1
+    return "".join(kept)
+
+
+def _arguments(span: str) -> list[str]:
+    """The top-level arguments of a shallow ``(...)`` group."""
+    return span[1:].split(",")
+
+
+@cache
+def _definition(name: str) -> re.Pattern[str]:
+    """Where a function or method named ``name`` is defined, up to its parameters' end, in Go,
+    JavaScript/TypeScript, Java/Kotlin, Python or shell."""
+    quoted = re.escape(name)
+    return re.compile(
+        rf"\bfunc\s*(?:\([^()]*\)\s*)?{quoted}\s*\([^()]*\)"  # Go
+        rf"|\b(?:function|def|fun)\s+{quoted}\s*\([^()]*\)"  # JS, Python, Kotlin
+        rf"|^[ \t]*(?:(?:public|private|protected|static|final|async|override)\s+)*"
+        rf"(?:[\w<>\[\],.?]+\s+)?{quoted}\s*\([^()]*\)\s*(?::\s*[^{{;=]+)?(?:throws\s+[\w., ]+)?(?=\s*\{{)",
+        re.MULTILINE,
+    )
+
+
+# An HTTP client's verb method inside a wrapper's body; other receivers' ``.get(`` (a map, a
+# config) say nothing about a request.
+_CALLED_VERB = re.compile(
+    r"\b(?:axios|https?|[A-Za-z]*[Cc]lient|session|requests|got|ky|superagent|restTemplate|\$http)\s*"
+    r"\.\s*(get|post|put|delete|patch|head|Get|Post|Put|Delete|Patch|Head)\s*(?:<[^<>()]*>)?\("
+)
 
 
 def _indent(line: str) -> int:
@@ -288,20 +361,61 @@ def scan_text(text: str, language: str) -> list[TextFinding]:
     document = _Text(text, language)
     found: list[TextFinding] = []
     for found_path in find_paths(text):
-        path = found_path
-        if text[path.end - 1 : path.end] == "/" and _CONCATENATED.match(text, path.end):
+        path = found_path.path
+        if text[found_path.end - 1 : found_path.end] == "/" and _CONCATENATED.match(text, found_path.end):
             # "/details/" + orderId: the id is the next segment.
-            path = replace(path, path=path.path + "/" + PARAM)
-        method = path.method or document.method_at(path.start, path.end)
-        if method is None:
-            through = [
-                (document.method_at(use_start, use_end), use_start)
-                for use_start, use_end in document.uses(path.start)
-            ]
-            through = [(method, offset) for method, offset in through if method]
-            if through:
-                for method, offset in through:
-                    found.append(TextFinding(method, path.path, *document.position(offset)))
-                continue
-        found.append(TextFinding(method, path.path, *document.position(path.start)))
+            path = path + "/" + PARAM
+        paths = _choices(text[found_path.start : found_path.end]) or (path,)
+        found.extend(_located(document, paths, found_path.start, found_path.end, found_path.method))
+    if names_bss(text):
+        # A wrapper completes "accounts/customer-accounts/balances" with its version.
+        for literal in RELATIVE_LITERAL.finditer(text):
+            raw = literal["path"]
+            if _VERSIONED.match(raw):
+                continue  # an absolute path, found above
+            completed = complete_relative(raw)
+            if completed:
+                found.extend(_located(document, completed, literal.start("path"), literal.end("path"), None))
     return found
+
+
+_VERSIONED = re.compile(r"/v\d")
+# A template hole that is one of two strings: `${frozen ? "freeze" : "unfreeze"}`.
+_TERNARY = re.compile(r"\$\{[^{}?`\n]{1,100}\?\s*([\"'])([\w.\-]+)\1\s*:\s*([\"'])([\w.\-]+)\3\s*\}")
+
+
+def _choices(raw: str) -> tuple[str, ...]:
+    """The paths a path text with two-way holes stands for, each hole each of its values; ()
+    when it has none (or too many to spell out: it is read with holes then)."""
+    holes = list(_TERNARY.finditer(raw))
+    if not holes or len(holes) > 4:
+        return ()
+    texts = [""]
+    position = 0
+    for hole in holes:
+        texts = [
+            text + raw[position : hole.start()] + value for text in texts for value in (hole[2], hole[4])
+        ]
+        position = hole.end()
+    return tuple(dict.fromkeys(found.path for text in texts for found in find_paths(text + raw[position:])))
+
+
+def _located(
+    document: _Text, paths: tuple[str, ...], start: int, end: int, stated: str | None
+) -> list[TextFinding]:
+    """The findings for a string at ``start:end`` naming ``paths``: at the string with the method
+    stated around it, else at each later use of the variable it is bound to that states one,
+    else at the string with no method."""
+    method = stated or document.method_at(start, end)
+    if method is None:
+        through = [
+            (document.method_at(use_start, use_end), use_start) for use_start, use_end in document.uses(start)
+        ]
+        known = [(found, offset) for found, offset in through if found]
+        if known:
+            return [
+                TextFinding(found, path, *document.position(offset))
+                for found, offset in known
+                for path in paths
+            ]
+    return [TextFinding(method, path, *document.position(start)) for path in paths]

@@ -32,6 +32,33 @@ EXPECTED = {
     # not reported again without a method.
     ("GET", "/v2/accounts/customer-accounts/balances", "python/costs/client.py", 9, "http-call"),
     ("GET", "/v2/bills/customer-bills/monthly-sum", "python/costs/client.py", 13, "http-call"),
+    # Go: relative paths a wrapper completes; the wrapper in this file states GET in its body.
+    ("GET", "/v2/accounts/customer-accounts/balances", "go/bssgateway/client.go", 25, "text"),
+    ("GET", "/v2/bills/customer-bills/monthly-sum", "go/bssgateway/client.go", 29, "text"),
+    # A path in a variable handed to client.Request("POST", path, ...) lines later: the call.
+    ("POST", "/v3/orders/customer-orders/pay", "go/bssgateway/client.go", 37, "text"),
+    # A wrapper of another package: the path, its method not stated here.
+    (None, "/v2/orders/subscriptions/resources/renew", "go/bssgateway/client.go", 43, "text"),
+    # TypeScript: the "POST" of a signing helper among the arguments is not the GET's method.
+    ("GET", "/v2/orders/customer-orders", "ts/console/billing.ts", 8, "text"),
+    # A `${cond ? "a" : "b"}` hole is both APIs.
+    ("POST", "/v2/partners/sub-customers/freeze", "ts/console/billing.ts", 13, "text"),
+    ("POST", "/v2/partners/sub-customers/unfreeze", "ts/console/billing.ts", 13, "text"),
+    # Python: a class constant through self, into a helper whose name fixes GET.
+    ("GET", "/v2/accounts/customer-accounts/balances", "python/ops/bss.py", 31, "http-call"),
+    # An attribute __init__ assigns, into request(), whose method defaults to "GET".
+    ("GET", "/v2/bills/customer-bills/monthly-sum", "python/ops/bss.py", 34, "http-call"),
+    # A module imported whole (from . import paths): paths.COUPONS, paths.RESOURCES.
+    ("GET", "/v2/promotions/benefits/coupons", "python/ops/bss.py", 37, "http-call"),
+    ("POST", "/v2/orders/suscriptions/resources/query", "python/ops/bss.py", 40, "http-call"),
+    # self.client.post(uri=...).
+    ("POST", "/v3/orders/customer-orders/pay", "python/ops/bss.py", 43, "http-call"),
+    # A hole with two values, through self._post.
+    ("POST", "/v2/partners/sub-customers/freeze", "python/ops/bss.py", 47, "http-call"),
+    ("POST", "/v2/partners/sub-customers/unfreeze", "python/ops/bss.py", 47, "http-call"),
+    # A loop over a tuple of strings.
+    ("POST", "/v2/orders/customer-orders/cancel", "python/ops/bss.py", 51, "http-call"),
+    ("POST", "/v2/orders/customer-orders/delete", "python/ops/bss.py", 51, "http-call"),
 }
 
 
@@ -50,7 +77,7 @@ def test_the_fixture_is_found_exactly(monkeypatch):
 
 def test_decoys_stay_silent(monkeypatch):
     monkeypatch.chdir(ROOT)
-    report = scan_paths([f"{FIXTURE}/go/decoys", f"{FIXTURE}/java/decoys"])
+    report = scan_paths([f"{FIXTURE}/go/decoys", f"{FIXTURE}/java/decoys", f"{FIXTURE}/python/decoys"])
     assert report.apis == ()
 
 
@@ -186,8 +213,29 @@ def test_imports_resolve_relative_and_absolute_modules():
         "from app.paths import A as AA\n"
         "from nowhere import A as X\n"
     )
-    assert project.imported("src/app/client.py", caller) == {"A": "/v2/a", "DD": "/v2/d", "AA": "/v2/a"}
+    assert project.imported("src/app/client.py", caller).names == {"A": "/v2/a", "DD": "/v2/d", "AA": "/v2/a"}
     # Two levels up, then down: src/app/sub/x.py -> src/app/paths.py.
-    assert project.imported("src/app/sub/x.py", ast.parse("from ..paths import A\n")) == {"A": "/v2/a"}
+    assert project.imported("src/app/sub/x.py", ast.parse("from ..paths import A\n")).names == {"A": "/v2/a"}
     assert ("src/app/paths.py", 1) in project.used
     assert project.bss_names() == {"A", "D"}
+
+
+def test_modules_imported_whole_lend_their_constants_as_attributes():
+    import ast
+
+    project = _project({"src/app/paths.py": 'A = "/v2/a"\n', "src/app/sub/deep.py": 'D = "/v2/d"\n'})
+    caller = ast.parse(
+        "from . import paths\n"
+        "from .sub import deep as d\n"
+        "import app.paths\n"
+        "import app.sub.deep as deep2\n"
+        "import nowhere\n"
+    )
+    imported = project.imported("src/app/client.py", caller)
+    assert imported.names == {}
+    assert imported.modules == {
+        "paths": {"A": "/v2/a"},
+        "d": {"D": "/v2/d"},
+        "app.paths": {"A": "/v2/a"},
+        "deep2": {"D": "/v2/d"},
+    }
