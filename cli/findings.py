@@ -176,6 +176,11 @@ UNKNOWN_FIX = (
 _POLICY_SOURCES = {"policy": "policy", "identity_policy": "identity policy", "scp": "SCP"}
 
 
+def more_grants(count: int, what: str = "grant") -> str:
+    """The line standing for the grants a report left out (``EvaluationPolicy.max_grants``)."""
+    return f"... and {count:,} more {what}(s) like these (--all-grants lists every one)"
+
+
 def grant_source(grant: GrantRef) -> str:
     if grant.source in _POLICY_SOURCES:
         kind = _POLICY_SOURCES[grant.source]

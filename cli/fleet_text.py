@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from cli.findings import Rule, grant_source
+from cli.findings import Rule, grant_source, more_grants
 from permtable.evaluate import Decision
 from permtable.model import Mode
 
@@ -64,7 +64,11 @@ def account_reasons(account: AccountAnswer, listing: ListingRecord | None) -> li
     """Why one account can or cannot call the API: what grants, denies or is missing."""
     file = account.file
     lines = [f"{grant.permission} granted by {source_in(grant, file)}" for grant in account.granted_by]
+    if account.granted_by_omitted:
+        lines.append(more_grants(account.granted_by_omitted, "grant"))
     lines += [f"{grant.permission} denied by {source_in(grant, file)}" for grant in account.denied_by]
+    if account.denied_by_omitted:
+        lines.append(more_grants(account.denied_by_omitted, "Deny"))
     decision = account.decision
     if decision is Decision.NOT_CHECKED:
         if listing is not None and listing.note:

@@ -19,7 +19,7 @@ from cli.finding_kinds import FINDING_KINDS
 from cli.formats import format_names
 from permtable.apis import METHODS, ApiRef, parse_api, read_api_file
 from permtable.errors import InputError, Location, Notice
-from permtable.evaluate import EvaluationPolicy
+from permtable.evaluate import DEFAULT_MAX_GRANTS, EvaluationPolicy
 from permtable.files import DEFAULT_MAX_BYTES
 from permtable.model import AccountType
 
@@ -132,7 +132,20 @@ def type_option(function: F) -> F:
     )(function)
 
 
+def evaluation_policy(strict: bool, assume_conditions: bool, all_grants: bool) -> EvaluationPolicy:
+    """The evaluation options as the flags of every checking command set them."""
+    return EvaluationPolicy(strict, assume_conditions, None if all_grants else DEFAULT_MAX_GRANTS)
+
+
 def evaluation_options(function: F) -> F:
+    function = click.option(
+        "--all-grants",
+        is_flag=True,
+        help=(
+            f"List every grant behind each answer (default: the first {DEFAULT_MAX_GRANTS} per "
+            "permission, and how many more)."
+        ),
+    )(function)
     function = click.option(
         "--assume-conditions",
         is_flag=True,
@@ -249,13 +262,14 @@ def _account_check_options(view: str, function: Callable[..., int]) -> Callable[
         from_source: tuple[str, ...],
         strict: bool,
         assume_conditions: bool,
+        all_grants: bool,
         fail_on: tuple[str, ...],
         exit_zero: bool,
         terraform_plan: str | None,
         principal: str | None,
         **kwargs: Any,
     ) -> int:
-        policy = EvaluationPolicy(strict, assume_conditions)
+        policy = evaluation_policy(strict, assume_conditions, all_grants)
         check = AccountCheck(
             grants_files, apis, apis_file, from_source, policy, fail_on, exit_zero, terraform_plan, principal
         )

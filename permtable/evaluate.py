@@ -31,13 +31,18 @@ from permtable.grants import ACCOUNT_ACTIONS, Effect, Grants, Policy, PolicyMode
 from permtable.model import AccountType, Entry, Mode, Table
 from permtable.router import Suggestion
 from permtable.tables import IndexedTable
-from permtable.values import OMITTED_IF_EMPTY, OMITTED_IF_NONE
+from permtable.values import OMITTED_IF_EMPTY, OMITTED_IF_NONE, OMITTED_IF_ZERO
 
 if TYPE_CHECKING:
     # Types only: the identity-action table is read (and its module imported) only for accounts
     # holding identity policies or SCPs, or for an API the customer table does not list.
     from permtable.identity_table import IdentityTable
     from permtable.system_policies import SystemPolicyRef
+
+
+# Grants listed per permission in a report before "and N more": enough to see where access
+# comes from, few enough that a 100,000-statement account reports in kilobytes.
+DEFAULT_MAX_GRANTS = 20
 
 
 class Decision(str, Enum):
@@ -141,6 +146,14 @@ class GrantRef:
         return self.effect != Effect.ALLOW.value
 
 
+def capped_grants(grants: tuple[GrantRef, ...], limit: int | None) -> tuple[tuple[GrantRef, ...], int]:
+    """At most ``limit`` grants (None: all), unconditional ones first, and how many were left out."""
+    if limit is None or len(grants) <= limit:
+        return grants, 0
+    ordered = sorted(grants, key=lambda grant: grant.condition is not None)
+    return tuple(ordered[:limit]), len(grants) - limit
+
+
 @dataclass(frozen=True, slots=True)
 class PermissionCheck:
     """The verdict on one required permission."""
@@ -156,6 +169,30 @@ class PermissionCheck:
     # Its decision is allowed, conditional, unknown, implicit_deny (it allows none of the
     # action) or explicit_deny.
     scp: str | None = field(default=None, metadata=OMITTED_IF_NONE)
+    # How many grants a report left out of each list (``capped``); 0 in the evaluation itself.
+    allowed_by_omitted: int = field(default=0, metadata=OMITTED_IF_ZERO)
+    denied_by_omitted: int = field(default=0, metadata=OMITTED_IF_ZERO)
+    unknown_by_omitted: int = field(default=0, metadata=OMITTED_IF_ZERO)
+
+    def capped(self, limit: int | None) -> PermissionCheck:
+        """The check as a report shows it: at most ``limit`` grants in each list (None: all),
+        the decisive ones first (an unconditional Allow or Deny; an unreadable grant that may
+        deny), each list's count of the rest beside it. An account repeating one permission in
+        10,000 statements gets a report of 20 of them, not a report of 10,000 per API."""
+        if limit is None or max(len(self.allowed_by), len(self.denied_by), len(self.unknown_by)) <= limit:
+            return self
+        allowed = sorted(self.allowed_by, key=lambda grant: grant.condition is not None)
+        denied = sorted(self.denied_by, key=lambda grant: grant.condition is not None)
+        unknown = sorted(self.unknown_by, key=lambda grant: not grant.may_deny)
+        return replace(
+            self,
+            allowed_by=tuple(allowed[:limit]),
+            denied_by=tuple(denied[:limit]),
+            unknown_by=tuple(unknown[:limit]),
+            allowed_by_omitted=max(0, len(allowed) - limit),
+            denied_by_omitted=max(0, len(denied) - limit),
+            unknown_by_omitted=max(0, len(unknown) - limit),
+        )
 
     @property
     def blocks(self) -> bool:
@@ -256,6 +293,9 @@ class EvaluationPolicy:
 
     strict: bool = False  # an API missing from the table counts as not callable
     assume_conditions: bool = False  # treat every Condition as satisfied
+    # How many grants a report lists per permission (None: every one). Reporting only: the
+    # decision always weighs every grant.
+    max_grants: int | None = DEFAULT_MAX_GRANTS
 
 
 class Evaluator:

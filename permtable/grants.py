@@ -587,7 +587,7 @@ def review_grants(grants: Grants, known_codes: Iterable[str], other_codes: Conta
     """
     known = list(dict.fromkeys(known_codes))
     other = other_codes
-    notices: list[Notice] = list(grants.notices)
+    notices: list[Notice | _Repeated] = list(grants.notices)
     if grants.account_type is AccountType.PARTNER:
         for role in grants.roles:
             if not role.actions:
@@ -604,8 +604,8 @@ def review_grants(grants: Grants, known_codes: Iterable[str], other_codes: Conta
                         )
                     )
                 elif action not in known:
-                    notices.append(_unknown_code(action, role.name, role.location, known, other))
-        return notices
+                    notices.append(_unknown_code(action, f"role {role.name!r}", role.location, known, other))
+        return _grouped(notices)
     denied = _firmly_denied(grants, known)
     for policy in grants.policies:
         if policy.is_system_role:
@@ -616,7 +616,45 @@ def review_grants(grants: Grants, known_codes: Iterable[str], other_codes: Conta
         for statement in policy.statements:
             where = f"statement {statement.index} of policy {policy.name!r}"
             notices.extend(_review_statement(statement, where, known, other, denied))
-    return notices
+    return _grouped(notices)
+
+
+# Warnings of one kind shown one by one before the rest are counted in one line: a large
+# account repeats one unknown code in thousands of statements, and 190,000 warning lines
+# hide the one that matters.
+MAX_SIMILAR_WARNINGS = 20
+
+
+@dataclass(frozen=True, slots=True)
+class _Repeated:
+    """A review warning that may repeat: what groups it (an unknown code, a kind of problem),
+    the warning itself, and the words that stand for the rest when they are counted."""
+
+    key: str
+    notice: Notice
+    summary: str
+
+
+def _grouped(notices: list[Notice | _Repeated]) -> list[Notice]:
+    """Each repeated warning's first ``MAX_SIMILAR_WARNINGS`` occurrences, then one line with the
+    count of the rest at the place of the first left out; other warnings as they are."""
+    seen: dict[str, int] = {}
+    for item in notices:
+        if isinstance(item, _Repeated):
+            seen[item.key] = seen.get(item.key, 0) + 1
+    shown: dict[str, int] = {}
+    result: list[Notice] = []
+    for item in notices:
+        if not isinstance(item, _Repeated):
+            result.append(item)
+            continue
+        count = shown[item.key] = shown.get(item.key, 0) + 1
+        if count <= MAX_SIMILAR_WARNINGS:
+            result.append(item.notice)
+        elif count == MAX_SIMILAR_WARNINGS + 1:
+            rest = seen[item.key] - MAX_SIMILAR_WARNINGS
+            result.append(Notice(f"{rest:,} more {item.summary}", item.notice.location, item.notice.hint))
+    return result
 
 
 def _firmly_denied(grants: Grants, known: list[str]) -> dict[str, Statement]:
@@ -677,8 +715,8 @@ def _review_identity_policy(policy: Policy) -> list[Notice]:
 
 def _review_statement(
     statement: Statement, where: str, known: list[str], other: Container[str], denied: dict[str, Statement]
-) -> list[Notice]:
-    notices = []
+) -> list[Notice | _Repeated]:
+    notices: list[Notice | _Repeated] = []
     if not statement.actions:
         notices.append(Notice(f"{where} has no actions: it never applies", statement.location))
     for pattern in statement.actions:
@@ -697,25 +735,31 @@ def _review_statement(
         allowed = [code for code in known if any(p.matches(code) for p in statement.actions)]
         if allowed and all(code in denied for code in allowed):
             deny = denied[allowed[0]]
-            notices.append(
-                Notice(
-                    f"{where} never takes effect for BSS APIs: every permission it allows "
-                    f"({', '.join(allowed)}) is denied by statement {deny.index} of policy {deny.policy!r}",
-                    statement.location,
-                    "a Deny always wins; remove the Allow or narrow the Deny",
-                )
+            notice = Notice(
+                f"{where} never takes effect for BSS APIs: every permission it allows "
+                f"({', '.join(allowed)}) is denied by statement {deny.index} of policy {deny.policy!r}",
+                statement.location,
+                "a Deny always wins; remove the Allow or narrow the Deny",
             )
+            summary = "statement(s) never take effect for BSS APIs: every permission they allow is denied"
+            notices.append(_Repeated("shadowed", notice, summary))
     return notices
 
 
 def _unknown_code(
     code: str, holder: str, location: Location, known: list[str], other: Container[str]
-) -> Notice:
+) -> _Repeated:
+    """A code the account's table does not list, grouped by the code: the same typo in 2,000
+    statements is 20 warnings and one count."""
     if code in other:
-        return Notice(
+        notice = Notice(
             f"{code!r} in {holder} belongs to the other account type's table and grants nothing here",
             location,
         )
+        return _Repeated(
+            f"other:{code}", notice, f"use(s) of {code!r}, which belongs to the other account type"
+        )
     suggestions = closest(code, known)
     hint = f"did you mean {suggestions[0]}?" if suggestions else None
-    return Notice(f"{code!r} in {holder} is not a permission in the table", location, hint)
+    notice = Notice(f"{code!r} in {holder} is not a permission in the table", location, hint)
+    return _Repeated(f"unknown:{code}", notice, f"use(s) of {code!r}, which is not a permission in the table")

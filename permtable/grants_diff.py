@@ -10,18 +10,27 @@ never by file or line, which differ between two versions of a file by constructi
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 from permtable.apis import ApiRef
 from permtable.errors import InputError, Location, Notice
-from permtable.evaluate import ApiResult, Decision, EvaluationPolicy, Evaluator, GrantRef, PermissionCheck
+from permtable.evaluate import (
+    DEFAULT_MAX_GRANTS,
+    ApiResult,
+    Decision,
+    EvaluationPolicy,
+    Evaluator,
+    GrantRef,
+    PermissionCheck,
+    capped_grants,
+)
 from permtable.grants import Grants, review_grants
 from permtable.model import AccountType, Table
 from permtable.queries import entry_refs
 from permtable.reports import AccountInfo, RowRecord, TableInfo
 from permtable.tables import TableSet
-from permtable.values import SCHEMA_VERSION
+from permtable.values import OMITTED_IF_ZERO, SCHEMA_VERSION
 
 
 class ChangeKind(str, Enum):
@@ -51,8 +60,18 @@ class Cause:
     added: tuple[GrantRef, ...]
     removed: tuple[GrantRef, ...]
 
-    def record(self) -> CauseRecord:
-        return CauseRecord(self.permission, self.old.decision, self.new.decision, self.added, self.removed)
+    def record(self, limit: int | None = DEFAULT_MAX_GRANTS) -> CauseRecord:
+        added, added_omitted = capped_grants(self.added, limit)
+        removed, removed_omitted = capped_grants(self.removed, limit)
+        return CauseRecord(
+            self.permission,
+            self.old.decision,
+            self.new.decision,
+            added,
+            removed,
+            added_omitted,
+            removed_omitted,
+        )
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -62,6 +81,9 @@ class CauseRecord:
     new: Decision
     added: tuple[GrantRef, ...]
     removed: tuple[GrantRef, ...]
+    # The grants left out of the lists above (``EvaluationPolicy.max_grants``).
+    added_omitted: int = field(default=0, metadata=OMITTED_IF_ZERO)
+    removed_omitted: int = field(default=0, metadata=OMITTED_IF_ZERO)
 
 
 def _grants_of(check: PermissionCheck) -> tuple[GrantRef, ...]:
@@ -83,7 +105,7 @@ class AccessChange:
     new: ApiResult
     causes: tuple[Cause, ...]
 
-    def record(self, table: Table) -> ChangeRecord:
+    def record(self, table: Table, limit: int | None = DEFAULT_MAX_GRANTS) -> ChangeRecord:
         entry = self.new.entry
         return ChangeRecord(
             self.kind,
@@ -93,7 +115,7 @@ class AccessChange:
             RowRecord.of(entry, table) if entry else None,
             Verdict(self.old.callable, self.old.decision),
             Verdict(self.new.callable, self.new.decision),
-            tuple(cause.record() for cause in self.causes),
+            tuple(cause.record(limit) for cause in self.causes),
         )
 
 
@@ -170,7 +192,7 @@ class GrantsDiffReport:
             TableInfo.of(self.table),
             self.options,
             self.scope,
-            tuple(change.record(self.table) for change in self.changes),
+            tuple(change.record(self.table, self.options.max_grants) for change in self.changes),
             summary,
             self.notices,
         )

@@ -25,9 +25,10 @@ class IdentityRecord:
     missing: tuple[str, ...]
 
     @classmethod
-    def of(cls, result: ApiResult) -> IdentityRecord:
+    def of(cls, result: ApiResult, limit: int | None = None) -> IdentityRecord:
         actions = result.identity_row.permissions if result.identity_row is not None else ()
-        return cls(actions, result.identity_checks, result.missing_identity)
+        checks = tuple(check.capped(limit) for check in result.identity_checks)
+        return cls(actions, checks, result.missing_identity)
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -4,16 +4,17 @@ permissions whose grant fixes it (``permtable.cover``)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from permtable.apis import ApiRef
 from permtable.cover import FixPlan, plan_fixes
 from permtable.errors import Notice
-from permtable.evaluate import EvaluationPolicy, GrantRef
+from permtable.evaluate import EvaluationPolicy, GrantRef, capped_grants
 from permtable.grants import Grants
 from permtable.queries import can_call, entry_refs
 from permtable.reports import CanCallRecord, CanCallReport, PermissionRecord, result_records
 from permtable.tables import TableSet
+from permtable.values import OMITTED_IF_ZERO
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -23,6 +24,7 @@ class BlockedByDeny:
     api: str
     input: str
     denied_by: tuple[GrantRef, ...]
+    denied_by_omitted: int = field(default=0, metadata=OMITTED_IF_ZERO)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -48,13 +50,14 @@ class MissingPermsReport:
 
     def record(self) -> MissingPermsRecord:
         checked = self.checked.record()
+        limit = self.checked.options.max_grants
         not_callable = [result for result in self.checked.results if not result.callable]
         return MissingPermsRecord(
             checked.schema_version,
             checked.account,
             checked.table,
             checked.options,
-            result_records(not_callable, self.checked.table),
+            result_records(not_callable, self.checked.table, limit),
             checked.summary,
             checked.warnings,
             to_grant=tuple(PermissionRecord.of(fix.permission, fix.unlocks) for fix in self.plan.to_grant),
@@ -63,7 +66,7 @@ class MissingPermsReport:
                 BlockedByDeny(
                     result.entry.api if result.entry else result.ref.api,
                     result.ref.text,
-                    result.denied_by,
+                    *capped_grants(result.denied_by, limit),
                 )
                 for result in self.plan.blocked_by_deny
             ),

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar, overload
 
 from permtable.errors import Location, Notice
 from permtable.evaluate import (
+    DEFAULT_MAX_GRANTS,
     ApiResult,
     Decision,
     EvaluationPolicy,
@@ -36,7 +37,14 @@ from permtable.evaluate import (
 from permtable.grants import Grants, Policy
 from permtable.model import AccountType, Entry, LocalText, Mode, Permission, Table
 from permtable.router import Suggestion
-from permtable.values import OMITTED_IF_EMPTY, OMITTED_IF_NONE, SCHEMA_VERSION, shown, shown_only_when
+from permtable.values import (
+    OMITTED_IF_EMPTY,
+    OMITTED_IF_NONE,
+    OMITTED_IF_ZERO,
+    SCHEMA_VERSION,
+    shown,
+    shown_only_when,
+)
 
 if TYPE_CHECKING:
     from permtable.identity_records import IdentityRecord  # a type only: built when identity matters
@@ -286,6 +294,8 @@ class ResultRecord:
     # the answer, and each SCP's verdict. Absent when the account holds neither.
     identity: IdentityRecord | None = field(default=None, metadata=OMITTED_IF_NONE)
     scp_checks: tuple[PermissionCheck, ...] = field(default=(), metadata=OMITTED_IF_EMPTY)
+    # The grants left out of ``granted_by`` (``EvaluationPolicy.max_grants``).
+    granted_by_omitted: int = field(default=0, metadata=OMITTED_IF_ZERO)
 
     @property
     def denied_by(self) -> tuple[GrantRef, ...]:
@@ -294,12 +304,17 @@ class ResultRecord:
         return tuple(grant for check in (*self.checks, *identity) for grant in check.denied_by)
 
     @classmethod
-    def of(cls, result: ApiResult, table: Table, rows: RowRecords | None = None) -> ResultRecord:
+    def of(
+        cls, result: ApiResult, table: Table, rows: RowRecords | None = None, limit: int | None = None
+    ) -> ResultRecord:
+        """The record of ``result``, with at most ``limit`` grants in each list (None: all)."""
         ref, entry = result.ref, result.entry
         rows = rows or RowRecords(table)
         permissions = rows.permissions(entry) if entry else ()
         partner = table.account_type is AccountType.PARTNER
         other = result.other_entry
+        # Unconditional grants first: they are what makes the answer.
+        granted = tuple(sorted(result.granted_by, key=lambda grant: grant.condition is not None))
         location = ref.location
         return cls(
             input=ref.text,
@@ -313,8 +328,8 @@ class ResultRecord:
             decision=result.decision,
             entry=rows.row(entry) if entry else None,
             requires=Requirement(entry.mode, entry.permissions) if entry else None,
-            checks=result.checks,
-            granted_by=result.granted_by,
+            checks=tuple(check.capped(limit) for check in result.checks),
+            granted_by=granted[:limit] if limit is not None else granted,
             missing=result.missing,
             menu_paths=permissions if partner else (),
             permission_names=() if partner else permissions,
@@ -326,21 +341,24 @@ class ResultRecord:
                 if other
                 else None
             ),
-            alternatives=tuple(cls.of(alternative, table, rows) for alternative in result.alternatives),
+            alternatives=tuple(
+                cls.of(alternative, table, rows, limit) for alternative in result.alternatives
+            ),
             count=result.count,
             first_line=location.line if location and result.count is not None else None,
-            identity=_identity_record(result),
-            scp_checks=result.boundary_checks,
+            identity=_identity_record(result, limit),
+            scp_checks=tuple(check.capped(limit) for check in result.boundary_checks),
+            granted_by_omitted=max(0, len(granted) - limit) if limit is not None else 0,
         )
 
 
-def _identity_record(result: ApiResult) -> IdentityRecord | None:
+def _identity_record(result: ApiResult, limit: int | None) -> IdentityRecord | None:
     """The identity side of a customer answer, for the results that have one."""
     if not result.identity_checks and result.identity_row is None:
         return None
     from permtable.identity_records import IdentityRecord  # noqa: PLC0415  (identity accounts only)
 
-    return IdentityRecord.of(result)
+    return IdentityRecord.of(result, limit)
 
 
 class RowRecords:
@@ -371,9 +389,11 @@ class RowRecords:
         return self._made(entry)[2]
 
 
-def result_records(results: Sequence[ApiResult], table: Table) -> LazyRecords[ApiResult, ResultRecord]:
+def result_records(
+    results: Sequence[ApiResult], table: Table, limit: int | None = DEFAULT_MAX_GRANTS
+) -> LazyRecords[ApiResult, ResultRecord]:
     rows = RowRecords(table)
-    return LazyRecords(results, lambda result: ResultRecord.of(result, table, rows))
+    return LazyRecords(results, lambda result: ResultRecord.of(result, table, rows, limit))
 
 
 def decision_counts(decisions: Iterable[Decision]) -> dict[Decision, int]:
@@ -439,7 +459,7 @@ class CanCallReport:
             AccountInfo.of(self.grants),
             TableInfo.of(self.table),
             self.options,
-            result_records(self.results, self.table),
+            result_records(self.results, self.table, self.options.max_grants),
             CheckSummary.of(self.results),
             self.notices,
         )

@@ -60,6 +60,11 @@ def _empty(record: object, value: object) -> bool:
     return not value
 
 
+def _zero(record: object, value: object) -> bool:
+    return value == 0
+
+
 HIDDEN = shown(omitted_if=_never_shown)  # the library's own use, never in a report
 OMITTED_IF_NONE = shown(omitted_if=_none)  # a key that exists only when it has a value
 OMITTED_IF_EMPTY = shown(omitted_if=_empty)  # a list that exists only when it holds something
+OMITTED_IF_ZERO = shown(omitted_if=_zero)  # a count that exists only when something was counted

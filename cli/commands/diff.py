@@ -9,10 +9,9 @@ import click
 from cli import exitcodes
 from cli.application import Application
 from cli.formats import format_names
-from cli.options import evaluation_options, shared_output
+from cli.options import evaluation_options, evaluation_policy, shared_output
 from permtable.apis import read_api_file
 from permtable.errors import InputError, Location
-from permtable.evaluate import EvaluationPolicy
 from permtable.grants_diff import CHANGE_KINDS, ChangeKind, diff_grants
 
 DEFAULT_FAIL_ON = (ChangeKind.GAINED.value, ChangeKind.LOST.value)
@@ -66,6 +65,7 @@ def command(
     fail_on: tuple[str, ...],
     exit_zero: bool,
     assume_conditions: bool,
+    all_grants: bool,
     app: Application,
 ) -> int:
     """Compare two versions of one account's grants, OLD and NEW (grants files of one account
@@ -99,7 +99,7 @@ def command(
                 Location("<stdin>" if apis_file == "-" else apis_file),
                 "one API per line, e.g. GET /v2/orders/customer-orders",
             )
-    options = EvaluationPolicy(assume_conditions=assume_conditions)
+    options = evaluation_policy(False, assume_conditions, all_grants)
     selected = set(fail_on or DEFAULT_FAIL_ON)
     if plan_file is not None:
         from permtable.terraform.diff import PrincipalSelector, terraform_diff  # noqa: PLC0415

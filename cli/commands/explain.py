@@ -8,13 +8,13 @@ from cli import exitcodes
 from cli.application import Application
 from cli.options import (
     evaluation_options,
+    evaluation_policy,
     grants_option,
     scp_option,
     shared_output,
     type_option,
 )
 from permtable import explain as explaining
-from permtable.evaluate import EvaluationPolicy
 from permtable.model import AccountType
 
 
@@ -30,6 +30,7 @@ def command(
     grants_files: tuple[str, ...],
     account_type: str | None,
     assume_conditions: bool,
+    all_grants: bool,
     app: Application,
 ) -> int:
     """Explain TARGET: an API ("GET /v2/orders/customer-orders", or a bare path), a permission
@@ -45,7 +46,7 @@ def command(
     grants = app.account(grants_files) if grants_files else None
     kind = AccountType(account_type) if account_type else None
     report = explaining.explain(
-        target, tables, grants, kind, EvaluationPolicy(assume_conditions=assume_conditions)
+        target, tables, grants, kind, evaluation_policy(False, assume_conditions, all_grants)
     )
     notices = report.decision.notices if report.decision else ()
     app.emit(report.record(), notices)

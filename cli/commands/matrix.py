@@ -11,10 +11,10 @@ from cli.options import (
     apis_file_option,
     collect_apis,
     evaluation_options,
+    evaluation_policy,
     shared_output,
 )
 from cli.progress import file_progress
-from permtable.evaluate import EvaluationPolicy
 from permtable.fleet.accounts import expand_paths
 from permtable.fleet.matrix import matrix
 
@@ -32,6 +32,7 @@ def command(
     apis_file: str | None,
     strict: bool,
     assume_conditions: bool,
+    all_grants: bool,
     app: Application,
 ) -> int:
     """Accounts by APIs: for every grants file under the -g PATHs (one account each) and every
@@ -55,7 +56,12 @@ def command(
     fleet = expand_paths(paths)
     with file_progress(len(fleet.files), "matrix") as tick:
         report = matrix(
-            refs or None, fleet, tables, EvaluationPolicy(strict, assume_conditions), app.max_bytes, tick
+            refs or None,
+            fleet,
+            tables,
+            evaluation_policy(strict, assume_conditions, all_grants),
+            app.max_bytes,
+            tick,
         )
     record = report.record()
     report_load_errors(report.run.failures)

@@ -9,13 +9,13 @@ from cli.application import Application
 from cli.fleet_options import fleet_grants_option, fleet_strict_option, report_load_errors
 from cli.options import (
     evaluation_options,
+    evaluation_policy,
     join_split_apis,
     shared_output,
 )
 from cli.progress import file_progress
 from permtable.apis import parse_api
 from permtable.errors import InputError, Location
-from permtable.evaluate import EvaluationPolicy
 from permtable.fleet.accounts import expand_paths
 from permtable.fleet.who_can import who_can
 
@@ -37,6 +37,7 @@ def command(
     fail_if_any: bool,
     strict: bool,
     assume_conditions: bool,
+    all_grants: bool,
     app: Application,
 ) -> int:
     """Which accounts can call API? Every grants file under the -g PATHs is one account, checked
@@ -66,7 +67,9 @@ def command(
     tables = app.tables()
     fleet = expand_paths(paths)
     with file_progress(len(fleet.files), "who-can") as tick:
-        report = who_can(ref, fleet, tables, EvaluationPolicy(strict, assume_conditions), app.max_bytes, tick)
+        report = who_can(
+            ref, fleet, tables, evaluation_policy(strict, assume_conditions, all_grants), app.max_bytes, tick
+        )
     record = report.record()
     report_load_errors(report.run.failures)
     app.emit(record, report.run.notices)

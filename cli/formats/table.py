@@ -22,6 +22,7 @@ from cli.findings import (
     UNLISTED_LABELS,
     fixes,
     grant_source,
+    more_grants,
     reason,
     unlisted_label,
     where_to_grant,
@@ -103,9 +104,13 @@ def result_details(result: ResultRecord, lang: str) -> Text:
         line(f"requires {word}: {joiner.join(entry.permissions)}")
         for grant in result.granted_by:
             line(f"{grant.permission} granted by {grant_source(grant)}", "green")
+        if result.granted_by_omitted:
+            line(more_grants(result.granted_by_omitted, "grant"), "green")
         for check in result.checks:
             for grant in check.denied_by:
                 line(f"{check.permission} denied by {grant_source(grant)}", "red")
+            if check.denied_by_omitted:
+                line(more_grants(check.denied_by_omitted, f"Deny of {check.permission}"), "red")
         _identity_lines(result, line)
         for fix in fixes(result, lang):
             line(f"fix: {fix}", "bold")
@@ -160,8 +165,12 @@ def _identity_lines(result: ResultRecord, line: Callable[[str, str], None]) -> N
     for check in identity.checks:
         for grant in check.allowed_by:
             line(f"{check.permission} granted by {grant_source(grant)}", "green")
+        if check.allowed_by_omitted:
+            line(more_grants(check.allowed_by_omitted, f"Allow of {check.permission}"), "green")
         for grant in check.denied_by:
             line(f"{check.permission} denied by {grant_source(grant)}", "red")
+        if check.denied_by_omitted:
+            line(more_grants(check.denied_by_omitted, f"Deny of {check.permission}"), "red")
 
 
 def entry_absent_text(result: ResultRecord) -> str:

@@ -7,7 +7,16 @@ from dataclasses import dataclass, field, replace
 
 from permtable.apis import ApiRef
 from permtable.errors import Location, Notice
-from permtable.evaluate import ApiResult, Decision, EvaluationPolicy, Evaluator, GrantRef, Unlisted
+from permtable.evaluate import (
+    DEFAULT_MAX_GRANTS,
+    ApiResult,
+    Decision,
+    EvaluationPolicy,
+    Evaluator,
+    GrantRef,
+    Unlisted,
+    capped_grants,
+)
 from permtable.files import DEFAULT_MAX_BYTES
 from permtable.fleet.accounts import (
     Audited,
@@ -25,7 +34,7 @@ from permtable.model import AccountType, Entry, Table
 from permtable.reports import RowRecord, SuggestionRecord, TableInfo, decision_counts
 from permtable.router import Suggestion
 from permtable.tables import IndexedTable, TableSet
-from permtable.values import OMITTED_IF_EMPTY, SCHEMA_VERSION
+from permtable.values import OMITTED_IF_EMPTY, OMITTED_IF_ZERO, SCHEMA_VERSION
 
 # --------------------------------------------------------------------------- who-can
 
@@ -107,21 +116,28 @@ class AccountAnswer:
     unlisted_reason: Unlisted | None
     # Schema 2: why an answer is unknown or blocked by an SCP (the result's notes).
     notes: tuple[str, ...] = field(default=(), metadata=OMITTED_IF_EMPTY)
+    # The grants left out of the lists above (``EvaluationPolicy.max_grants``).
+    granted_by_omitted: int = field(default=0, metadata=OMITTED_IF_ZERO)
+    denied_by_omitted: int = field(default=0, metadata=OMITTED_IF_ZERO)
 
     @classmethod
-    def of(cls, item: Audited[ApiResult]) -> AccountAnswer:
+    def of(cls, item: Audited[ApiResult], limit: int | None = DEFAULT_MAX_GRANTS) -> AccountAnswer:
         result = item.answer
+        granted, granted_omitted = capped_grants(result.granted_by, limit)
+        denied, denied_omitted = capped_grants(result.denied_by, limit)
         return cls(
             item.account,
             item.file,
             item.account_type,
             result.callable,
             result.decision,
-            result.granted_by,
-            result.denied_by,
+            granted,
+            denied,
             result.missing or result.missing_identity,  # an API only identity policies decide
             result.unlisted_kind,
             result.notes if result.decision in (Decision.UNKNOWN, Decision.BLOCKED_BY_SCP) else (),
+            granted_omitted,
+            denied_omitted,
         )
 
 
@@ -183,7 +199,7 @@ class WhoCanReport:
             SCHEMA_VERSION,
             asked,
             self.options,
-            tuple(AccountAnswer.of(item) for item in self.run.audited),
+            tuple(AccountAnswer.of(item, self.options.max_grants) for item in self.run.audited),
             summary,
             failure_records(self.run),
             self.run.skipped,

@@ -226,7 +226,7 @@ def test_unlisted_api_is_callable_without_strict(run_cli):
     assert out.code == 0, out
     (result,) = out.json()["results"]
     assert (result["decision"], result["callable"], result["entry"]) == ("not_checked", True, None)
-    assert out.json()["options"] == {"strict": False, "assume_conditions": False}
+    assert out.json()["options"] == {"strict": False, "assume_conditions": False, "max_grants": 20}
 
 
 def test_strict_makes_an_unlisted_api_not_callable(run_cli):

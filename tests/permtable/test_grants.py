@@ -371,7 +371,7 @@ def test_unknown_partner_code_did_you_mean(tmp_path):
         },
     )
     (notice,) = _review(load_grants([str(path)]))
-    assert notice.message == "'BPC_ITEM_SALES_02010' in R is not a permission in the table"
+    assert notice.message == "'BPC_ITEM_SALES_02010' in role 'R' is not a permission in the table"
     assert notice.hint == "did you mean BPC_ITEM_SALES_020100?"
     assert notice.location.file == str(path) and notice.location.line is not None
     assert "\n" not in str(notice)

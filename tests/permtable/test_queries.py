@@ -188,7 +188,7 @@ def test_a_code_of_the_other_type_is_still_named(tmp_path):
     tables = TableSet()
     report = can_call([parse_api("GET /v2/orders/customer-orders")], grants, tables, EvaluationPolicy())
     assert [notice.message for notice in report.notices] == [
-        "'bss:order:view' in r belongs to the other account type's table and grants nothing here"
+        "'bss:order:view' in role 'r' belongs to the other account type's table and grants nothing here"
     ]
     customer = load_grants(
         [
