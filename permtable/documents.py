@@ -111,7 +111,9 @@ def parse_document(text: str, name: str, json_syntax: bool = False) -> Node:
 
     loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        if len(text) > _COMPOSABLE_UNCHECKED:
+        # JSON that Python's decoder accepted nests less deep than its recursion limit (about
+        # 1,000 levels, where libyaml composes safely), so only YAML needs the walk.
+        if len(text) > _COMPOSABLE_UNCHECKED and not json_syntax:
             _check_depth(yaml.parse(text, Loader=loader_class), name)
         root = yaml.compose(text, Loader=loader_class)
     except yaml.YAMLError as error:
@@ -129,7 +131,8 @@ def parse_document(text: str, name: str, json_syntax: bool = False) -> Node:
         raise InputError(f"nesting deeper than {MAX_DEPTH} levels", Location(name)) from None
     if root is None:
         raise InputError("file is empty", Location(name))
-    return _Converter(name, json_syntax).convert(root, 0)
+    # Without an anchor (``&``) no node can be shared, and the converter need not track sharing.
+    return _Converter(name, json_syntax, shared="&" in text).convert(root, 0)
 
 
 def _yaml_error(error: Exception, text: str, name: str) -> InputError:
@@ -278,9 +281,10 @@ def _trailing_comma(text: str, position: int) -> bool:
 class _Converter:
     """Turns composed YAML nodes into Nodes, enforcing our rules as it goes."""
 
-    def __init__(self, name: str, json_syntax: bool):
+    def __init__(self, name: str, json_syntax: bool, shared: bool = True):
         self.name = name
         self.json_syntax = json_syntax
+        self.shared = shared
         self.count = 0  # values in the document as if every alias were written out
         # Aliases share composed nodes; each is converted once and its expanded size charged at
         # every use, so a "billion laughs" file is refused after a few thousand steps.
@@ -300,6 +304,9 @@ class _Converter:
             )
 
     def convert(self, yaml_node: Any, depth: int) -> Node:
+        if not self.shared:
+            self.charge(1, yaml_node)
+            return self._convert_new(yaml_node, depth)
         key = id(yaml_node)
         if key in self.memo:
             node, size, height = self.memo[key]

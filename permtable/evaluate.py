@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from permtable.apis import ApiRef, join_segments
 from permtable.grants import ACCOUNT_ACTIONS, Effect, Grants, Policy, PolicyModel, Statement
 from permtable.model import AccountType, Entry, Mode, Table
+from permtable.patterns import ActionPattern
 from permtable.router import Suggestion
 from permtable.tables import IndexedTable
 from permtable.values import OMITTED_IF_EMPTY, OMITTED_IF_NONE, OMITTED_IF_ZERO
@@ -331,9 +332,9 @@ class Evaluator:
         self.indexed = indexed
         self.grants = grants
         self.options = options if options is not None else EvaluationPolicy()
-        self._compute = _partner_check if table.account_type is AccountType.PARTNER else _customer_check
         # Filled as codes are asked about: a one-API check needs one or two of the table's codes.
         self._checks: dict[str, PermissionCheck] = {}
+        self._index: StatementIndex | None = None  # customer accounts, built on the first check
 
     @property
     def table(self) -> Table:
@@ -342,7 +343,13 @@ class Evaluator:
     def check_permission(self, code: str) -> PermissionCheck:
         check = self._checks.get(code)
         if check is None:
-            check = self._checks[code] = self._compute(self.grants, code, self.options)
+            if self.grants.account_type is AccountType.PARTNER:
+                check = _partner_check(self.grants, code, self.options)
+            else:
+                if self._index is None:
+                    self._index = StatementIndex(self.grants)
+                check = _customer_check(self.grants, code, self.options, self._index)
+            self._checks[code] = check
         return check
 
     def route(self, ref: ApiRef) -> Route:
@@ -551,23 +558,67 @@ def _partner_check(grants: Grants, code: str, options: EvaluationPolicy) -> Perm
     return PermissionCheck(code, Decision.ALLOWED if holders else Decision.IMPLICIT_DENY, allowed_by=holders)
 
 
-def _customer_check(grants: Grants, code: str, options: EvaluationPolicy) -> PermissionCheck:
+class StatementIndex:
+    """The statements that may grant or deny ``bss:`` codes, found by pattern rather than by
+    walking every statement for every code: statements are filed under each action text they
+    hold, each distinct text is matched against a code once, and only the statements of the
+    texts that match are visited. Cost per code: the distinct texts plus the matches, not the
+    statements (an account of 100,000 statements repeats a few dozen texts).
+    """
+
+    def __init__(self, grants: Grants) -> None:
+        # (text, effect, model) -> (a pattern compiled from it, the statements holding it): the
+        # effect and the model decide how a text is compiled (a Deny is read generously).
+        self._by_text: dict[tuple[str, Effect, PolicyModel], tuple[ActionPattern, list[int]]] = {}
+        # Every statement that counts, in document order: (policy, statement).
+        self._statements: list[tuple[Policy, Statement]] = []
+        self._walked: list[int] = []  # NotAction statements: matched one by one
+        for policy in grants.policies:
+            if policy.is_system_role:
+                continue  # BSS authenticates policies only; the loader already warned
+            identity = policy.model is PolicyModel.IDENTITY
+            for statement in policy.statements:
+                if identity and statement.effect is Effect.ALLOW:
+                    # Which bss: codes live on as aliases of identity actions is not documented:
+                    # an identity policy's Allow of a bss: code is not counted, its Deny is.
+                    continue
+                position = len(self._statements)
+                self._statements.append((policy, statement))
+                if statement.not_action:
+                    self._walked.append(position)
+                    continue
+                for pattern in statement.actions:
+                    key = (pattern.text, statement.effect, policy.model)
+                    filed = self._by_text.get(key)
+                    if filed is None:
+                        filed = self._by_text[key] = (pattern, [])
+                    if not filed[1] or filed[1][-1] != position:
+                        filed[1].append(position)
+
+    def matching(self, code: str) -> list[tuple[Policy, Statement, str]]:
+        """The statements that apply to ``code``, in document order, with the text that makes
+        each apply (the first of its actions that matches, as ``Statement.pattern_for``)."""
+        positions = set(self._walked)
+        for pattern, filed in self._by_text.values():
+            if pattern.matches(code):
+                positions.update(filed)
+        found = []
+        for position in sorted(positions):
+            policy, statement = self._statements[position]
+            text = statement.pattern_for(code)
+            if text is not None:
+                found.append((policy, statement, text))
+        return found
+
+
+def _customer_check(
+    grants: Grants, code: str, options: EvaluationPolicy, index: StatementIndex
+) -> PermissionCheck:
     allows: list[GrantRef] = []
     denies: list[GrantRef] = []
-    for policy in grants.policies:
-        if policy.is_system_role:
-            continue  # BSS authenticates policies only; the loader already warned
-        identity = policy.model is PolicyModel.IDENTITY
-        for statement in policy.statements:
-            if identity and statement.effect is Effect.ALLOW:
-                # Which bss: codes live on as aliases of identity actions is not documented:
-                # an identity policy's Allow of a bss: code is not counted, its Deny is.
-                continue
-            pattern = statement.pattern_for(code)
-            if pattern is None:
-                continue
-            grant = _statement_ref(code, statement, pattern, policy)
-            (denies if statement.effect is Effect.DENY else allows).append(grant)
+    for policy, statement, pattern in index.matching(code):
+        grant = _statement_ref(code, statement, pattern, policy)
+        (denies if statement.effect is Effect.DENY else allows).append(grant)
     unknowns = tuple(
         _opaque_ref(code, ref) for ref in grants.system_policies if ref.permission.could_touch(code)
     )

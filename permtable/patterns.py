@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +39,7 @@ class ActionPattern:
         return "*" in self.text
 
 
+@lru_cache(maxsize=65_536)
 def compile_action(
     text: str, service_ignore_case: bool = False, generous: bool = False, case_sensitive: bool = False
 ) -> ActionPattern | None:
@@ -59,7 +60,8 @@ def compile_action(
     An action without ``*`` (most of them) is matched by comparing strings: compiling a regular
     expression for each cost a one-API customer check more than evaluating it. Patterns with
     ``*`` use a regular expression; ``re`` caches it, so a fleet of files repeating a pattern
-    compiles it once.
+    compiles it once. The patterns themselves are remembered too (they are immutable): a large
+    account repeats a few dozen action texts in 100,000 statements.
     """
     parts = text.split(":")
     if len(parts) != 3 or not all(part.strip() for part in parts):
