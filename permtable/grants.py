@@ -577,13 +577,24 @@ def _unusable_action(text: str, where: str, effect: Effect, problem: str, locati
 # --------------------------------------------------------------------------- review
 
 
-def review_grants(grants: Grants, known_codes: Iterable[str], other_codes: Container[str]) -> list[Notice]:
+def review_grants(
+    grants: Grants,
+    known_codes: Iterable[str],
+    other_codes: Container[str],
+    focus: Container[str] | None = None,
+) -> list[Notice]:
     """Warnings about grants that cannot do what their author meant.
 
     ``known_codes`` are the permission codes of the account's own table, ``other_codes`` those
     of the other table (a partner code in a customer policy is a classic mix-up). Only
     membership is asked of ``other_codes``, and only for a code the own table does not know, so
     a caller may pass a container that reads the other table lazily.
+
+    ``focus`` (who-can, matrix): the permissions the question needs. Only warnings that bear on
+    them are given: an unknown code whose nearest table code is one of them (the typo that may
+    be why an account cannot call the API), a statement that never takes effect for one of
+    them. Reviewing a whole fleet for everything is ``validate``'s job, and a fleet question
+    drowned in 100,000 unrelated warnings hides the one that matters.
     """
     known = list(dict.fromkeys(known_codes))
     other = other_codes
@@ -605,7 +616,7 @@ def review_grants(grants: Grants, known_codes: Iterable[str], other_codes: Conta
                     )
                 elif action not in known:
                     notices.append(_unknown_code(action, f"role {role.name!r}", role.location, known, other))
-        return _grouped(notices)
+        return _grouped(_focused(notices, focus))
     matched = _KnownMatches(known)
     denied = _firmly_denied(grants, matched)
     for policy in grants.policies:
@@ -617,7 +628,7 @@ def review_grants(grants: Grants, known_codes: Iterable[str], other_codes: Conta
         for statement in policy.statements:
             where = f"statement {statement.index} of policy {policy.name!r}"
             notices.extend(_review_statement(statement, where, matched, other, denied))
-    return _grouped(notices)
+    return _grouped(_focused(notices, focus))
 
 
 class _KnownMatches:
@@ -650,11 +661,25 @@ MAX_SIMILAR_WARNINGS = 20
 @dataclass(frozen=True, slots=True)
 class _Repeated:
     """A review warning that may repeat: what groups it (an unknown code, a kind of problem),
-    the warning itself, and the words that stand for the rest when they are counted."""
+    the warning itself, the words that stand for the rest when they are counted, and the table
+    codes it bears on (the nearest code of a typo, the codes a shadowed statement allows)."""
 
     key: str
     notice: Notice
     summary: str
+    codes: tuple[str, ...] = ()
+
+
+def _focused(notices: list[Notice | _Repeated], focus: Container[str] | None) -> list[Notice | _Repeated]:
+    """The warnings that bear on ``focus`` (all of them without one); the loader's own notices
+    about the file (a system role, an unusable action) always stay."""
+    if focus is None:
+        return notices
+    return [
+        item
+        for item in notices
+        if not isinstance(item, _Repeated) or any(code in focus for code in item.codes)
+    ]
 
 
 def _grouped(notices: list[Notice | _Repeated]) -> list[Notice]:
@@ -772,7 +797,7 @@ def _review_statement(
                 "a Deny always wins; remove the Allow or narrow the Deny",
             )
             summary = "statement(s) never take effect for BSS APIs: every permission they allow is denied"
-            notices.append(_Repeated("shadowed", notice, summary))
+            notices.append(_Repeated("shadowed", notice, summary, tuple(allowed)))
     return notices
 
 
@@ -787,9 +812,12 @@ def _unknown_code(
             location,
         )
         return _Repeated(
-            f"other:{code}", notice, f"use(s) of {code!r}, which belongs to the other account type"
+            f"other:{code}",
+            notice,
+            f"use(s) of {code!r}, which belongs to the other account type",
         )
     suggestions = closest(code, known)
     hint = f"did you mean {suggestions[0]}?" if suggestions else None
     notice = Notice(f"{code!r} in {holder} is not a permission in the table", location, hint)
-    return _Repeated(f"unknown:{code}", notice, f"use(s) of {code!r}, which is not a permission in the table")
+    summary = f"use(s) of {code!r}, which is not a permission in the table"
+    return _Repeated(f"unknown:{code}", notice, summary, tuple(suggestions[:1]))

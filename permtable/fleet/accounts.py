@@ -4,7 +4,7 @@ run), and what the fleet reports share."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Generic, TypeVar
 
@@ -173,8 +173,12 @@ def audit_files(
     answer: Callable[[Grants], T],
     max_bytes: int = DEFAULT_MAX_BYTES,
     on_file: Callable[[str], None] | None = None,
+    focus: Mapping[AccountType, frozenset[str]] | None = None,
 ) -> FleetRun[T]:
     """Load every file as one account and compute ``answer`` for it.
+
+    ``focus``: per account type, the permissions the question needs; each file's review then
+    warns only about what bears on them (``review_grants``).
 
     Only the answer and a few names are kept per account, so memory stays small for thousands of
     files. ``on_file`` is called after each file (a progress bar); the library never prints.
@@ -198,7 +202,9 @@ def audit_files(
                     policy_files.setdefault(_key(used), file)
             own = grants.account_type
             other = own.other
-            notices = review_grants(grants, permissions[own], permissions[other])
+            notices = review_grants(
+                grants, permissions[own], permissions[other], focus.get(own) if focus is not None else None
+            )
             outcome = Audited(grants.account, own, file, answer(grants))
         outcomes.append((file, outcome, notices))
         if on_file is not None:

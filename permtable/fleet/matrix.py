@@ -220,7 +220,14 @@ def matrix(
             cells.append(cell(result.decision, result.callable))
         return tuple(cells)
 
-    run = audit_files(fleet, tables, answer, max_bytes, on_file)
+    # Each file's review warns only about the permissions these APIs need.
+    focus = {
+        kind: frozenset(
+            code for _, where in rows[kind] for entry in where.listed for code in entry.permissions
+        )
+        for kind in AccountType
+    }
+    run = audit_files(fleet, tables, answer, max_bytes, on_file, focus)
     notices: list[Notice] = []
     if refs is None:
         # Keep the columns some account's own table lists; drop the rest from every row.

@@ -19,7 +19,6 @@ from permtable.evaluate import (
 )
 from permtable.files import DEFAULT_MAX_BYTES
 from permtable.fleet.accounts import (
-    Audited,
     FailureRecord,
     FleetFiles,
     FleetRun,
@@ -121,14 +120,17 @@ class AccountAnswer:
     denied_by_omitted: int = field(default=0, metadata=OMITTED_IF_ZERO)
 
     @classmethod
-    def of(cls, item: Audited[ApiResult], limit: int | None = DEFAULT_MAX_GRANTS) -> AccountAnswer:
-        result = item.answer
+    def of(
+        cls, grants: Grants, file: str, result: ApiResult, limit: int | None = DEFAULT_MAX_GRANTS
+    ) -> AccountAnswer:
+        """What the report keeps of one account's answer: made as soon as the file is read, so
+        an account's grants and full provenance are dropped before the next file."""
         granted, granted_omitted = capped_grants(result.granted_by, limit)
         denied, denied_omitted = capped_grants(result.denied_by, limit)
         return cls(
-            item.account,
-            item.file,
-            item.account_type,
+            grants.account,
+            file,
+            grants.account_type,
             result.callable,
             result.decision,
             granted,
@@ -169,7 +171,7 @@ class WhoCanRecord:
 class WhoCanReport:
     ref: ApiRef
     listings: tuple[Listing, ...]  # one per account type
-    run: FleetRun[ApiResult]
+    run: FleetRun[AccountAnswer]
     options: EvaluationPolicy
 
     @property
@@ -199,7 +201,7 @@ class WhoCanReport:
             SCHEMA_VERSION,
             asked,
             self.options,
-            tuple(AccountAnswer.of(item, self.options.max_grants) for item in self.run.audited),
+            tuple(item.answer for item in self.run.audited),
             summary,
             failure_records(self.run),
             self.run.skipped,
@@ -227,13 +229,19 @@ def who_can(
         listings[kind] = Listing(indexed.table, entry, where.suggestions, where.other_entry)
         focused[kind] = focused_table(indexed, where.listed)
 
-    def answer(grants: Grants) -> ApiResult:
+    def answer(grants: Grants) -> AccountAnswer:
         kind = grants.account_type
-        return Evaluator(focused[kind], grants, options, identity=tables.identity).evaluate_route(
+        result = Evaluator(focused[kind], grants, options, identity=tables.identity).evaluate_route(
             routes[kind], ref
         )
+        return AccountAnswer.of(grants, grants.files[0] if grants.files else "", result, options.max_grants)
 
-    run = audit_files(fleet, tables, answer, max_bytes, on_file)
+    # Each file's review warns only about the permissions this API needs.
+    focus = {
+        kind: frozenset(code for entry in where.listed for code in entry.permissions)
+        for kind, where in routes.items()
+    }
+    run = audit_files(fleet, tables, answer, max_bytes, on_file, focus)
     typos = [
         Notice(
             f"{ref.text} is not in the {kind.value} table, but a near miss of "

@@ -89,3 +89,26 @@ def test_who_can_caps_too(run_cli, tmp_path):
     (account,) = out.json()["accounts"]
     assert len(account["granted_by"]) == DEFAULT_MAX_GRANTS
     assert account["granted_by_omitted"] == STATEMENTS - DEFAULT_MAX_GRANTS
+
+
+def test_who_can_warns_only_about_what_bears_on_the_api(run_cli, tmp_path):
+    document = {
+        "Version": "1.1",
+        "Statement": [
+            {"Effect": "Allow", "Action": ["bss:ordr:view"]},  # a near miss of the code the API needs
+            {"Effect": "Allow", "Action": ["bss:invoce:update"]},  # a typo unrelated to it
+            {"Effect": "Allow", "Action": ["bss:coupon:view"]},
+            {"Effect": "Deny", "Action": ["bss:coupon:view"]},  # shadows an unrelated Allow
+        ],
+    }
+    grants = {"type": "customer", "account": "a", "policies": [{"name": "P", "document": document}]}
+    (tmp_path / "a.json").write_text(json.dumps(grants), "utf-8")
+    fleet = run_cli("who-can", API, "-g", str(tmp_path), "--format", "json")
+    messages = [item["message"] for item in fleet.json()["warnings"]]
+    assert any("bss:ordr:view" in message for message in messages)
+    assert not any("bss:invoce:update" in message or "never takes effect" in message for message in messages)
+    # can-call on the same file reviews everything.
+    single = run_cli("can-call", "-g", str(tmp_path / "a.json"), API, "--format", "json")
+    messages = [item["message"] for item in single.json()["warnings"]]
+    assert any("bss:invoce:update" in message for message in messages)
+    assert any("never takes effect" in message for message in messages)
