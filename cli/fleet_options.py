@@ -33,6 +33,19 @@ def fleet_strict_option(function: F) -> F:
     )(function)
 
 
+def jobs_option(function: F) -> F:
+    return click.option(
+        "--jobs",
+        "-j",
+        type=click.IntRange(min=1),
+        default=None,
+        help=(
+            "Processes reading the grants files (default: every core for 1,000 files or more, "
+            "else 1). The report is the same whatever the number."
+        ),
+    )(function)
+
+
 def report_load_errors(failures: Iterable[LoadFailure]) -> None:
     """One line per unreadable grants file, as every input error is shown."""
     for failure in failures:

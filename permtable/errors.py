@@ -48,6 +48,10 @@ class InputError(Exception):
             text += f" (hint: {self.hint})"
         return one_line(text)
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, Location, str | None]]:
+        # Whole across processes (a fleet read in parallel): the default keeps the message only.
+        return (type(self), (self.message, self.location, self.hint))
+
 
 @dataclass(frozen=True, slots=True)
 class Notice:

@@ -6,7 +6,7 @@ import click
 
 from cli import exitcodes
 from cli.application import Application
-from cli.fleet_options import fleet_grants_option, fleet_strict_option, report_load_errors
+from cli.fleet_options import fleet_grants_option, fleet_strict_option, jobs_option, report_load_errors
 from cli.options import (
     apis_file_option,
     collect_apis,
@@ -24,6 +24,7 @@ from permtable.fleet.matrix import matrix
 @fleet_grants_option
 @apis_file_option
 @fleet_strict_option
+@jobs_option
 @evaluation_options
 @shared_output("matrix")
 def command(
@@ -33,6 +34,7 @@ def command(
     strict: bool,
     assume_conditions: bool,
     all_grants: bool,
+    jobs: int | None,
     app: Application,
 ) -> int:
     """Accounts by APIs: for every grants file under the -g PATHs (one account each) and every
@@ -62,6 +64,7 @@ def command(
             evaluation_policy(strict, assume_conditions, all_grants),
             app.max_bytes,
             tick,
+            jobs,
         )
     record = report.record()
     report_load_errors(report.run.failures)

@@ -6,7 +6,7 @@ import click
 
 from cli import exitcodes
 from cli.application import Application
-from cli.fleet_options import fleet_grants_option, fleet_strict_option, report_load_errors
+from cli.fleet_options import fleet_grants_option, fleet_strict_option, jobs_option, report_load_errors
 from cli.options import (
     evaluation_options,
     evaluation_policy,
@@ -29,6 +29,7 @@ from permtable.fleet.who_can import who_can
     help="Exit 1 when any account can call the API: a guard for sensitive APIs.",
 )
 @fleet_strict_option
+@jobs_option
 @evaluation_options
 @shared_output("who_can")
 def command(
@@ -38,6 +39,7 @@ def command(
     strict: bool,
     assume_conditions: bool,
     all_grants: bool,
+    jobs: int | None,
     app: Application,
 ) -> int:
     """Which accounts can call API? Every grants file under the -g PATHs is one account, checked
@@ -67,9 +69,8 @@ def command(
     tables = app.tables()
     fleet = expand_paths(paths)
     with file_progress(len(fleet.files), "who-can") as tick:
-        report = who_can(
-            ref, fleet, tables, evaluation_policy(strict, assume_conditions, all_grants), app.max_bytes, tick
-        )
+        policy = evaluation_policy(strict, assume_conditions, all_grants)
+        report = who_can(ref, fleet, tables, policy, app.max_bytes, tick, jobs)
     record = report.record()
     report_load_errors(report.run.failures)
     app.emit(record, report.run.notices)

@@ -3,8 +3,9 @@ run), and what the fleet reports share."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Generic, TypeVar
 
@@ -167,6 +168,62 @@ class FleetRun(Generic[T]):
         return {item.account_type for item in self.audited}
 
 
+# Below this many files a fleet is read in this process: starting workers costs more than it saves.
+PARALLEL_FROM = 1_000
+# Files a worker reads per task: large enough that sending answers back is a small share of the
+# work, small enough that the progress bar moves and the workers finish together.
+CHUNK = 200
+
+
+@dataclass(frozen=True, slots=True)
+class _Work(Generic[T]):
+    """What reading one file needs: handed to worker processes by fork, never pickled."""
+
+    tables: TableSet
+    answer: Callable[[Grants], T]
+    max_bytes: int
+    focus: Mapping[AccountType, frozenset[str]] | None
+    permissions: Mapping[AccountType, Mapping[str, object]]
+
+    def audit(self, file: str) -> tuple[str, Audited[T] | LoadFailure, list[Notice], list[str]]:
+        """One file: its account's answer (or why it cannot be read), its warnings, and the
+        files it uses as policy files."""
+        try:
+            grants = load_grants_file(file, self.max_bytes)
+        except InputError as error:
+            return file, LoadFailure(file, error), [], []
+        used = [
+            policy.location.file
+            for policy in grants.policies
+            if policy.location.file is not None and policy.location.file != file
+        ]
+        own = grants.account_type
+        focus = self.focus.get(own) if self.focus is not None else None
+        notices = review_grants(grants, self.permissions[own], self.permissions[own.other], focus)
+        return file, Audited(grants.account, own, file, self.answer(grants)), notices, used
+
+
+# The work of the run in progress, for the worker processes it forks.
+_work: _Work[object] | None = None
+
+
+def _audit_chunk(
+    files: list[str],
+) -> list[tuple[str, Audited[object] | LoadFailure, list[Notice], list[str]]]:
+    assert _work is not None  # set before the pool forks
+    return [_work.audit(file) for file in files]
+
+
+def workers_for(files: int, jobs: int | None) -> int:
+    """How many processes read a fleet of ``files``: ``jobs`` when given, else every core for a
+    fleet of ``PARALLEL_FROM`` files or more where processes can be forked, else one."""
+    if jobs is not None:
+        return max(1, jobs)
+    if files < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
 def audit_files(
     fleet: FleetFiles,
     tables: TableSet,
@@ -174,38 +231,29 @@ def audit_files(
     max_bytes: int = DEFAULT_MAX_BYTES,
     on_file: Callable[[str], None] | None = None,
     focus: Mapping[AccountType, frozenset[str]] | None = None,
+    jobs: int | None = 1,
 ) -> FleetRun[T]:
     """Load every file as one account and compute ``answer`` for it.
-
-    ``focus``: per account type, the permissions the question needs; each file's review then
-    warns only about what bears on them (``review_grants``).
 
     Only the answer and a few names are kept per account, so memory stays small for thousands of
     files. ``on_file`` is called after each file (a progress bar); the library never prints.
     A file found in a directory that another grants file of the run names as a policy
     (``policies: [{file: ...}]``) is a part of that account, not an account: it is skipped.
+
+    ``focus``: per account type, the permissions the question needs; each file's review then
+    warns only about what bears on them (``review_grants``).
+
+    ``jobs``: processes reading files (None: ``workers_for`` decides). Several are forked
+    workers, each reading chunks of files; answers come back in file order, so the report is
+    the same whatever the number.
     """
     permissions = {kind: tables.get(kind).table.permissions for kind in AccountType}
+    work = _Work(tables, answer, max_bytes, focus, permissions)
     outcomes: list[tuple[str, Audited[T] | LoadFailure, list[Notice]]] = []
     policy_files: dict[str, str] = {}
-    for file in fleet.files:
-        notices: list[Notice] = []
-        outcome: Audited[T] | LoadFailure
-        try:
-            grants = load_grants_file(file, max_bytes)
-        except InputError as error:
-            outcome = LoadFailure(file, error)
-        else:
-            for policy in grants.policies:
-                used = policy.location.file
-                if used is not None and used != file:
-                    policy_files.setdefault(_key(used), file)
-            own = grants.account_type
-            other = own.other
-            notices = review_grants(
-                grants, permissions[own], permissions[other], focus.get(own) if focus is not None else None
-            )
-            outcome = Audited(grants.account, own, file, answer(grants))
+    for file, outcome, notices, used in _audited(work, fleet.files, workers_for(len(fleet.files), jobs)):
+        for policy_file in used:
+            policy_files.setdefault(_key(policy_file), file)
         outcomes.append((file, outcome, notices))
         if on_file is not None:
             on_file(file)
@@ -224,6 +272,25 @@ def audit_files(
         else:
             audited.append(outcome)
     return FleetRun(tuple(audited), tuple(failures), tuple(skipped), tuple(all_notices))
+
+
+def _audited(
+    work: _Work[T], files: Sequence[str], workers: int
+) -> Iterator[tuple[str, Audited[T] | LoadFailure, list[Notice], list[str]]]:
+    if workers <= 1:
+        for file in files:
+            yield work.audit(file)
+        return
+    global _work  # noqa: PLW0603  (the forked workers read it; see _audit_chunk)
+    _work = work  # type: ignore[assignment]
+    try:
+        context = multiprocessing.get_context("fork")
+        chunks = [list(files[start : start + CHUNK]) for start in range(0, len(files), CHUNK)]
+        with context.Pool(workers) as pool:
+            for results in pool.imap(_audit_chunk, chunks):
+                yield from results  # type: ignore[misc]
+    finally:
+        _work = None
 
 
 def focused_table(indexed: IndexedTable, entries: Sequence[Entry]) -> IndexedTable:

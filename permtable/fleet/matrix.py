@@ -198,6 +198,7 @@ def matrix(
     options: EvaluationPolicy,
     max_bytes: int = DEFAULT_MAX_BYTES,
     on_file: Callable[[str], None] | None = None,
+    jobs: int | None = 1,
 ) -> MatrixReport:
     """Every account by every API. ``refs`` None: the rows of the tables of the account types
     present in the fleet (an API in both tables is one column)."""
@@ -227,7 +228,7 @@ def matrix(
         )
         for kind in AccountType
     }
-    run = audit_files(fleet, tables, answer, max_bytes, on_file, focus)
+    run = audit_files(fleet, tables, answer, max_bytes, on_file, focus, jobs)
     notices: list[Notice] = []
     if refs is None:
         # Keep the columns some account's own table lists; drop the rest from every row.

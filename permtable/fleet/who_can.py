@@ -216,6 +216,7 @@ def who_can(
     options: EvaluationPolicy,
     max_bytes: int = DEFAULT_MAX_BYTES,
     on_file: Callable[[str], None] | None = None,
+    jobs: int | None = 1,
 ) -> WhoCanReport:
     """Which accounts of the fleet can call ``ref``, each against its own type's table."""
     listings: dict[AccountType, Listing] = {}
@@ -241,7 +242,7 @@ def who_can(
         kind: frozenset(code for entry in where.listed for code in entry.permissions)
         for kind, where in routes.items()
     }
-    run = audit_files(fleet, tables, answer, max_bytes, on_file, focus)
+    run = audit_files(fleet, tables, answer, max_bytes, on_file, focus, jobs)
     typos = [
         Notice(
             f"{ref.text} is not in the {kind.value} table, but a near miss of "

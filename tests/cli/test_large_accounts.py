@@ -112,3 +112,11 @@ def test_who_can_warns_only_about_what_bears_on_the_api(run_cli, tmp_path):
     messages = [item["message"] for item in single.json()["warnings"]]
     assert any("bss:invoce:update" in message for message in messages)
     assert any("never takes effect" in message for message in messages)
+
+
+def test_jobs_do_not_change_the_report(run_cli):
+    one = run_cli("who-can", API, "-g", "samples/fleet", "--format", "json", "--jobs", "1")
+    two = run_cli("who-can", API, "-g", "samples/fleet", "--format", "json", "--jobs", "2")
+    assert (one.code, one.stdout) == (two.code, two.stdout)
+    refused = run_cli("who-can", API, "-g", "samples/fleet", "--jobs", "0")
+    assert refused.code == 2 and "--jobs" in refused.stderr

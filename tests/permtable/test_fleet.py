@@ -423,3 +423,43 @@ def test_diff_warns_when_the_account_names_differ(tables, tmp_path):
     assert any(
         "account names differ ('x' in the old file, 'y' in the new)" in n.message for n in report.notices
     )
+
+
+@pytest.mark.skipif(
+    "fork" not in __import__("multiprocessing").get_all_start_methods(), reason="no fork here"
+)
+def test_worker_processes_give_the_same_report_in_the_same_order(tables, tmp_path):
+    # The sample fleet (with a policy file used by another account), a broken file, and enough
+    # accounts for several chunks per worker.
+    import shutil
+
+    from permtable.fleet import accounts
+
+    shutil.copytree(FLEET, tmp_path / "fleet")
+    write_text(tmp_path / "fleet", "broken.yaml", "type: partner\naccount: b\nroles: [\n")
+    for number in range(accounts.CHUNK * 3 + 7):
+        write_text(
+            tmp_path / "fleet" / "many",
+            f"p{number:04d}.yaml",
+            PARTNER_YAML.format(name=f"p{number}", actions="BPC_ITEM_SUBCUSTSERV_060100"),
+        )
+    fleet = fleet_of(tmp_path / "fleet")
+    serial = who_can(parse_api(ORDERS), fleet, tables, EvaluationPolicy(), jobs=1)
+    seen: list[str] = []
+    parallel = who_can(parse_api(ORDERS), fleet, tables, EvaluationPolicy(), on_file=seen.append, jobs=2)
+    assert plain(parallel.record(), "en") == plain(serial.record(), "en")
+    assert seen == list(fleet.files)
+    (failure,) = parallel.run.failures
+    assert failure.error.location.file == failure.file and failure.error.location.line is not None
+    grid_serial = matrix(None, fleet, tables, EvaluationPolicy(), jobs=1)
+    grid_parallel = matrix(None, fleet, tables, EvaluationPolicy(), jobs=2)
+    assert plain(grid_parallel.record(), "en") == plain(grid_serial.record(), "en")
+
+
+def test_the_number_of_workers():
+    from permtable.fleet.accounts import PARALLEL_FROM, workers_for
+
+    assert workers_for(10, None) == 1
+    assert workers_for(PARALLEL_FROM - 1, None) == 1
+    assert workers_for(10, 3) == 3
+    assert workers_for(PARALLEL_FROM, None) >= 1
