@@ -66,8 +66,12 @@ class Router:
         node.entry = node.entry or entry
 
     def resolve(self, ref: ApiRef) -> Entry | None:
-        root = self._roots.get(ref.method)
-        return _walk(root, ref.segments, 0) if root else None
+        return self.resolve_segments(ref.method, ref.segments)
+
+    def resolve_segments(self, method: str, segments: tuple[str, ...]) -> Entry | None:
+        """The row of a method and an already normalised path (``ApiRef.segments``)."""
+        root = self._roots.get(method)
+        return _walk(root, segments, 0) if root else None
 
     def candidates(self, ref: ApiRef) -> tuple[Entry | None, ...]:
         """Every row a request could reach when ``ref`` has ``{holes}`` or other readings of its

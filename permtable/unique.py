@@ -33,8 +33,13 @@ class UniqueApis:
     with equal keys are reported once.
     """
 
-    def __init__(self, endpoint: Callable[[ApiRef], Hashable]):
+    def __init__(
+        self, endpoint: Callable[[ApiRef], Hashable], quick: Callable[[str], Hashable | None] | None = None
+    ):
+        """``quick``: the endpoint of a line's text when it can be told without parsing (see
+        ``queries.quick_endpoint_key``), else None; it must agree with ``endpoint``."""
         self._endpoint = endpoint
+        self._quick = quick
         self._slots: dict[Hashable, int] = {}  # endpoint -> its index in _first and _counts
         self._first: list[ApiRef] = []
         self._counts: list[int] = []
@@ -53,12 +58,19 @@ class UniqueApis:
         """Count the APIs of list-file lines (``#`` comments and blank lines are skipped)."""
         by_text = self._by_text
         counts = self._counts
+        slots = self._slots
+        quick = self._quick
         for number, line in enumerate(lines, first_number):
             # As iter_api_lines reads a line; this loop runs once per line of a log.
             content = line.split("#", 1)[0].strip() if "#" in line else line.strip()
             if not content:
                 continue
             slot = by_text.get(content)
+            if slot is None and quick is not None:
+                # A fresh id in a known row: counted without parsing (the row's first input
+                # was parsed, where its location and any warning were taken).
+                key = quick(content)
+                slot = slots.get(key) if key is not None else None
             if slot is None:
                 if len(by_text) >= TEXT_CACHE_LIMIT:
                     by_text.clear()

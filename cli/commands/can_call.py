@@ -66,7 +66,8 @@ def _unique_report(check: AccountCheck, grants: Grants, tables: TableSet, max_by
     """
     from permtable.unique import UniqueApis  # noqa: PLC0415  (only --unique needs it)
 
-    counter = UniqueApis(queries.endpoint_key(tables.get(grants.account_type)))
+    indexed = tables.get(grants.account_type)
+    counter = UniqueApis(queries.endpoint_key(indexed), queries.quick_endpoint_key(indexed))
     for ref in collect_apis(check.apis, None, max_bytes):
         counter.add(ref)
     if check.apis_file:

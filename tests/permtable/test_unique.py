@@ -16,12 +16,13 @@ from pt_helpers import write_grants, write_text
 
 from cli.plain import plain
 from permtable import files
-from permtable.apis import iter_api_file_blocks, iter_api_lines
+from permtable.apis import iter_api_file_blocks, iter_api_lines, parse_api
 from permtable.errors import InputError, Location
 from permtable.evaluate import EvaluationPolicy
 from permtable.grants import load_grants
 from permtable.model import AccountType
-from permtable.queries import can_call, can_call_unique, endpoint_key
+from permtable.queries import can_call, can_call_unique, endpoint_key, quick_endpoint_key
+from permtable.tables import bundled
 from permtable.unique import UniqueApis
 
 ALLOW_ORDER_VIEW = {"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["bss:order:view"]}]}
@@ -206,3 +207,57 @@ def test_forgetting_line_texts_keeps_the_counts(tables, monkeypatch):
         ("GET /v2/orders/customer-orders/details/CS0", 50),
         ("POST /v2/x", 3),
     ]
+
+
+# --------------------------------------------------------------------------- the quick key
+
+_ROWS = [(entry.method, entry.path) for kind in AccountType for entry in bundled(kind).table.entries]
+_HOSTS = [
+    "",
+    "https://bss.myhuaweicloud.com",
+    "https://bss-intl.myhuaweicloud.com",
+    "https://bss.myhuaweicloud.eu",
+    "https://BSS.myhuaweicloud.com",
+    "https://evil.example.com",
+    "http://bss.myhuaweicloud.com",
+]
+_FILLERS = ["CS2611011234", "x", "..", ".", "%2F", "a%20b", "{order_id}", "", "ＣＳ１", "Pay", "ok_1-2"]
+
+
+@st.composite
+def log_lines(draw) -> str:
+    method, path = draw(st.sampled_from(_ROWS))
+    segments = [
+        draw(st.sampled_from(_FILLERS))
+        if segment.startswith("{") or (draw(st.booleans()) and draw(st.booleans()))
+        else segment
+        for segment in path.strip("/").split("/")
+    ]
+    method = draw(st.sampled_from([method, method.lower(), "GET", "POST"]))
+    query = draw(st.sampled_from(["", "?offset=1", "?a=b&c=%2F", "?"]))
+    trailing = draw(st.sampled_from(["", "/"]))
+    return f"{method} {draw(st.sampled_from(_HOSTS))}/{'/'.join(segments)}{trailing}{query}"
+
+
+@given(log_lines())
+@settings(max_examples=500)
+def test_the_quick_key_agrees_with_parsing_whenever_it_answers(line):
+    for kind in AccountType:
+        indexed = bundled(kind)
+        quick = quick_endpoint_key(indexed)(line)
+        if quick is not None:
+            assert quick == endpoint_key(indexed)(parse_api(line)), line
+
+
+def test_the_quick_key_answers_plain_lines_and_leaves_the_rest():
+    indexed = bundled(AccountType.CUSTOMER)
+    quick = quick_endpoint_key(indexed)
+    assert quick("GET https://bss.myhuaweicloud.com/v2/orders/customer-orders/details/CS1?x=1") is not None
+    for line in (
+        "GET https://evil.example.com/v2/orders/customer-orders/details/CS1",  # a foreign host: a note
+        "get /v2/orders/customer-orders",  # parse_api's reading of the method, not ours
+        "GET /v2/orders/customer-orders/",  # a trailing slash
+        "GET /v2/orders/x/../customer-orders",  # a dot segment
+        "GET /v2/orders/unlisted-thing",  # unlisted: its own spelling, via parse_api
+    ):
+        assert quick(line) is None, line
