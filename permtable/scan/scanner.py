@@ -16,7 +16,7 @@ from permtable.scan.paths import canonical
 from permtable.scan.python_source import scan_python
 from permtable.scan.sdk_calls import scan_go, scan_java
 from permtable.scan.text_source import scan_text
-from permtable.scan.walker import PYTHON, SourceFile, walk
+from permtable.scan.walker import PYTHON, SourceFile, read_again, walk
 
 EVIDENCE_LENGTH = 120
 # Languages whose SDK calls are read beside their text (Python's are read from its syntax tree).
@@ -43,18 +43,18 @@ def scan_paths(
 
     ``progress``, given the number of files once they are listed, may return a callback the
     scan calls after each file (the command's progress bar)."""
-    walked = walk(paths, max_bytes)
+    # Every BSS call a scan can see names a versioned path (``/v2/...``), a BSS host or an SDK
+    # of BSS (``huaweicloudsdkbss``, ``services/bss/v2``, ``sdk.bss.v2``), or a constant holding
+    # one: other files are not parsed at all, nor held in memory. Most files of a large tree are
+    # skipped so, at the speed of a byte search.
+    walked = walk(paths, max_bytes, keep=may_call_bss)
     tick = progress(len(walked.files)) if progress is not None else None
     # First, the string constants of the modules that may hold BSS paths, so that a module
     # importing one (``from .paths import BALANCES``) is read too, with those values.
     project = ProjectConstants()
     trees: dict[str, ast.Module] = {}
-    # Every BSS call a scan can see names a versioned path (``/v2/...``), a BSS host or an SDK
-    # of BSS (``huaweicloudsdkbss``, ``services/bss/v2``, ``sdk.bss.v2``), or a constant holding
-    # one: other files are not parsed at all. Most files of a large tree are skipped so.
-    candidates = {source.path for source in walked.files if may_call_bss(source.text)}
     for source in walked.files:
-        if source.language == PYTHON and source.path in candidates:
+        if source.language == PYTHON and source.text is not None:
             try:
                 tree = ast.parse(source.text)
             except (SyntaxError, ValueError, RecursionError):
@@ -66,8 +66,7 @@ def scan_paths(
     found: list[_Found] = []
     warnings: list[Notice] = []
     for source in walked.files:
-        may = source.path in candidates
-        found.extend(_scan_file(source, may, warnings, project, trees.pop(source.path, None), importers))
+        found.extend(_scan_file(source, warnings, project, trees.pop(source.path, None), importers))
         if tick is not None:
             tick(source.path)
     # A constant another module imports and calls with a method is not a path without one.
@@ -92,23 +91,28 @@ def _evidence(lines: list[str], line: int) -> str:
 
 def _scan_file(
     source: SourceFile,
-    may_call: bool,
     warnings: list[Notice],
     project: ProjectConstants,
     tree: ast.Module | None,
     importers: re.Pattern[str] | None,
 ) -> list[_Found]:
     python = source.language == PYTHON
-    if not may_call and not (python and importers and importers.search(source.text)):
-        return []
-    lines = source.text.splitlines()
+    text = source.text
+    if text is None:
+        # Nothing of its own: only a Python module importing a BSS path constant is read.
+        if not (python and importers is not None):
+            return []
+        text = read_again(source)
+        if text is None or not importers.search(text):
+            return []
+    lines = text.splitlines()
     found = []
     if python:
         try:
             if tree is None:
-                tree = ast.parse(source.text)
+                tree = ast.parse(text)
             imported = project.imported(source.path, tree)
-            for item in scan_python(source.text, tree, imported):
+            for item in scan_python(text, tree, imported):
                 site = CallSite(source.path, item.line, item.column, item.kind, _evidence(lines, item.line))
                 found.append(_Found(item.method, item.path, item.operation, site))
             return found
@@ -130,10 +134,10 @@ def _scan_file(
     language = "python" if source.language == PYTHON else source.language
     sdk_reader = SDK_READERS.get(language)
     if sdk_reader is not None:
-        for call in sdk_reader(source.text):
+        for call in sdk_reader(text):
             site = CallSite(source.path, call.line, call.column, "sdk-call", _evidence(lines, call.line))
             found.append(_Found(call.operation.method, call.operation.path, call.operation.name, site))
-    for text_item in scan_text(source.text, language):
+    for text_item in scan_text(text, language):
         site = CallSite(
             source.path, text_item.line, text_item.column, "text", _evidence(lines, text_item.line)
         )

@@ -79,7 +79,9 @@ GIT_TIMEOUT = 120
 class SourceFile:
     path: str  # as shown in reports: the user's path joined with the file's relative path
     language: str
-    text: str
+    # The text, when ``walk``'s ``keep`` wanted it; None for a file that cannot hold a call by
+    # itself (most of a large tree), which is not held in memory (``read_again`` if needed).
+    text: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +90,9 @@ class Walk:
     skipped: tuple[SkippedFile, ...]
 
 
-def walk(paths: Sequence[str], max_bytes: int) -> Walk:
+def walk(paths: Sequence[str], max_bytes: int, keep: Callable[[str], bool] | None = None) -> Walk:
+    """The files to scan, in path order. ``keep``: whether a file's text is worth holding (the
+    scan's byte search); the others are listed with no text."""
     files: dict[str, SourceFile] = {}
     skipped: dict[str, SkippedFile] = {}
     for given in paths:
@@ -101,12 +105,12 @@ def walk(paths: Sequence[str], max_bytes: int) -> Walk:
             for relative in _listed(path, skipped, given):
                 name = _join(given, relative)
                 if name not in files:
-                    _read_into(name, Path(name), _language(Path(name)), max_bytes, files, skipped)
+                    _read_into(name, Path(name), _language(Path(name)), max_bytes, files, skipped, keep)
         elif path.is_file():
             language = _language(path) or "text"  # a file named on purpose is read whatever it is
             if not os.access(path, os.R_OK):
                 raise InputError("cannot read this file", Location(given))
-            _read_into(given, path, language, max_bytes, files, skipped)
+            _read_into(given, path, language, max_bytes, files, skipped, keep)
         else:
             raise InputError("not a regular file or folder", Location(given))
     ordered = tuple(sorted(files.values(), key=lambda item: item.path))
@@ -142,6 +146,7 @@ def _read_into(
     max_bytes: int,
     files: dict[str, SourceFile],
     skipped: dict[str, SkippedFile],
+    keep: Callable[[str], bool] | None = None,
 ) -> None:
     if language is None:
         return
@@ -166,7 +171,17 @@ def _read_into(
         return
     # Undecodable bytes (a Latin-1 comment) cannot hide an API path, which is ASCII.
     text = data.decode("utf-8-sig", errors="replace")
-    files[name] = SourceFile(name, language, text)
+    files[name] = SourceFile(name, language, text if keep is None or keep(text) else None)
+
+
+def read_again(source: SourceFile) -> str | None:
+    """The text of a file ``walk`` did not keep (None if it can no longer be read): a module
+    that turns out to import a BSS path constant from another module."""
+    try:
+        with open(source.path, "rb") as handle:
+            return handle.read().decode("utf-8-sig", errors="replace")
+    except OSError:
+        return None
 
 
 # --------------------------------------------------------------------------- listing a folder
