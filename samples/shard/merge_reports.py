@@ -8,8 +8,9 @@ Each shard is a bsscheck JSON report (``--format json``) of the same question: t
 same columns), with the same options. The merged report is the report one run over the whole
 fleet gives: the accounts in shard order (name the shards in the order of their files), the
 summary counts added up, errors, skipped files and warnings put together (a warning every shard
-gives, such as a near miss of the API, once). Standard library only; nothing is scheduled here:
-run the shards with GNU parallel, a CI matrix or a batch engine.
+gives, such as a near miss of the API, once). One shard is held in memory at a time, so shards of
+100,000 accounts merge into a report of millions. Standard library only; nothing is scheduled
+here: run the shards with GNU parallel, a CI matrix or a batch engine.
 
 Exit: 0 merged, 2 the reports do not answer the same question (or are not bsscheck reports).
 """
@@ -18,12 +19,12 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, TextIO
 
 # The keys every shard must agree on, by report kind (who-can has "api", matrix "apis", whose
 # columns must agree but whose counts are added up).
 SAME = ("schema_version", "options", "api", "apis", "scope")
-LISTS = ("accounts", "errors", "skipped")
 
 
 def added(total: Any, more: Any) -> Any:
@@ -39,36 +40,70 @@ def _columns(report: dict[str, Any]) -> list[Any] | None:
     return None if apis is None else [{k: v for k, v in api.items() if k != "cells"} for api in apis]
 
 
-def merge(reports: list[dict[str, Any]]) -> dict[str, Any]:
-    first = reports[0]
-    for report in reports[1:]:
-        for key in SAME:
-            mine, theirs = (
-                (report.get(key), first.get(key)) if key != "apis" else (_columns(report), _columns(first))
-            )
-            if mine != theirs:
-                raise ValueError(f"the shards differ in {key!r}: they do not answer the same question")
-    merged = dict(first)
-    if "apis" in first:  # matrix: each column's cell counts added up
-        merged["apis"] = [{**api, "cells": added(api["cells"], {})} for api in first["apis"]]
-        for report in reports[1:]:
-            for column, api in zip(merged["apis"], report["apis"], strict=True):
-                column["cells"] = added(column["cells"], api["cells"])
-    for key in LISTS:
-        merged[key] = [item for report in reports for item in report.get(key, [])]
+def _merged_header(reports: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """Everything of the merged report but its accounts: checked to be one question, counts
+    added up, errors, skipped files and warnings put together."""
+    merged: dict[str, Any] = {}
+    first: dict[str, Any] | None = None
     warnings: list[Any] = []
     for report in reports:
+        if first is None:
+            first = report
+            merged = {key: value for key, value in report.items() if key != "accounts"}
+            merged["errors"], merged["skipped"] = [], []
+            if "apis" in report:
+                merged["apis"] = [{**api, "cells": added(api["cells"], {})} for api in report["apis"]]
+        else:
+            for key in SAME:
+                if key == "apis":
+                    mine, theirs = _columns(report), _columns(first)
+                else:
+                    mine, theirs = report.get(key), first.get(key)
+                if mine != theirs:
+                    raise ValueError(f"the shards differ in {key!r}: they do not answer the same question")
+            merged["summary"] = added(merged["summary"], report["summary"])
+            for column, api in zip(merged.get("apis", []), report.get("apis", []), strict=True):
+                column["cells"] = added(column["cells"], api["cells"])
+        merged["errors"] += report.get("errors", [])
+        merged["skipped"] += report.get("skipped", [])
         for warning in report.get("warnings", []):
             if warning not in warnings:
                 warnings.append(warning)
+    if first is None:
+        raise ValueError("no reports to merge")
     merged["warnings"] = warnings
-    summary = first["summary"]
-    for report in reports[1:]:
-        summary = added(summary, report["summary"])
     if "apis" in first["summary"]:
-        summary["apis"] = first["summary"]["apis"]  # the columns, the same in every shard
-    merged["summary"] = summary
+        merged["summary"]["apis"] = first["summary"]["apis"]  # the columns, the same in every shard
     return merged
+
+
+def _load(path: str) -> dict[str, Any]:
+    with open(path, encoding="utf-8") as handle:
+        report = json.load(handle)
+    if not isinstance(report, dict) or "accounts" not in report or "summary" not in report:
+        raise ValueError(f"{path}: not a who-can or matrix JSON report")
+    return report
+
+
+def write_merged(paths: list[str], out: TextIO) -> None:
+    """Merge the shards in ``paths`` into ``out`` holding one shard at a time: every shard is
+    read once to check the question and add up the counts, then again to copy its accounts."""
+    header = _merged_header(_load(path) for path in paths)
+    keys = list(_load(paths[0]))
+    out.write("{")
+    for number, key in enumerate(keys):
+        out.write(("," if number else "") + "\n  " + json.dumps(key) + ": ")
+        if key == "accounts":
+            out.write("[")
+            written = 0
+            for path in paths:
+                for account in _load(path)["accounts"]:
+                    out.write(("," if written else "") + "\n    " + json.dumps(account, ensure_ascii=False))
+                    written += 1
+            out.write("\n  ]" if written else "]")
+        else:
+            out.write(json.dumps(header[key], ensure_ascii=False, indent=2).replace("\n", "\n  "))
+    out.write("\n}\n")
 
 
 def main(paths: list[str]) -> int:
@@ -76,16 +111,12 @@ def main(paths: list[str]) -> int:
         print("usage: merge_reports.py SHARD.json [SHARD.json ...]", file=sys.stderr)
         return 2
     try:
-        reports = []
-        for path in paths:
-            with open(path, encoding="utf-8") as handle:
-                reports.append(json.load(handle))
-        merged = merge(reports)
+        # Checked before anything is written: a refused merge writes nothing.
+        _merged_header(_load(path) for path in paths)
+        write_merged(paths, sys.stdout)
     except (OSError, ValueError, KeyError, TypeError) as error:
         print(f"merge_reports.py: error: {error}", file=sys.stderr)
         return 2
-    json.dump(merged, sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")
     return 0
 
 
