@@ -12,7 +12,7 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from permtable.apis import BSS_HOSTS, ApiRef, split_path
+from permtable.apis import BSS_HOSTS, ApiRef, is_placeholder, split_path
 from permtable.errors import Notice
 from permtable.evaluate import EvaluationPolicy, Evaluator
 from permtable.grants import Grants, review_grants
@@ -53,12 +53,13 @@ def can_call(
 
 
 # A line ``parse_api`` would read without any rewriting: an upper-case method, a BSS host or
-# none, plain path segments (no dot segment, escape, placeholder, empty or trailing segment) and
-# any query. Its segments are the path's; ``quick_endpoint_key`` routes them straight away.
+# none, plain path segments (dots only inside one, as in ``v1.0``: never a dot segment; no
+# escape, placeholder, empty or trailing segment) and any query. Its segments are the path's;
+# ``quick_endpoint_key`` routes them straight away.
 _PLAIN_LINE = re.compile(
     r"(GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS) "
     r"(?:https://(?:bss\.myhuaweicloud\.com|bss-intl\.myhuaweicloud\.com|bss\.myhuaweicloud\.eu))?"
-    r"((?:/[A-Za-z0-9_\-]+)+)(?:\?[^\s#]*)?"
+    r"((?:/[A-Za-z0-9_\-]+(?:\.[A-Za-z0-9_\-]+)*)+)(?:\?[^\s#]*)?"
 )
 
 
@@ -70,13 +71,31 @@ def quick_endpoint_key(indexed: IndexedTable) -> Callable[[str], Hashable | None
     listed row is answered here; anything else (unlisted, a foreign host, an odd spelling) is
     left to ``parse_api``, which warns and normalises as it always does."""
     router = indexed.router
+    # A segment that is no literal of any template routes as every such segment does (only a
+    # placeholder or ``**`` takes it): routes are remembered by the path with those segments
+    # masked, so a million fresh ids in a dozen rows are a dozen walks of the router.
+    literals = {
+        segment: segment
+        for entry in indexed.table.entries
+        for segment in split_path(entry.path)
+        if not is_placeholder(segment) and segment != "**"
+    }
+    masked = literals.get  # a segment, or None for one that is no literal
+    routed: dict[tuple[str, tuple[str | None, ...]], Hashable | None] = {}
+    fullmatch = _PLAIN_LINE.fullmatch
 
     def key(text: str) -> Hashable | None:
-        plain = _PLAIN_LINE.fullmatch(text)
+        plain = fullmatch(text)
         if plain is None:
             return None
-        entry = router.resolve_segments(plain[1], tuple(plain[2][1:].split("/")))
-        return (entry.index, None) if entry is not None else None
+        method, path = plain.groups()
+        segments = path[1:].split("/")
+        shape = (method, tuple(map(masked, segments)))
+        if shape in routed:
+            return routed[shape]
+        entry = router.resolve_segments(method, tuple(segments))
+        found = routed[shape] = (entry.index, None) if entry is not None else None
+        return found
 
     return key
 

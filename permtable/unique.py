@@ -66,16 +66,17 @@ class UniqueApis:
             if not content:
                 continue
             slot = by_text.get(content)
-            if slot is None and quick is not None:
-                # A fresh id in a known row: counted without parsing (the row's first input
-                # was parsed, where its location and any warning were taken).
-                key = quick(content)
-                slot = slots.get(key) if key is not None else None
             if slot is None:
                 if len(by_text) >= TEXT_CACHE_LIMIT:
                     by_text.clear()
-                location = Location(name, number, len(line) - len(line.lstrip()) + 1)
-                slot = by_text[content] = self._slot(parse_api(content, location))
+                # A fresh id in a known row: counted without parsing (the row's first input
+                # was parsed, where its location and any warning were taken).
+                key = quick(content) if quick is not None else None
+                slot = slots.get(key) if key is not None else None
+                if slot is None:
+                    location = Location(name, number, len(line) - len(line.lstrip()) + 1)
+                    slot = self._slot(parse_api(content, location))
+                by_text[content] = slot
             counts[slot] += 1
 
     def _slot(self, ref: ApiRef) -> int:

@@ -108,6 +108,9 @@ def _scan_file(
     lines = text.splitlines()
     found = []
     if python:
+        # Only what ast.parse raises for a file it cannot read (and a nesting too deep for the
+        # reader's recursion) falls back to the text reader: any other error is a bug, and
+        # shows as one.
         try:
             if tree is None:
                 tree = ast.parse(text)
@@ -123,12 +126,19 @@ def _scan_file(
                     Location(source.path, error.lineno, error.offset),
                 )
             )
-        except (RecursionError, ValueError) as error:
-            reason = "nested too deeply" if isinstance(error, RecursionError) else str(error)
+        except RecursionError:
             warnings.append(
                 Notice(
-                    f"cannot be parsed as Python ({reason}): read as plain text instead",
+                    "cannot be parsed as Python (nested too deeply): read as plain text instead",
                     Location(source.path),
+                )
+            )
+        except ValueError as error:
+            if tree is not None:
+                raise  # the file parsed: the error is the reader's
+            warnings.append(
+                Notice(
+                    f"cannot be parsed as Python ({error}): read as plain text instead", Location(source.path)
                 )
             )
     language = "python" if source.language == PYTHON else source.language

@@ -90,9 +90,9 @@ class Walk:
     skipped: tuple[SkippedFile, ...]
 
 
-def walk(paths: Sequence[str], max_bytes: int, keep: Callable[[str], bool] | None = None) -> Walk:
-    """The files to scan, in path order. ``keep``: whether a file's text is worth holding (the
-    scan's byte search); the others are listed with no text."""
+def walk(paths: Sequence[str], max_bytes: int, keep: Callable[[bytes], bool] | None = None) -> Walk:
+    """The files to scan, in path order. ``keep``: whether a file's bytes are worth decoding and
+    holding (the scan's byte search); the others are listed with no text."""
     files: dict[str, SourceFile] = {}
     skipped: dict[str, SkippedFile] = {}
     for given in paths:
@@ -146,7 +146,7 @@ def _read_into(
     max_bytes: int,
     files: dict[str, SourceFile],
     skipped: dict[str, SkippedFile],
-    keep: Callable[[str], bool] | None = None,
+    keep: Callable[[bytes], bool] | None = None,
 ) -> None:
     if language is None:
         return
@@ -169,9 +169,11 @@ def _read_into(
     if b"\x00" in data[:BINARY_PROBE]:
         skipped[name] = SkippedFile(name, "binary file")
         return
+    if keep is not None and not keep(data):
+        files[name] = SourceFile(name, language, None)
+        return
     # Undecodable bytes (a Latin-1 comment) cannot hide an API path, which is ASCII.
-    text = data.decode("utf-8-sig", errors="replace")
-    files[name] = SourceFile(name, language, text if keep is None or keep(text) else None)
+    files[name] = SourceFile(name, language, data.decode("utf-8-sig", errors="replace"))
 
 
 def read_again(source: SourceFile) -> str | None:
