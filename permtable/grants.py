@@ -658,16 +658,21 @@ class _KnownMatches:
 MAX_SIMILAR_WARNINGS = 20
 
 
-@dataclass(frozen=True, slots=True)
 class _Repeated:
     """A review warning that may repeat: what groups it (an unknown code, a kind of problem),
     the warning itself, the words that stand for the rest when they are counted, and the table
-    codes it bears on (the nearest code of a typo, the codes a shadowed statement allows)."""
+    codes it bears on (the nearest code of a typo, the codes a shadowed statement allows).
 
-    key: str
-    notice: Notice
-    summary: str
-    codes: tuple[str, ...] = ()
+    A plain class: private to the review, and a dataclass definition would cost every run's
+    start-up a compiled ``__init__`` (see README, Performance)."""
+
+    __slots__ = ("codes", "key", "notice", "summary")
+
+    def __init__(self, key: str, notice: Notice, summary: str, codes: tuple[str, ...] = ()) -> None:
+        self.key = key
+        self.notice = notice
+        self.summary = summary
+        self.codes = codes
 
 
 def _focused(notices: list[Notice | _Repeated], focus: Container[str] | None) -> list[Notice | _Repeated]:

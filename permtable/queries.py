@@ -56,7 +56,7 @@ def can_call(
 # none, plain path segments (dots only inside one, as in ``v1.0``: never a dot segment; no
 # escape, placeholder, empty or trailing segment) and any query. Its segments are the path's;
 # ``quick_endpoint_key`` routes them straight away.
-_PLAIN_LINE = re.compile(
+_PLAIN_LINE = (
     r"(GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS) "
     r"(?:https://(?:bss\.myhuaweicloud\.com|bss-intl\.myhuaweicloud\.com|bss\.myhuaweicloud\.eu))?"
     r"((?:/[A-Za-z0-9_\-]+(?:\.[A-Za-z0-9_\-]+)*)+)(?:\?[^\s#]*)?"
@@ -71,6 +71,8 @@ def quick_endpoint_key(indexed: IndexedTable) -> Callable[[str], Hashable | None
     listed row is answered here; anything else (unlisted, a foreign host, an odd spelling) is
     left to ``parse_api``, which warns and normalises as it always does."""
     router = indexed.router
+    # Compiled here, not at import: only --unique reads lines this way.
+    fullmatch = re.compile(_PLAIN_LINE).fullmatch
     # A segment that is no literal of any template routes as every such segment does (only a
     # placeholder or ``**`` takes it): routes are remembered by the path with those segments
     # masked, so a million fresh ids in a dozen rows are a dozen walks of the router.
@@ -82,7 +84,6 @@ def quick_endpoint_key(indexed: IndexedTable) -> Callable[[str], Hashable | None
     }
     masked = literals.get  # a segment, or None for one that is no literal
     routed: dict[tuple[str, tuple[str | None, ...]], Hashable | None] = {}
-    fullmatch = _PLAIN_LINE.fullmatch
 
     def key(text: str) -> Hashable | None:
         plain = fullmatch(text)
