@@ -105,12 +105,12 @@ def walk(paths: Sequence[str], max_bytes: int, keep: Callable[[bytes], bool] | N
             for relative in _listed(path, skipped, given):
                 name = _join(given, relative)
                 if name not in files:
-                    _read_into(name, Path(name), _language(Path(name)), max_bytes, files, skipped, keep)
+                    _read_into(name, name, _language(name), max_bytes, files, skipped, keep)
         elif path.is_file():
-            language = _language(path) or "text"  # a file named on purpose is read whatever it is
+            language = _language(given) or "text"  # a file named on purpose is read whatever it is
             if not os.access(path, os.R_OK):
                 raise InputError("cannot read this file", Location(given))
-            _read_into(given, path, language, max_bytes, files, skipped, keep)
+            _read_into(given, given, language, max_bytes, files, skipped, keep)
         else:
             raise InputError("not a regular file or folder", Location(given))
     ordered = tuple(sorted(files.values(), key=lambda item: item.path))
@@ -118,18 +118,20 @@ def walk(paths: Sequence[str], max_bytes: int, keep: Callable[[bytes], bool] | N
 
 
 def _join(root: str, relative: str) -> str:
-    return relative if root in (".", "./") else os.path.join(root, *PurePosixPath(relative).parts)
+    return relative if root in (".", "./") else os.path.join(root, *relative.split("/"))
 
 
-def _language(path: Path) -> str | None:
-    suffix = path.suffix.lower()
+# Strings, not pathlib, from here on: a scan of 5,000 files made 25,000 Path objects, a
+# quarter of its time outside reading the files.
+def _language(path: str) -> str | None:
+    suffix = os.path.splitext(path)[1].lower()
     if suffix in DOCUMENTATION:
         return "documentation"
     if suffix in LANGUAGES:
         return LANGUAGES[suffix]
     if suffix == "":
         try:
-            with path.open("rb") as handle:
+            with open(path, "rb") as handle:
                 first = handle.readline(256)
         except OSError:
             return None
@@ -141,7 +143,7 @@ def _language(path: Path) -> str | None:
 
 def _read_into(
     name: str,
-    path: Path,
+    path: str,
     language: str | None,
     max_bytes: int,
     files: dict[str, SourceFile],
@@ -154,11 +156,11 @@ def _read_into(
         skipped[name] = SkippedFile(name, "documentation (prose, not code)")
         return
     try:
-        size = path.stat().st_size
+        size = os.stat(path).st_size
         if size > max_bytes:
             skipped[name] = SkippedFile(name, f"larger than the size limit ({size} > {max_bytes} bytes)")
             return
-        with path.open("rb") as handle:
+        with open(path, "rb") as handle:
             data = handle.read(max_bytes + 1)
     except OSError as error:
         skipped[name] = SkippedFile(name, f"cannot be read: {error.strerror or error}")
@@ -208,11 +210,12 @@ def _listed(root: Path, skipped: dict[str, SkippedFile], given: str) -> list[str
         # naming it asks for it, so its own .gitignore files are the rules.
         listed = _walked(root, prune)
     kept = []
+    base = str(root)
     for relative in sorted(set(listed)):
-        parts = PurePosixPath(relative).parts
+        parts = relative.split("/")
         if any(prune("/".join(parts[:depth])) for depth in range(1, len(parts))):
             continue
-        if (root / relative).is_file():
+        if os.path.isfile(os.path.join(base, relative)):
             kept.append(relative)
     return kept
 
