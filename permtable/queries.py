@@ -83,18 +83,17 @@ def quick_endpoint_key(indexed: IndexedTable) -> Callable[[str], Hashable | None
         if not is_placeholder(segment) and segment != "**"
     }
     masked = literals.get  # a segment, or None for one that is no literal
-    routed: dict[tuple[str, tuple[str | None, ...]], Hashable | None] = {}
+    routed: dict[tuple[str | None, ...], Hashable | None] = {}
 
     def key(text: str) -> Hashable | None:
         plain = fullmatch(text)
         if plain is None:
             return None
         method, path = plain.groups()
-        segments = path[1:].split("/")
-        shape = (method, tuple(map(masked, segments)))
+        shape = (method, *map(masked, path.split("/")))
         if shape in routed:
             return routed[shape]
-        entry = router.resolve_segments(method, tuple(segments))
+        entry = router.resolve_segments(method, tuple(path[1:].split("/")))
         found = routed[shape] = (entry.index, None) if entry is not None else None
         return found
 
