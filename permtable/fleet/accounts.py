@@ -13,6 +13,7 @@ from permtable.apis import ApiRef
 from permtable.errors import InputError, Location, Notice
 from permtable.evaluate import Route, route
 from permtable.files import DEFAULT_MAX_BYTES
+from permtable.fleet.spill import SPILL_FROM, Answers
 from permtable.grants import Grants, load_grants_file, review_grants
 from permtable.model import AccountType, Entry
 from permtable.tables import IndexedTable, TableSet
@@ -158,14 +159,14 @@ class Audited(Generic[T]):
 
 @dataclass(frozen=True, slots=True)
 class FleetRun(Generic[T]):
-    audited: tuple[Audited[T], ...]
+    # Every account's answer, in file order; on disk for a large fleet (``spill.Answers``).
+    audited: Sequence[Audited[T]]
     failures: tuple[LoadFailure, ...]
     skipped: tuple[Skipped, ...]
     notices: tuple[Notice, ...]
 
-    @property
-    def types(self) -> set[AccountType]:
-        return {item.account_type for item in self.audited}
+    # The account types present (computed as the answers came in: reading them back costs).
+    types: frozenset[AccountType] = frozenset()
 
 
 # Below this many files a fleet is read in this process: starting workers costs more than it saves.
@@ -249,29 +250,52 @@ def audit_files(
     """
     permissions = {kind: tables.get(kind).table.permissions for kind in AccountType}
     work = _Work(tables, answer, max_bytes, focus, permissions)
-    outcomes: list[tuple[str, Audited[T] | LoadFailure, list[Notice]]] = []
+    # Kept until the report is written: only answers (on disk for a large fleet), failures and
+    # warnings, by file key; a file is known to be another account's policy file only once the
+    # account that uses it has been read, which may be later.
+    answers: Answers[Audited[T]] = Answers(on_disk=len(fleet.files) >= SPILL_FROM)
+    failures: list[tuple[str, LoadFailure]] = []
+    warned: dict[str, list[Notice]] = {}
     policy_files: dict[str, str] = {}
+    types: set[AccountType] = set()
     for file, outcome, notices, used in _audited(work, fleet.files, workers_for(len(fleet.files), jobs)):
         for policy_file in used:
             policy_files.setdefault(_key(policy_file), file)
-        outcomes.append((file, outcome, notices))
+        key = _key(file)
+        if isinstance(outcome, LoadFailure):
+            failures.append((key, outcome))
+        else:
+            answers.add(key, outcome)
+            types.add(outcome.account_type)
+        if notices:
+            warned[key] = notices
         if on_file is not None:
             on_file(file)
-    audited: list[Audited[T]] = []
-    failures: list[LoadFailure] = []
-    skipped: list[Skipped] = []
-    all_notices: list[Notice] = list(fleet.notices)
-    for file, outcome, notices in outcomes:
-        key = _key(file) if policy_files else ""
-        if key in policy_files and key not in fleet.named:
-            skipped.append(Skipped(file, f"a policy file of {policy_files[key]}, not an account of its own"))
-            continue
-        all_notices.extend(notices)
-        if isinstance(outcome, LoadFailure):
-            failures.append(outcome)
-        else:
-            audited.append(outcome)
-    return FleetRun(tuple(audited), tuple(failures), tuple(skipped), tuple(all_notices))
+    parts = frozenset(key for key in policy_files if key not in fleet.named)
+    answers.exclude(parts)
+    skipped = [
+        Skipped(item.file, f"a policy file of {policy_files[key]}, not an account of its own")
+        for key, item in (answers.keyed() if parts else ())
+        if key in parts
+    ]
+    skipped += [
+        Skipped(failure.file, f"a policy file of {policy_files[key]}, not an account of its own")
+        for key, failure in failures
+        if key in parts
+    ]
+    skipped.sort(key=lambda item: fleet.files.index(item.file) if item.file in fleet.files else 0)
+    all_notices = [
+        *fleet.notices,
+        *(notice for key, notices in warned.items() if key not in parts for notice in notices),
+    ]
+    kept_types = frozenset(item.account_type for item in answers) if parts else frozenset(types)
+    return FleetRun(
+        answers,
+        tuple(failure for key, failure in failures if key not in parts),
+        tuple(skipped),
+        tuple(all_notices),
+        kept_types,
+    )
 
 
 def _audited(

@@ -84,9 +84,14 @@ class MatrixReport:
 
     def record(self) -> MatrixRecord:
         rows = self.run.audited
+        # One pass over the answers (read from disk for a large fleet): each column's counts.
+        counts = [Counter[str]() for _ in self.columns]
+        for item in rows:
+            for index, found in enumerate(item.answer):
+                counts[index][found.kind] += 1
         apis = []
         for index, column in enumerate(self.columns):
-            cells = Counter(item.answer[index].kind for item in rows)
+            cells = counts[index]
             apis.append(
                 MatrixColumn(
                     column.ref.text,
@@ -97,7 +102,7 @@ class MatrixReport:
                     {cell: cells.get(cell, 0) for cell in CELLS},
                 )
             )
-        totals = Counter(cell.kind for item in rows for cell in item.answer)
+        totals = sum(counts, Counter[str]())
         summary = MatrixSummary(
             accounts=len(rows),
             apis=len(self.columns),
@@ -239,7 +244,9 @@ def matrix(
             if any(entry is not None and kind in present for kind, entry in column.entries)
         ]
         columns = [columns[index] for index in keep]
-        audited = tuple(replace(item, answer=tuple(item.answer[i] for i in keep)) for item in run.audited)
+        audited = LazyRecords(
+            run.audited, lambda item: replace(item, answer=tuple(item.answer[i] for i in keep))
+        )
         run = replace(run, audited=audited)
     else:
         for column in columns:

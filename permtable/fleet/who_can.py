@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from permtable.apis import ApiRef
@@ -19,6 +19,7 @@ from permtable.evaluate import (
 )
 from permtable.files import DEFAULT_MAX_BYTES
 from permtable.fleet.accounts import (
+    Audited,
     FailureRecord,
     FleetFiles,
     FleetRun,
@@ -30,7 +31,7 @@ from permtable.fleet.accounts import (
 )
 from permtable.grants import Grants
 from permtable.model import AccountType, Entry, Table
-from permtable.reports import RowRecord, SuggestionRecord, TableInfo, decision_counts
+from permtable.reports import LazyRecords, RowRecord, SuggestionRecord, TableInfo, decision_counts
 from permtable.router import Suggestion
 from permtable.tables import IndexedTable, TableSet
 from permtable.values import OMITTED_IF_EMPTY, OMITTED_IF_ZERO, SCHEMA_VERSION
@@ -160,7 +161,7 @@ class WhoCanRecord:
     schema_version: int
     api: AskedApi
     options: EvaluationPolicy
-    accounts: tuple[AccountAnswer, ...]
+    accounts: Sequence[AccountAnswer]
     summary: WhoCanSummary
     errors: tuple[FailureRecord, ...]
     skipped: tuple[Skipped, ...]
@@ -180,7 +181,6 @@ class WhoCanReport:
 
     def record(self) -> WhoCanRecord:
         ref = self.ref
-        answers = [item.answer for item in self.run.audited]
         asked = AskedApi(
             ref.text,
             ref.method,
@@ -189,11 +189,16 @@ class WhoCanReport:
             ref.operation,
             tuple(listing.record(self.options) for listing in self.listings),
         )
+        decisions: list[Decision] = []
+        callable_count = 0
+        for item in self.run.audited:  # one pass: a large fleet's answers are read from disk
+            decisions.append(item.answer.decision)
+            callable_count += item.answer.callable
         summary = WhoCanSummary(
-            accounts=len(answers),
-            callable=sum(1 for result in answers if result.callable),
-            not_callable=sum(1 for result in answers if not result.callable),
-            decisions=decision_counts([result.decision for result in answers]),
+            accounts=len(decisions),
+            callable=callable_count,
+            not_callable=len(decisions) - callable_count,
+            decisions=decision_counts(decisions),
             errors=len(self.run.failures),
             skipped=len(self.run.skipped),
         )
@@ -201,12 +206,16 @@ class WhoCanReport:
             SCHEMA_VERSION,
             asked,
             self.options,
-            tuple(item.answer for item in self.run.audited),
+            LazyRecords(self.run.audited, _answer_of),
             summary,
             failure_records(self.run),
             self.run.skipped,
             self.run.notices,
         )
+
+
+def _answer_of(item: Audited[AccountAnswer]) -> AccountAnswer:
+    return item.answer
 
 
 def who_can(

@@ -463,3 +463,39 @@ def test_the_number_of_workers():
     assert workers_for(PARALLEL_FROM - 1, None) == 1
     assert workers_for(10, 3) == 3
     assert workers_for(PARALLEL_FROM, None) >= 1
+
+
+def test_answers_kept_on_disk_give_the_same_report(tables, tmp_path, monkeypatch):
+    # The sample fleet (a policy file another account uses, so a skipped file) and a broken file.
+    import shutil
+
+    from permtable.fleet import accounts
+
+    shutil.copytree(FLEET, tmp_path / "fleet")
+    write_text(tmp_path / "fleet", "broken.yaml", "type: partner\naccount: b\nroles: [\n")
+    fleet = fleet_of(tmp_path / "fleet")
+    in_memory = who_can(parse_api(PAY_V3), fleet, tables, EvaluationPolicy())
+    grid_in_memory = matrix(None, fleet, tables, EvaluationPolicy())
+    monkeypatch.setattr(accounts, "SPILL_FROM", 1)
+    on_disk = who_can(parse_api(PAY_V3), fleet, tables, EvaluationPolicy())
+    assert "on disk" in repr(on_disk.run.audited)
+    assert plain(on_disk.record(), "en") == plain(in_memory.record(), "en")
+    assert [item.file for item in on_disk.run.skipped] == [item.file for item in in_memory.run.skipped]
+    assert len(on_disk.run.skipped) == 1
+    grid_on_disk = matrix(None, fleet, tables, EvaluationPolicy())
+    assert plain(grid_on_disk.record(), "en") == plain(grid_in_memory.record(), "en")
+
+
+def test_answers_on_disk_read_by_several_readers_at_once():
+    from permtable.fleet.spill import Answers
+
+    answers: Answers[int] = Answers(on_disk=True)
+    for number in range(50):
+        answers.add(f"k{number}", number)
+    answers.exclude(frozenset({"k3", "k40"}))
+    first, second = iter(answers), iter(answers)
+    pairs = list(zip(first, second, strict=True))
+    assert [a for a, _ in pairs] == [b for _, b in pairs] == [n for n in range(50) if n not in (3, 40)]
+    assert len(answers) == 48 and answers[0] == 0 and answers[-1] == 49 and answers[3] == 4
+    with pytest.raises(IndexError):
+        answers[48]
