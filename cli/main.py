@@ -58,6 +58,19 @@ class LazyGroup(SingleValueGroup):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """click's, with a "did you mean" for a misspelt command (``can-cal``)."""
+        name = args[0] if args else ""
+        if name in COMMANDS or name.startswith("-"):
+            return super().resolve_command(ctx, args)
+        from permtable.textdistance import closest  # noqa: PLC0415  (only a wrong command)
+
+        near = closest(name, COMMANDS, max_distance=3)
+        hint = f" Did you mean {near[0]!r}?" if near else ""
+        raise click.UsageError(f"No such command {name!r}.{hint} ('bsscheck --help' lists them.)", ctx)
+
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         module_name = COMMANDS.get(cmd_name)
         if module_name is None:

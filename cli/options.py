@@ -16,7 +16,7 @@ import click
 
 from cli.application import AccountCheck, Application
 from cli.finding_kinds import FINDING_KINDS
-from cli.formats import format_names
+from cli.formats import format_names, format_of_file
 from permtable.apis import METHODS, ApiRef, parse_api, read_api_file
 from permtable.errors import InputError, Location, Notice
 from permtable.evaluate import DEFAULT_MAX_GRANTS, EvaluationPolicy
@@ -75,11 +75,43 @@ def format_option(view: str, *more_views: str) -> Callable[[F], F]:
     return click.option(
         "--format",
         "output_format",
-        type=click.Choice(names),
-        default="table",
-        show_default=True,
-        help="Output format.",
+        type=click.Choice(names, case_sensitive=False),
+        default=None,
+        help="Output format (any case)  [default: table, or what the -o file's extension names: "
+        ".json, .sarif, .xml (junit), .md, .csv, .txt].",
     )
+
+
+# Extensions a table may well be written to: no warning when the report has no such format.
+_PLAIN_TEXT = frozenset({"text", "markdown"})
+
+
+def resolve_format(views: tuple[str, ...], output_format: str | None, output: str | None) -> str:
+    """The format of the run: ``--format`` as given, else the one the ``-o`` file's extension
+    names when this report has it, else ``table``. Says so on stderr when the two disagree, and
+    when GitHub annotations go to a file, where Actions does not read them."""
+    named = format_of_file(output) if output and output != "-" else None
+    available = {name for view in views for name in format_names(view)}
+    if output_format is None:
+        if named is not None and named in available:
+            return named
+        if named is not None and named not in _PLAIN_TEXT:
+            warn_format(
+                f"{output}: this report has no {named} format; writing a table (choose one with --format)"
+            )
+        return "table"
+    if named is not None and named != output_format and named in available:
+        warn_format(f"{output}: writing the {output_format} report to a file whose extension says {named}")
+    if output_format == "github" and output and output != "-":
+        warn_format(
+            f"{output}: GitHub reads workflow annotations from a step's standard output, not from a file; "
+            "drop -o to have them shown"
+        )
+    return output_format
+
+
+def warn_format(message: str) -> None:
+    click.echo(f"bsscheck: warning: {message}", err=True)
 
 
 def output_option(function: F) -> F:
@@ -227,7 +259,7 @@ def shared_output(view: str, *more_views: str) -> Callable[[Callable[..., int]],
         def with_application(
             *args: Any,
             table_files: tuple[str, ...],
-            output_format: str,
+            output_format: str | None,
             output: str | None,
             lang: str | None,
             max_bytes: int,
@@ -235,7 +267,13 @@ def shared_output(view: str, *more_views: str) -> Callable[[Callable[..., int]],
             **kwargs: Any,
         ) -> int:
             app = Application(
-                view, table_files, output_format, output, resolve_lang(lang), max_bytes, scp_files
+                view,
+                table_files,
+                resolve_format((view, *more_views), output_format, output),
+                output,
+                resolve_lang(lang),
+                max_bytes,
+                scp_files,
             )
             return function(*args, app=app, **kwargs)
 

@@ -222,6 +222,17 @@ class GrantsDiffRecord:
     warnings: tuple[Notice, ...]
 
 
+def no_grants(like: Grants, file: str, why: str) -> Grants:
+    """The side of a diff that holds nothing: a grants file added or deleted in a change (its
+    other version missing or empty), read as the same account with no grants at all. ``why``
+    says what the file is ("does not exist")."""
+    notice = Notice(
+        f"{why}: read as an account with no grants; every API the other side can call is a change",
+        Location(file),
+    )
+    return Grants(like.account_type, like.account, (file,), notices=(notice,), boundaries=like.boundaries)
+
+
 def diff_grants(
     old: Grants,
     new: Grants,

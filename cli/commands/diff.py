@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 
 import click
@@ -12,7 +13,9 @@ from cli.formats import format_names
 from cli.options import evaluation_options, evaluation_policy, shared_output
 from permtable.apis import read_api_file
 from permtable.errors import InputError, Location
-from permtable.grants_diff import CHANGE_KINDS, ChangeKind, diff_grants
+from permtable.files import read_text
+from permtable.grants import Grants
+from permtable.grants_diff import CHANGE_KINDS, ChangeKind, diff_grants, no_grants
 
 DEFAULT_FAIL_ON = (ChangeKind.GAINED.value, ChangeKind.LOST.value)
 
@@ -110,10 +113,36 @@ def command(
         changes = [change for item in planned.principals for change in item.diff.changes]
     else:
         assert old is not None and new is not None
-        report = diff_grants(app.account([old]), app.account([new]), tables, options, refs)
+        before, after = _side(app, old), _side(app, new)
+        if before is None and after is None:
+            raise InputError(
+                "both sides of the diff are missing or empty", Location(new), "give at least one grants file"
+            )
+        if before is None:
+            assert after is not None
+            before = no_grants(after, old, _empty_why(old))
+        if after is None:
+            after = no_grants(before, new, _empty_why(new))
+        report = diff_grants(before, after, tables, options, refs)
         app.emit(report.record(), report.notices)
         changes = list(report.changes)
     if exit_zero:
         return exitcodes.OK
     failing = any(change.kind.value in selected for change in changes)
     return exitcodes.FINDINGS if failing else exitcodes.OK
+
+
+def _side(app: Application, path: str) -> Grants | None:
+    """One side's grants; None for a side that holds nothing: a file added or deleted by the
+    change (``/dev/null``, a path that does not exist, an empty file)."""
+    if path == os.devnull or not os.path.exists(path):
+        return None
+    if os.path.isfile(path) and not read_text(path, app.max_bytes).strip():
+        return None
+    return app.account([path])
+
+
+def _empty_why(path: str) -> str:
+    if path == os.devnull:
+        return "stands for no file"
+    return "does not exist" if not os.path.exists(path) else "is empty"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from cli import exitcodes
-from cli.options import ByteSize, format_option, output_option
+from cli.options import ByteSize, format_option, output_option, resolve_format
 from permtable.files import DEFAULT_MAX_BYTES
 
 
@@ -20,7 +20,7 @@ from permtable.files import DEFAULT_MAX_BYTES
     default=str(DEFAULT_MAX_BYTES),
     help="Skip (and list as skipped) files larger than this (bytes, or with K/M/G)  [default: 10M].",
 )
-def command(paths: tuple[str, ...], output_format: str, output: str | None, max_bytes: int) -> int:
+def command(paths: tuple[str, ...], output_format: str | None, output: str | None, max_bytes: int) -> int:
     """Find the BSS APIs that the code in PATHS calls, without running it.
 
     Folders are walked respecting .gitignore (through git when they are in a work tree);
@@ -42,6 +42,7 @@ def command(paths: tuple[str, ...], output_format: str, output: str | None, max_
     from cli.progress import scan_with_progress  # noqa: PLC0415
     from permtable.scan import scan_paths  # noqa: PLC0415
 
+    shown = resolve_format(("scan",), output_format, output)
     report = scan_with_progress(lambda progress: scan_paths(paths, max_bytes, progress))
-    emit("scan", output_format, report.record(), report.notices(), output)
+    emit("scan", shown, report.record(), report.notices(), output)
     return exitcodes.OK

@@ -12,7 +12,7 @@ import click
 from cli import exitcodes
 from cli.groups import SingleValueGroup
 from cli.messages import warn
-from cli.options import format_option, max_size_option
+from cli.options import format_option, max_size_option, resolve_format
 from cli.output import STDOUT, emit, emit_text, write_atomically
 from permtable.editions.check import check_table_ref
 from permtable.editions.diff import diff_tables, load_table_ref
@@ -128,7 +128,7 @@ def import_command(
 )
 @format_option("table_diff")
 @max_size_option
-def diff_command(old: str, new: str, all_fields: bool, output_format: str, max_bytes: int) -> int:
+def diff_command(old: str, new: str, all_fields: bool, output_format: str | None, max_bytes: int) -> int:
     """List the rows added, removed and changed (field by field) from table A to table B.
 
     A and B are table files or bundled:partner / bundled:customer. Rows are matched by method
@@ -140,7 +140,7 @@ def diff_command(old: str, new: str, all_fields: bool, output_format: str, max_b
     Exit: 0 identical, 1 different, 2 input error.
     """
     result = diff_tables(load_table_ref(old, max_bytes), load_table_ref(new, max_bytes), all_fields)
-    emit("table_diff", output_format, result.record())
+    emit("table_diff", resolve_format(("table_diff",), output_format, None), result.record())
     return exitcodes.OK if result.identical else exitcodes.FINDINGS
 
 
@@ -148,7 +148,7 @@ def diff_command(old: str, new: str, all_fields: bool, output_format: str, max_b
 @click.argument("file", metavar="TABLE")
 @format_option("table_validate")
 @max_size_option
-def validate_command(file: str, output_format: str, max_bytes: int) -> int:
+def validate_command(file: str, output_format: str | None, max_bytes: int) -> int:
     """Check a table file: the strict loader's rules, then consistency (letter-case duplicates,
     code shapes, a menu path or name on a row with several codes, one code with two menu paths or
     names, empty scenarios). Documented oddities are reported as info.
@@ -157,5 +157,5 @@ def validate_command(file: str, output_format: str, max_bytes: int) -> int:
     Exit: 0 clean (info only), 1 findings (errors or warnings), 2 unreadable.
     """
     check = check_table_ref(file, max_bytes)
-    emit("table_validate", output_format, check.record())
+    emit("table_validate", resolve_format(("table_validate",), output_format, None), check.record())
     return exitcodes.FINDINGS if check.failing else exitcodes.OK

@@ -45,6 +45,27 @@ FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
+# What a report file's name says its format is (``-o report.sarif`` without ``--format``).
+EXTENSIONS = {
+    ".json": "json",
+    ".sarif": "sarif",
+    ".xml": "junit",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".csv": "csv",
+    ".txt": "text",
+}
+
+
+def format_of_file(name: str) -> str | None:
+    """The format a file name's extension names, or None (``x.sarif.json`` is SARIF)."""
+    lowered = name.lower()
+    if lowered.endswith(".sarif.json"):
+        return "sarif"
+    dot = lowered.rfind(".")
+    return EXTENSIONS.get(lowered[dot:]) if dot > lowered.rfind("/") else None
+
+
 def format_names(view: str) -> list[str]:
     return [name for name, (_, views) in FORMATS.items() if view in views]
 

@@ -253,7 +253,7 @@ def test_control_unencodable_text_goes_to_stdout(run_cli):
 
 @pytest.mark.parametrize("fmt", ["json", "table"])
 def test_missing_directory_is_an_input_error_naming_the_path(run_cli, tmp_path: Path, fmt):
-    target = tmp_path / "no-such-directory" / "report.json"
+    target = tmp_path / "no-such-directory" / "report"
     out = run_cli(*RUNS["can-call-partner"], "--format", fmt, "-o", str(target))
     assert out.code == 2, out
     assert out.stdout == ""

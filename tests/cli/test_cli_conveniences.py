@@ -1,0 +1,101 @@
+"""Small things a user expects of a mature CLI: a misspelt command gets a suggestion, choices
+take any case, -o's extension names the format (with a warning when it disagrees), and diff
+reads a missing or empty side as an account with no grants."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+PARTNER = ("can-call", "-g", "samples/partner-grants.yaml", "GET /v2/orders/customer-orders")
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"), [("can-cal", "can-call"), ("who-cna", "who-can"), ("explian", "explain")]
+)
+def test_a_misspelt_command_gets_a_suggestion(run_cli, typed, meant):
+    out = run_cli(typed, "x")
+    assert out.code == 2
+    assert f"No such command {typed!r}. Did you mean {meant!r}?" in out.stderr
+
+
+def test_a_command_far_from_any_gets_no_guess(run_cli):
+    out = run_cli("frobnicate")
+    assert (
+        out.code == 2 and "No such command 'frobnicate'." in out.stderr and "Did you mean" not in out.stderr
+    )
+
+
+@pytest.mark.parametrize("spelling", ["JSON", "Json", "json"])
+def test_format_takes_any_case(run_cli, spelling):
+    out = run_cli(*PARTNER, "--format", spelling)
+    assert out.code == 0 and json.loads(out.stdout)["schema_version"] == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "starts"),
+    [
+        ("r.json", '{\n  "schema_version"'),
+        ("r.sarif", '{\n  "$schema"'),
+        ("r.sarif.json", '{\n  "$schema"'),
+        ("r.xml", "<?xml"),
+        ("r.md", "###"),
+        ("r.txt", "Account"),
+    ],
+)
+def test_the_output_file_extension_names_the_format(run_cli, tmp_path, name, starts):
+    target = tmp_path / name
+    out = run_cli(*PARTNER, "-o", str(target))
+    assert out.code == 0, out.stderr
+    assert target.read_text("utf-8").startswith(starts)
+    assert "warning" not in out.stderr
+
+
+def test_a_format_that_disagrees_with_the_extension_is_written_with_a_warning(run_cli, tmp_path):
+    target = tmp_path / "report.sarif"
+    out = run_cli(*PARTNER, "--format", "json", "-o", str(target))
+    assert out.code == 0
+    assert json.loads(target.read_text("utf-8"))["schema_version"] == 2
+    assert "writing the json report to a file whose extension says sarif" in out.stderr
+
+
+def test_an_extension_the_report_lacks_is_a_table_with_a_warning(run_cli, tmp_path):
+    target = tmp_path / "who.sarif"
+    out = run_cli("who-can", "GET /v2/orders/customer-orders", "-g", "samples/fleet", "-o", str(target))
+    assert out.code == 0
+    assert "this report has no sarif format; writing a table" in out.stderr
+    assert "Who can call" in target.read_text("utf-8")
+
+
+def test_github_annotations_in_a_file_are_warned_about(run_cli, tmp_path):
+    out = run_cli(*PARTNER, "--format", "github", "-o", str(tmp_path / "notes"))
+    assert out.code == 0
+    assert "GitHub reads workflow annotations from a step's standard output" in out.stderr
+
+
+@pytest.mark.parametrize("missing", ["/dev/null", "does-not-exist.yaml", "EMPTY"])
+def test_diff_reads_a_missing_or_empty_side_as_no_grants(run_cli, tmp_path, missing):
+    if missing == "EMPTY":
+        missing = str(tmp_path / "empty.yaml")
+        (tmp_path / "empty.yaml").write_text("\n", "utf-8")
+    elif missing != "/dev/null":
+        missing = str(tmp_path / missing)
+    new = "samples/grants-change/new.yaml"
+    added = run_cli("diff", missing, new, "--apis", "samples/customer-apis.txt", "--format", "json")
+    assert added.code == 1, added.stderr
+    kinds = {change["kind"] for change in added.json()["changes"]}
+    assert kinds == {"gained"}
+    assert "read as an account with no grants" in added.stderr
+    deleted = run_cli("diff", new, missing, "--apis", "samples/customer-apis.txt", "--format", "json")
+    assert {change["kind"] for change in deleted.json()["changes"]} == {"lost"}
+    # The same as a diff against a real file that grants nothing.
+    nothing = tmp_path / "nothing.yaml"
+    nothing.write_text("type: customer\naccount: billing-pipeline\npolicies: []\n", "utf-8")
+    real = run_cli("diff", str(nothing), new, "--apis", "samples/customer-apis.txt", "--format", "json")
+    assert [c["api"] for c in real.json()["changes"]] == [c["api"] for c in added.json()["changes"]]
+
+
+def test_diff_with_both_sides_empty_is_an_input_error(run_cli):
+    out = run_cli("diff", "/dev/null", "/dev/null")
+    assert out.code == 2 and "both sides of the diff are missing or empty" in out.stderr
