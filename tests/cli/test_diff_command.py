@@ -196,7 +196,6 @@ def test_different_account_names_are_a_warning(run_cli, tmp_path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("samples/grants-change/missing.yaml", NEW), "samples/grants-change/missing.yaml: no such file"),
         (("samples/grants-change", NEW), "samples/grants-change: is a directory, not a file"),
         ((OLD, NEW, "--fail-on", "more"), "Invalid value for '--fail-on'"),
     ],
