@@ -35,6 +35,10 @@ FINDING_KINDS = (
     NEAR_MISS,
     OTHER_ACCOUNT_TYPE,
 )
+# The one severity of each kind, used by every format (SARIF level, GitHub annotation, JUnit
+# failure). Every finding kind is an API that is counted not callable, so every one is an error;
+# warnings are about the inputs (the grants, the API list), never about an API's answer.
+SEVERITY: dict[str, str] = dict.fromkeys(FINDING_KINDS, "error")
 # Kinds with a --fail-on choice of their own: ``not-callable`` does not cover them.
 OWN_KINDS = (NEAR_MISS, OTHER_ACCOUNT_TYPE)
 

@@ -17,6 +17,7 @@ import os
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
+from cli.finding_kinds import SEVERITY
 from cli.findings import RULES, InputFinding, finding_kind, input_findings, message
 from cli.fleet_text import AccessFinding, access_findings, terraform_summary
 from cli.formats import ReportFormat, markdown
@@ -76,7 +77,8 @@ def _annotations(record: CanCallRecord, lang: str) -> Iterator[tuple[str, str]]:
         kind = finding_kind(result)
         if result.callable and kind is None:
             continue
-        level = "warning" if result.callable else "error"
+        # One severity per kind (cli.finding_kinds); a finding is always an API counted not callable.
+        level = SEVERITY[kind] if kind is not None else "error"
         rule = RULES[kind] if kind is not None else None
         title = f"bsscheck {rule.id}: {rule.title}" if rule else "bsscheck: API not callable"
         text = message(result, lang)

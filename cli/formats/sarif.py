@@ -18,17 +18,10 @@ from pathlib import Path, PurePath
 from typing import Any, TextIO
 from urllib.parse import quote
 
+from cli.finding_kinds import SEVERITY
 from cli.findings import (
-    BLOCKED_BY_SCP,
-    CONDITIONAL,
-    DENIED,
     INPUT_RULES,
-    NEAR_MISS,
-    NOT_CALLABLE,
-    OTHER_ACCOUNT_TYPE,
     RULES,
-    UNKNOWN,
-    UNLISTED,
     UNREADABLE,
     InputFinding,
     Rule,
@@ -61,16 +54,7 @@ SARIF_VERSION = "2.1.0"
 # every alert once).
 FINGERPRINT_KEY = "bsscheck/v1"
 
-LEVELS = {
-    NOT_CALLABLE: "error",
-    DENIED: "error",
-    CONDITIONAL: "warning",
-    UNKNOWN: "error",
-    BLOCKED_BY_SCP: "error",
-    UNLISTED: "warning",
-    NEAR_MISS: "error",
-    OTHER_ACCOUNT_TYPE: "error",
-}
+LEVELS = SEVERITY  # one severity per kind, shared by every format (cli.finding_kinds)
 RULE_ORDER = tuple(RULES)  # ruleIndex is the position in this order
 
 

@@ -99,3 +99,19 @@ def test_diff_reads_a_missing_or_empty_side_as_no_grants(run_cli, tmp_path, miss
 def test_diff_with_both_sides_empty_is_an_input_error(run_cli):
     out = run_cli("diff", "/dev/null", "/dev/null")
     assert out.code == 2 and "both sides of the diff are missing or empty" in out.stderr
+
+
+def test_a_finding_has_one_severity_in_every_format(run_cli):
+    """The customer sample has a conditional API: an error in SARIF, GitHub and JUnit alike."""
+    import xml.etree.ElementTree as ET
+
+    args = ("can-call", "-g", "samples/customer-grants.yaml", "--apis", "samples/customer-apis.txt")
+    sarif = run_cli(*args, "--format", "sarif").json()
+    levels = {result["ruleId"]: result["level"] for result in sarif["runs"][0]["results"]}
+    assert levels["BSS003"] == "error"
+    github = run_cli(*args, "--format", "github").stdout
+    conditional = [line for line in github.splitlines() if "BSS003" in line]
+    assert conditional and all(line.startswith("::error ") for line in conditional)
+    junit = ET.fromstring(run_cli(*args, "--format", "junit").stdout)
+    failures = [failure.get("type") for failure in junit.iter("failure")]
+    assert any(kind and kind.startswith("BSS003") for kind in failures)
