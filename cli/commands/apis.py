@@ -11,7 +11,7 @@ from permtable import listing
 from permtable.model import AccountType
 
 
-@click.command(name="apis")
+@click.command(name="apis", short_help="List the documented APIs and their permissions.")
 @type_option
 @click.option(
     "--permission", help="Only APIs needing this code or pattern (bss:order:*, BPC_ITEM_FINANCE_*)."

@@ -19,7 +19,7 @@ from permtable.reports import CanCallReport
 from permtable.tables import TableSet
 
 
-@click.command(name="can-call")
+@click.command(name="can-call", short_help="Can the account call these APIs, and why not?")
 @account_check_options("can_call")
 @click.option(
     "--unique",

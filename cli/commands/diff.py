@@ -20,7 +20,7 @@ from permtable.grants_diff import CHANGE_KINDS, ChangeKind, diff_grants, no_gran
 DEFAULT_FAIL_ON = (ChangeKind.GAINED.value, ChangeKind.LOST.value)
 
 
-@click.command(name="diff")
+@click.command(name="diff", short_help="What a grants change or a Terraform plan does to access.")
 @click.argument("old", type=click.Path(), required=False)
 @click.argument("new", type=click.Path(), required=False)
 @click.option(

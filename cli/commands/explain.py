@@ -18,7 +18,7 @@ from permtable import explain as explaining
 from permtable.model import AccountType
 
 
-@click.command(name="explain")
+@click.command(name="explain", short_help="Explain an API, a permission code or an IAM action.")
 @click.argument("target")
 @grants_option(required=False)
 @scp_option

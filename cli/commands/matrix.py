@@ -19,7 +19,7 @@ from permtable.fleet.accounts import expand_paths
 from permtable.fleet.matrix import matrix
 
 
-@click.command(name="matrix")
+@click.command(name="matrix", short_help="Accounts by APIs: which account can call what.")
 @click.argument("apis", nargs=-1)
 @fleet_grants_option
 @apis_file_option

@@ -16,7 +16,7 @@ from permtable import missing
 from permtable.emit import EMIT_KINDS, MODELS, emitted_grants
 
 
-@click.command(name="missing-perms")
+@click.command(name="missing-perms", short_help="The smallest set of permissions to grant, and where.")
 @account_check_options("missing_perms")
 @click.option(
     "--emit",

@@ -9,7 +9,7 @@ from cli.options import ByteSize, format_option, output_option, resolve_format
 from permtable.files import DEFAULT_MAX_BYTES
 
 
-@click.command(name="scan")
+@click.command(name="scan", short_help="Find the BSS APIs that code calls, without running it.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @format_option("scan")
 @output_option

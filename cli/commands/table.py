@@ -24,7 +24,7 @@ from permtable.model import AccountType
 TABLE_REF = "FILE|bundled:partner|bundled:customer"
 
 
-@click.group(name="table", cls=SingleValueGroup)
+@click.group(name="table", cls=SingleValueGroup, short_help="Import, compare and check permission tables.")
 def command() -> None:
     """Import a permission table from Huawei's page, compare two tables, check a table file.
 

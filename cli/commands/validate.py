@@ -10,7 +10,7 @@ from cli.options import shared_output
 from permtable.validation import validate_files
 
 
-@click.command(name="validate")
+@click.command(name="validate", short_help="Check grants, IAM policy and table files.")
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @shared_output("validate")
 def command(

@@ -20,7 +20,7 @@ from permtable.fleet.accounts import expand_paths
 from permtable.fleet.who_can import who_can
 
 
-@click.command(name="who-can")
+@click.command(name="who-can", short_help="Which accounts of a fleet can call an API.")
 @click.argument("api", nargs=-1, required=True)
 @fleet_grants_option
 @click.option(

@@ -115,3 +115,11 @@ def test_a_finding_has_one_severity_in_every_format(run_cli):
     junit = ET.fromstring(run_cli(*args, "--format", "junit").stdout)
     failures = [failure.get("type") for failure in junit.iter("failure")]
     assert any(kind and kind.startswith("BSS003") for kind in failures)
+
+
+@pytest.mark.parametrize("width", ["60", "80", "120"])
+def test_the_command_list_shows_every_summary_whole(run_cli, width):
+    out = run_cli("--help", env={"COLUMNS": width})
+    commands = out.stdout.split("Commands:", 1)[1]
+    assert "..." not in commands
+    assert "explain" in commands and "IAM action." in commands.replace("\n", " ")
