@@ -68,6 +68,11 @@ def table_option(function: F) -> F:
     )(function)
 
 
+def examples(*commands: str) -> str:
+    """A command's ``--help`` epilog: examples that run as written (``\\b`` keeps their lines)."""
+    return "\b\nExamples:\n" + "".join(f"  {command}\n" for command in commands)
+
+
 def format_option(view: str, *more_views: str) -> Callable[[F], F]:
     """``--format``: the formats of ``view`` (and of ``more_views``, for a command whose options
     choose among reports, as diff does with --terraform-plan)."""

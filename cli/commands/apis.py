@@ -6,12 +6,16 @@ import click
 
 from cli import exitcodes
 from cli.application import Application
-from cli.options import shared_output, type_option
+from cli.options import examples, shared_output, type_option
 from permtable import listing
 from permtable.model import AccountType
 
 
-@click.command(name="apis", short_help="List the documented APIs and their permissions.")
+@click.command(
+    name="apis",
+    short_help="List the documented APIs and their permissions.",
+    epilog=examples("bsscheck apis --type customer", "bsscheck apis --format json"),
+)
 @type_option
 @click.option(
     "--permission", help="Only APIs needing this code or pattern (bss:order:*, BPC_ITEM_FINANCE_*)."

@@ -10,6 +10,7 @@ from cli.options import (
     account_check_options,
     collect_apis,
     empty_api_list,
+    examples,
     require_apis,
     source_apis,
 )
@@ -19,7 +20,15 @@ from permtable.reports import CanCallReport
 from permtable.tables import TableSet
 
 
-@click.command(name="can-call", short_help="Can the account call these APIs, and why not?")
+@click.command(
+    name="can-call",
+    short_help="Can the account call these APIs, and why not?",
+    epilog=examples(
+        "bsscheck can-call -g samples/customer-grants.yaml --apis samples/customer-apis.txt",
+        "bsscheck can-call -g grants.yaml 'POST /v3/orders/customer-orders/pay' --format json",
+        "bsscheck can-call -g grants.yaml --from-source src/ --format sarif -o bsscheck.sarif",
+    ),
+)
 @account_check_options("can_call")
 @click.option(
     "--unique",

@@ -10,7 +10,7 @@ import click
 from cli import exitcodes
 from cli.application import Application
 from cli.formats import format_names
-from cli.options import evaluation_options, evaluation_policy, shared_output
+from cli.options import evaluation_options, evaluation_policy, examples, shared_output
 from permtable.apis import read_api_file
 from permtable.errors import InputError, Location
 from permtable.files import read_text
@@ -20,7 +20,14 @@ from permtable.grants_diff import CHANGE_KINDS, ChangeKind, diff_grants, no_gran
 DEFAULT_FAIL_ON = (ChangeKind.GAINED.value, ChangeKind.LOST.value)
 
 
-@click.command(name="diff", short_help="What a grants change or a Terraform plan does to access.")
+@click.command(
+    name="diff",
+    short_help="What a grants change or a Terraform plan does to access.",
+    epilog=examples(
+        "bsscheck diff old.yaml new.yaml --fail-on gained",
+        "bsscheck diff --terraform-plan plan.json --format markdown",
+    ),
+)
 @click.argument("old", type=click.Path(), required=False)
 @click.argument("new", type=click.Path(), required=False)
 @click.option(

@@ -9,6 +9,7 @@ from cli.application import Application
 from cli.options import (
     evaluation_options,
     evaluation_policy,
+    examples,
     grants_option,
     scp_option,
     shared_output,
@@ -18,7 +19,15 @@ from permtable import explain as explaining
 from permtable.model import AccountType
 
 
-@click.command(name="explain", short_help="Explain an API, a permission code or an IAM action.")
+@click.command(
+    name="explain",
+    short_help="Explain an API, a permission code or an IAM action.",
+    epilog=examples(
+        "bsscheck explain 'GET /v2/orders/customer-orders'",
+        "bsscheck explain BPC_ITEM_SUBCUSTSERV_060100",
+        "bsscheck explain 'bss:order:*' -g grants.yaml",
+    ),
+)
 @click.argument("target")
 @grants_option(required=False)
 @scp_option

@@ -12,6 +12,7 @@ from cli.options import (
     collect_apis,
     evaluation_options,
     evaluation_policy,
+    examples,
     shared_output,
 )
 from cli.progress import file_progress
@@ -19,7 +20,14 @@ from permtable.fleet.accounts import expand_paths
 from permtable.fleet.matrix import matrix
 
 
-@click.command(name="matrix", short_help="Accounts by APIs: which account can call what.")
+@click.command(
+    name="matrix",
+    short_help="Accounts by APIs: which account can call what.",
+    epilog=examples(
+        "bsscheck matrix -g samples/fleet",
+        "bsscheck matrix -g grants/ --apis apis.txt --format csv -o matrix.csv",
+    ),
+)
 @click.argument("apis", nargs=-1)
 @fleet_grants_option
 @apis_file_option

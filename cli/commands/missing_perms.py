@@ -9,6 +9,7 @@ from cli.application import AccountCheck, Application
 from cli.options import (
     account_check_options,
     collect_apis,
+    examples,
     source_apis,
 )
 from cli.output import emit_text
@@ -16,7 +17,14 @@ from permtable import missing
 from permtable.emit import EMIT_KINDS, MODELS, emitted_grants
 
 
-@click.command(name="missing-perms", short_help="The smallest set of permissions to grant, and where.")
+@click.command(
+    name="missing-perms",
+    short_help="The smallest set of permissions to grant, and where.",
+    epilog=examples(
+        "bsscheck missing-perms -g samples/partner-grants.yaml --apis samples/partner-apis.txt",
+        "bsscheck missing-perms -g grants.yaml --apis apis.txt --emit policy -o fix.json",
+    ),
+)
 @account_check_options("missing_perms")
 @click.option(
     "--emit",

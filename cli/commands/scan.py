@@ -5,11 +5,15 @@ from __future__ import annotations
 import click
 
 from cli import exitcodes
-from cli.options import ByteSize, format_option, output_option, resolve_format
+from cli.options import ByteSize, examples, format_option, output_option, resolve_format
 from permtable.files import DEFAULT_MAX_BYTES
 
 
-@click.command(name="scan", short_help="Find the BSS APIs that code calls, without running it.")
+@click.command(
+    name="scan",
+    short_help="Find the BSS APIs that code calls, without running it.",
+    epilog=examples("bsscheck scan samples/billing-app", "bsscheck scan src/ --format text -o apis.txt"),
+)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @format_option("scan")
 @output_option

@@ -12,7 +12,7 @@ import click
 from cli import exitcodes
 from cli.groups import SingleValueGroup
 from cli.messages import warn
-from cli.options import format_option, max_size_option, resolve_format
+from cli.options import examples, format_option, max_size_option, resolve_format
 from cli.output import STDOUT, emit, emit_text, write_atomically
 from permtable.editions.check import check_table_ref
 from permtable.editions.diff import diff_tables, load_table_ref
@@ -24,7 +24,15 @@ from permtable.model import AccountType
 TABLE_REF = "FILE|bundled:partner|bundled:customer"
 
 
-@click.group(name="table", cls=SingleValueGroup, short_help="Import, compare and check permission tables.")
+@click.group(
+    name="table",
+    cls=SingleValueGroup,
+    short_help="Import, compare and check permission tables.",
+    epilog=examples(
+        "bsscheck table import page.html --type partner -o partner.yaml",
+        "bsscheck table diff bundled:customer customer.yaml",
+    ),
+)
 def command() -> None:
     """Import a permission table from Huawei's page, compare two tables, check a table file.
 

@@ -6,11 +6,15 @@ import click
 
 from cli import exitcodes
 from cli.application import Application
-from cli.options import shared_output
+from cli.options import examples, shared_output
 from permtable.validation import validate_files
 
 
-@click.command(name="validate", short_help="Check grants, IAM policy and table files.")
+@click.command(
+    name="validate",
+    short_help="Check grants, IAM policy and table files.",
+    epilog=examples("bsscheck validate samples/customer-grants.yaml samples/huawei-export/*.json"),
+)
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @shared_output("validate")
 def command(

@@ -10,6 +10,7 @@ from cli.fleet_options import fleet_grants_option, fleet_strict_option, jobs_opt
 from cli.options import (
     evaluation_options,
     evaluation_policy,
+    examples,
     join_split_apis,
     shared_output,
 )
@@ -20,7 +21,14 @@ from permtable.fleet.accounts import expand_paths
 from permtable.fleet.who_can import who_can
 
 
-@click.command(name="who-can", short_help="Which accounts of a fleet can call an API.")
+@click.command(
+    name="who-can",
+    short_help="Which accounts of a fleet can call an API.",
+    epilog=examples(
+        "bsscheck who-can 'POST /v3/orders/customer-orders/pay' -g samples/fleet",
+        "bsscheck who-can 'POST /v3/orders/customer-orders/pay' -g grants/ --fail-if-any",
+    ),
+)
 @click.argument("api", nargs=-1, required=True)
 @fleet_grants_option
 @click.option(
