@@ -232,10 +232,11 @@ def _explain_permission(text: str, tables: TableSet, types: list[AccountType]) -
 
 
 def _unique(suggestions: list[Suggestion]) -> list[Suggestion]:
-    seen: set[tuple[str, int]] = set()
+    """Each suggested API once: an API both tables list is one suggestion, not two alike."""
+    seen: set[str] = set()
     unique = []
     for suggestion in suggestions:
-        key = (suggestion.entry.table.value, suggestion.entry.index)
+        key = suggestion.entry.api
         if key not in seen:
             seen.add(key)
             unique.append(suggestion)

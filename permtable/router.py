@@ -108,12 +108,17 @@ class Router:
         for method, root in self._roots.items():
             if method != ref.method:
                 add(_walk(root, ref.segments, 0), f"listed for {method}, not {ref.method}")
+        near: list[tuple[int, Entry, str]] = []
         for entry in self.table.entries:
             if entry.index in seen:
                 continue
-            reason = _near_miss(ref, entry)
-            if reason:
-                add(entry, reason)
+            missed = _near_miss(ref, entry)
+            if missed:
+                near.append((missed[1], entry, missed[0]))
+        # The closest first (letter case, then 1 character, then 2...), table order among equals:
+        # the first suggestion is the one every message names.
+        for _, entry, reason in sorted(near, key=lambda item: item[0]):
+            add(entry, reason)
         return found
 
 
@@ -170,8 +175,9 @@ def _routed(
     return found
 
 
-def _near_miss(ref: ApiRef, entry: Entry) -> str | None:
-    """Why ``ref`` looks like a misspelling of ``entry``, or None."""
+def _near_miss(ref: ApiRef, entry: Entry) -> tuple[str, int] | None:
+    """Why ``ref`` looks like a misspelling of ``entry``, and how far it is (0: letter case or a
+    missing last segment; else the characters changed, one more for another method), or None."""
     template = split_path(entry.path)
     given = ref.segments
     if template and template[-1] == GLOB:
@@ -179,7 +185,7 @@ def _near_miss(ref: ApiRef, entry: Entry) -> str | None:
         given = given[: len(fixed)] if len(given) >= len(fixed) else given
         template = fixed
     if len(given) == len(template) - 1 and is_placeholder(template[-1]) and given == template[:-1]:
-        return f"missing the {template[-1]} segment"
+        return f"missing the {template[-1]} segment", 0
     if len(given) != len(template):
         return None
     total = 0
@@ -195,8 +201,9 @@ def _near_miss(ref: ApiRef, entry: Entry) -> str | None:
         if total > 2 or distance > max(1, len(documented) // 4):
             return None
     method_note = "" if ref.method == entry.method else f", and it is listed for {entry.method}"
+    rank = total + (ref.method != entry.method)
     if case_only:
-        return "differs only in letter case" + method_note
+        return "differs only in letter case" + method_note, rank
     if "suscriptions" in template and "subscriptions" in given:
-        return "the documented path is spelt 'suscriptions'" + method_note
-    return f"{total} character{'s' if total > 1 else ''} away from a listed path" + method_note
+        return "the documented path is spelt 'suscriptions'" + method_note, rank
+    return f"{total} character{'s' if total > 1 else ''} away from a listed path" + method_note, rank

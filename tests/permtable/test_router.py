@@ -354,3 +354,35 @@ def test_suggestions_are_unique_rows():
     assert len(indexes) == len(set(indexes))
     assert plain(SuggestionRecord.of(found[0]), "en")["api"] == "GET /v2/orders/customer-orders"
     assert plain(SuggestionRecord.of(found[0]), "zh")["description"] == "查询订单列表"
+
+
+def test_near_misses_come_closest_first():
+    """Every message names the first suggestion: it must be the closest one."""
+    import re as _re
+
+    from permtable.apis import parse_api as _parse
+    from permtable.model import AccountType as _Type
+    from permtable.tables import bundled as _bundled
+
+    def distance(reason: str) -> int:
+        found = _re.match(r"(\d+) characters? away", reason)
+        return int(found[1]) if found else 0
+
+    checked = 0
+    for kind in _Type:
+        indexed = _bundled(kind)
+        for entry in indexed.table.entries:
+            # A typo in the last literal segment: drop its second letter.
+            segments = entry.path.split("/")
+            last = next((i for i in range(len(segments) - 1, 0, -1) if segments[i][:1].isalpha()), None)
+            if last is None or len(segments[last]) < 4:
+                continue
+            segments[last] = segments[last][0] + segments[last][2:]
+            ref = _parse(f"{entry.method} {'/'.join(segments)}")
+            if indexed.router.resolve(ref) is not None:
+                continue
+            near = [s.reason for s in indexed.router.suggestions(ref) if "listed for" not in s.reason]
+            distances = [distance(reason) for reason in near]
+            assert distances == sorted(distances), (ref.api, near)
+            checked += 1
+    assert checked > 20
