@@ -386,3 +386,19 @@ def test_near_misses_come_closest_first():
             assert distances == sorted(distances), (ref.api, near)
             checked += 1
     assert checked > 20
+
+
+def test_the_closer_near_miss_comes_first_whatever_the_row_order():
+    table = make_table(
+        AccountType.PARTNER,
+        [
+            ("GET", "/v2/orders/customer-ordezz", ["BPC_ITEM_A_000001"]),  # 2 characters away
+            ("GET", "/v2/orders/customer-orderz", ["BPC_ITEM_A_000002"]),  # 1 character away
+        ],
+    )
+    found = table.router.suggestions(parse_api("GET /v2/orders/customer-orders"))
+    assert [suggestion.entry.path for suggestion in found] == [
+        "/v2/orders/customer-orderz",
+        "/v2/orders/customer-ordezz",
+    ]
+    assert found[0].reason.startswith("1 character away")
