@@ -385,3 +385,26 @@ def test_long_rebinding_chains_and_branching_names_stay_linear():
         chain += f"    if c:\n        a{i} = a{i - 1}\n    else:\n        a{i} = a{i - 1} + ''\n"
     chain += "    s.get(BASE + a39)\n"
     assert ("GET", ORDERS) in {(m, p) for m, p, _ in _python(chain)}
+
+
+def test_a_reader_bug_is_not_passed_off_as_unparsable_python(tmp_path, monkeypatch):
+    """A file that parses and then breaks the reader is a bug: it must surface, not become a
+    "cannot be parsed as Python" warning (only what ast.parse raises is one)."""
+    from permtable.scan import scanner
+
+    (tmp_path / "client.py").write_text(
+        'import requests\nrequests.get("/v2/orders/customer-orders")\n', "utf-8"
+    )
+
+    def broken(*args, **kwargs):
+        raise ValueError("a bug in the reader")
+
+    monkeypatch.setattr(scanner, "scan_python", broken)
+    with pytest.raises(ValueError, match="a bug in the reader"):
+        scanner.scan_paths([str(tmp_path)])
+    # A file ast.parse refuses is still a warning, and read as text.
+    (tmp_path / "client.py").write_text('def (:\nrequests.get("/v2/orders/customer-orders")\n', "utf-8")
+    monkeypatch.undo()
+    report = scanner.scan_paths([str(tmp_path)])
+    assert any("read as plain text" in notice.message for notice in report.warnings)
+    assert [api.path for api in report.apis] == ["/v2/orders/customer-orders"]
