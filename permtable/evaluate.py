@@ -147,11 +147,18 @@ class GrantRef:
         return self.effect != Effect.ALLOW.value
 
 
-def capped_grants(grants: tuple[GrantRef, ...], limit: int | None) -> tuple[tuple[GrantRef, ...], int]:
-    """At most ``limit`` grants (None: all), unconditional ones first, and how many were left out."""
+def _unconditional(grant: GrantRef) -> bool:
+    return grant.condition is None
+
+
+def capped_grants(
+    grants: tuple[GrantRef, ...], limit: int | None, decisive: Callable[[GrantRef], bool] = _unconditional
+) -> tuple[tuple[GrantRef, ...], int]:
+    """At most ``limit`` grants (None: all), the ``decisive`` ones first (by default the
+    unconditional ones), and how many were left out. A list within the limit is kept as it is."""
     if limit is None or len(grants) <= limit:
         return grants, 0
-    ordered = sorted(grants, key=lambda grant: grant.condition is not None)
+    ordered = sorted(grants, key=lambda grant: not decisive(grant))
     return tuple(ordered[:limit]), len(grants) - limit
 
 
@@ -182,17 +189,17 @@ class PermissionCheck:
         10,000 statements gets a report of 20 of them, not a report of 10,000 per API."""
         if limit is None or max(len(self.allowed_by), len(self.denied_by), len(self.unknown_by)) <= limit:
             return self
-        allowed = sorted(self.allowed_by, key=lambda grant: grant.condition is not None)
-        denied = sorted(self.denied_by, key=lambda grant: grant.condition is not None)
-        unknown = sorted(self.unknown_by, key=lambda grant: not grant.may_deny)
+        allowed, allowed_omitted = capped_grants(self.allowed_by, limit)
+        denied, denied_omitted = capped_grants(self.denied_by, limit)
+        unknown, unknown_omitted = capped_grants(self.unknown_by, limit, lambda grant: grant.may_deny)
         return replace(
             self,
-            allowed_by=tuple(allowed[:limit]),
-            denied_by=tuple(denied[:limit]),
-            unknown_by=tuple(unknown[:limit]),
-            allowed_by_omitted=max(0, len(allowed) - limit),
-            denied_by_omitted=max(0, len(denied) - limit),
-            unknown_by_omitted=max(0, len(unknown) - limit),
+            allowed_by=allowed,
+            denied_by=denied,
+            unknown_by=unknown,
+            allowed_by_omitted=allowed_omitted,
+            denied_by_omitted=denied_omitted,
+            unknown_by_omitted=unknown_omitted,
         )
 
     @property

@@ -33,6 +33,7 @@ from permtable.evaluate import (
     GrantRef,
     PermissionCheck,
     Unlisted,
+    capped_grants,
 )
 from permtable.grants import Grants, Policy
 from permtable.model import AccountType, Entry, LocalText, Mode, Permission, Table
@@ -313,8 +314,7 @@ class ResultRecord:
         permissions = rows.permissions(entry) if entry else ()
         partner = table.account_type is AccountType.PARTNER
         other = result.other_entry
-        # Unconditional grants first: they are what makes the answer.
-        granted = tuple(sorted(result.granted_by, key=lambda grant: grant.condition is not None))
+        granted, granted_omitted = capped_grants(result.granted_by, limit)
         location = ref.location
         return cls(
             input=ref.text,
@@ -329,7 +329,7 @@ class ResultRecord:
             entry=rows.row(entry) if entry else None,
             requires=Requirement(entry.mode, entry.permissions) if entry else None,
             checks=tuple(check.capped(limit) for check in result.checks),
-            granted_by=granted[:limit] if limit is not None else granted,
+            granted_by=granted,
             missing=result.missing,
             menu_paths=permissions if partner else (),
             permission_names=() if partner else permissions,
@@ -348,7 +348,7 @@ class ResultRecord:
             first_line=location.line if location and result.count is not None else None,
             identity=_identity_record(result, limit),
             scp_checks=tuple(check.capped(limit) for check in result.boundary_checks),
-            granted_by_omitted=max(0, len(granted) - limit) if limit is not None else 0,
+            granted_by_omitted=granted_omitted,
         )
 
 
