@@ -273,17 +273,12 @@ def audit_files(
             on_file(file)
     parts = frozenset(key for key in policy_files if key not in fleet.named)
     answers.exclude(parts)
+    # Every file of the run is an answer or a failure: the skipped ones, in file order.
     skipped = [
-        Skipped(item.file, f"a policy file of {policy_files[key]}, not an account of its own")
-        for key, item in (answers.keyed() if parts else ())
-        if key in parts
+        Skipped(file, f"a policy file of {policy_files[key]}, not an account of its own")
+        for file in (fleet.files if parts else ())
+        if (key := _key(file)) in parts
     ]
-    skipped += [
-        Skipped(failure.file, f"a policy file of {policy_files[key]}, not an account of its own")
-        for key, failure in failures
-        if key in parts
-    ]
-    skipped.sort(key=lambda item: fleet.files.index(item.file) if item.file in fleet.files else 0)
     all_notices = [
         *fleet.notices,
         *(notice for key, notices in warned.items() if key not in parts for notice in notices),

@@ -48,13 +48,8 @@ class Answers(Sequence[T], Generic[T]):
 
     def exclude(self, keys: frozenset[str]) -> None:
         """Leave out the answers filed under ``keys`` (set once, after the last ``add``)."""
-        self._excluded = frozenset()
         self._excluded_count = sum(1 for key, _ in self._pairs() if key in keys) if keys else 0
         self._excluded = keys
-
-    def keyed(self) -> Iterator[tuple[str, T]]:
-        """(key, answer) pairs, the excluded ones included: what the caller reports as skipped."""
-        return self._pairs()
 
     def _pairs(self) -> Iterator[tuple[str, T]]:
         if self._kept is not None:
