@@ -17,6 +17,7 @@ import click
 from cli.application import AccountCheck, Application
 from cli.finding_kinds import FINDING_KINDS
 from cli.formats import format_names, format_of_file
+from cli.messages import warn
 from permtable.apis import METHODS, ApiRef, parse_api, read_api_file
 from permtable.errors import InputError, Location, Notice
 from permtable.evaluate import DEFAULT_MAX_GRANTS, EvaluationPolicy
@@ -95,28 +96,25 @@ def resolve_format(views: tuple[str, ...], output_format: str | None, output: st
     """The format of the run: ``--format`` as given, else the one the ``-o`` file's extension
     names when this report has it, else ``table``. Says so on stderr when the two disagree, and
     when GitHub annotations go to a file, where Actions does not read them."""
-    named = format_of_file(output) if output and output != "-" else None
+    to_file = output is not None and output not in ("", "-")  # -o - is standard output
+    named = format_of_file(output) if to_file and output else None
     available = {name for view in views for name in format_names(view)}
+    said: list[str] = []
     if output_format is None:
         if named is not None and named in available:
             return named
         if named is not None and named not in _PLAIN_TEXT:
-            warn_format(
-                f"{output}: this report has no {named} format; writing a table (choose one with --format)"
-            )
-        return "table"
-    if named is not None and named != output_format and named in available:
-        warn_format(f"{output}: writing the {output_format} report to a file whose extension says {named}")
-    if output_format == "github" and output and output != "-":
-        warn_format(
-            f"{output}: GitHub reads workflow annotations from a step's standard output, not from a file; "
+            said.append(f"this report has no {named} format; writing a table (choose one with --format)")
+        output_format = "table"
+    elif named is not None and named != output_format and named in available:
+        said.append(f"writing the {output_format} report to a file whose extension says {named}")
+    if output_format == "github" and to_file:
+        said.append(
+            "GitHub reads workflow annotations from a step's standard output, not from a file; "
             "drop -o to have them shown"
         )
+    warn(Notice(message, Location(output)) for message in said)
     return output_format
-
-
-def warn_format(message: str) -> None:
-    click.echo(f"bsscheck: warning: {message}", err=True)
 
 
 def output_option(function: F) -> F:
