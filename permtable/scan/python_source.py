@@ -424,18 +424,21 @@ class Scanner(ast.NodeVisitor):
         if value is None:
             return
         found = False
-        for path in self._paths(value):
+        for _, path in self._paths(value):
             self._add(method, path, None, call, "http-call")
             found = True
         if found:
             self.consumed.update(value.nodes)
 
-    def _paths(self, value: _StringValue) -> list[str]:
-        """The BSS paths a string value holds, absolute or (in a file naming BSS) relative."""
-        found: list[str] = []
+    def _paths(self, value: _StringValue, relative: bool = True) -> list[tuple[str | None, str]]:
+        """The BSS paths a string value holds, each with the method its text states (``"POST
+        /v2/..."``): absolute, else (in a file naming BSS, when ``relative``) relative ones."""
+        found: list[tuple[str | None, str]] = []
         for text in value.texts:
-            absolute = [path.path for path in find_paths(text)]
-            found.extend(absolute or (relative_paths(text) if self.names_bss else ()))
+            absolute = [(path.method, path.path) for path in find_paths(text)]
+            if not absolute and relative and self.names_bss:
+                absolute = [(None, path) for path in relative_paths(text)]
+            found.extend(absolute)
         return found
 
     # ------------------------------------------------------------------ strings
@@ -477,7 +480,7 @@ class Scanner(ast.NodeVisitor):
         if self.contexts:
             site, method, kind = self.contexts[-1]
             found = False
-            for path in self._paths(value):
+            for _, path in self._paths(value):
                 self._add(method, path, None, site if kind == "http-call" else node, kind)
                 found = True
             if found:
@@ -583,15 +586,12 @@ class Scanner(ast.NodeVisitor):
         for node, value in self.loose:
             if value.nodes & self.consumed:
                 continue
-            for text in value.texts:
-                found = [(path.method, path.path) for path in find_paths(text)]
-                if not found and self.names_bss and isinstance(node, ast.Constant):
-                    found = [(None, relative) for relative in relative_paths(text)]
-                for method, path in found:
-                    if any((literal, path, method) in reported for literal in value.nodes):
-                        continue
-                    reported.update((literal, path, method) for literal in value.nodes)
-                    yield PythonFinding(method, path, None, node.lineno, self._column(node), "string")
+            # A relative path counts only as a whole literal here: no call vouches for it.
+            for method, path in self._paths(value, relative=isinstance(node, ast.Constant)):
+                if any((literal, path, method) in reported for literal in value.nodes):
+                    continue
+                reported.update((literal, path, method) for literal in value.nodes)
+                yield PythonFinding(method, path, None, node.lineno, self._column(node), "string")
 
 
 def _dotted(node: ast.expr) -> str | None:
