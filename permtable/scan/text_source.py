@@ -25,7 +25,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 
 from permtable.apis import METHODS
 from permtable.scan.paths import PARAM, RELATIVE_LITERAL, complete_relative, find_paths, names_bss
@@ -322,7 +322,7 @@ def _arguments(span: str) -> list[str]:
     return span[1:].split(",")
 
 
-@cache
+@lru_cache(maxsize=512)  # a scan meets many call names; the recent ones repeat
 def _definition(name: str) -> re.Pattern[str]:
     """Where a function or method named ``name`` is defined, up to its parameters' end, in Go,
     JavaScript/TypeScript, Java/Kotlin, Python or shell."""
