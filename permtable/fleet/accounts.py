@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Generic, TypeVar
@@ -208,6 +209,12 @@ class _Work(Generic[T]):
 _work: _Work[object] | None = None
 
 
+def _quiet_worker() -> None:
+    """A worker leaves Ctrl-C to the parent, which stops the pool and reports "Aborted." once:
+    otherwise every worker prints its own KeyboardInterrupt traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _audit_chunk(
     files: list[str],
 ) -> list[tuple[str, Audited[object] | LoadFailure, list[Notice], list[str]]]:
@@ -305,7 +312,7 @@ def _audited(
     try:
         context = multiprocessing.get_context("fork")
         chunks = [list(files[start : start + CHUNK]) for start in range(0, len(files), CHUNK)]
-        with context.Pool(workers) as pool:
+        with context.Pool(workers, initializer=_quiet_worker) as pool:
             for results in pool.imap(_audit_chunk, chunks):
                 yield from results  # type: ignore[misc]
     finally:

@@ -499,3 +499,16 @@ def test_answers_on_disk_read_by_several_readers_at_once():
     assert len(answers) == 48 and answers[0] == 0 and answers[-1] == 49 and answers[3] == 4
     with pytest.raises(IndexError):
         answers[48]
+
+
+@pytest.mark.skipif(
+    "fork" not in __import__("multiprocessing").get_all_start_methods(), reason="no fork here"
+)
+def test_workers_leave_ctrl_c_to_the_parent():
+    import multiprocessing
+    import signal
+
+    from permtable.fleet.accounts import _quiet_worker
+
+    with multiprocessing.get_context("fork").Pool(1, initializer=_quiet_worker) as pool:
+        assert pool.apply(signal.getsignal, (signal.SIGINT,)) == signal.SIG_IGN
