@@ -158,6 +158,20 @@ def _known_templates() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
     return {tail: tuple(sorted(found)) for tail, found in by_tail.items()}
 
 
+Tails = list[tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]]
+
+
+@cache
+def _tails_by_start() -> dict[tuple[int, str | None], Tails]:
+    """``_known_templates`` by (length, first segment; None for a placeholder, which any first
+    segment may fill): a literal is compared with the few tails it could be, not with all."""
+    index: dict[tuple[int, str | None], Tails] = {}
+    for tail, templates in _known_templates().items():
+        start = None if is_placeholder(tail[0]) else tail[0]
+        index.setdefault((len(tail), start), []).append((tail, templates))
+    return index
+
+
 def complete_relative(raw: str) -> tuple[str, ...]:
     """The documented BSS paths a relative path names, most often one; () when none.
 
@@ -172,8 +186,9 @@ def complete_relative(raw: str) -> tuple[str, ...]:
     if len(tail) < 2 or tail[0] not in bss_resources():
         return ()
     found = []
-    for known_tail, templates in _known_templates().items():
-        if len(known_tail) != len(tail) or not _tail_matches(tail, known_tail):
+    index = _tails_by_start()
+    for known_tail, templates in [*index.get((len(tail), tail[0]), ()), *index.get((len(tail), None), ())]:
+        if not _tail_matches(tail, known_tail):
             continue
         for template in templates:
             if version is None or template[0] == version:
