@@ -10,12 +10,12 @@ permission) instead of silently accepting them.
 from __future__ import annotations
 
 import json
-import re
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from permtable.errors import InputError, Location
 from permtable.files import DEFAULT_MAX_BYTES, read_text
+from permtable.json_document import parse_json_document
+from permtable.nodes import Node, ScalarKind
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -24,8 +24,6 @@ if TYPE_CHECKING:
 # Hard bounds keep hostile files (alias bombs, absurd nesting) fast to refuse.
 MAX_DEPTH = 64
 MAX_NODES = 1_000_000
-
-ScalarKind = Literal["str", "bool", "int", "float", "null", "other"]
 
 _SCALAR_TAGS: dict[str, ScalarKind] = {
     "tag:yaml.org,2002:str": "str",
@@ -37,47 +35,6 @@ _SCALAR_TAGS: dict[str, ScalarKind] = {
 }
 _MAPPING_TAG = "tag:yaml.org,2002:map"
 _SEQUENCE_TAG = "tag:yaml.org,2002:seq"
-
-
-@dataclass(frozen=True, slots=True)
-class Node:
-    """One value of a document with its position; mappings hold Nodes, lists hold Nodes."""
-
-    value: Any
-    kind: str  # "map", "seq", or a ScalarKind
-    location: Location
-    # A scalar written without quotes: YAML may have read a number or a date into it.
-    unquoted: bool = field(default=False, compare=False)
-    # Where each key of a mapping is written (errors about a key point at the key itself).
-    key_locations: dict[str, Location] | None = field(default=None, compare=False, hash=False)
-
-    @property
-    def is_map(self) -> bool:
-        return self.kind == "map"
-
-    @property
-    def is_seq(self) -> bool:
-        return self.kind == "seq"
-
-    def get(self, key: str) -> Node | None:
-        return self.value.get(key) if self.kind == "map" else None
-
-    def plain(self) -> Any:
-        """The value as plain Python data (for Conditions we keep but never interpret)."""
-        if self.kind == "map":
-            return {key: node.plain() for key, node in self.value.items()}
-        if self.kind == "seq":
-            return [node.plain() for node in self.value]
-        return self.value
-
-
-_SURROGATE_PAIR = r"(?<!\\)((?:\\\\)*)\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})"
-
-
-def _astral_escape(match: re.Match[str]) -> str:
-    high, low = int(match[2], 16), int(match[3], 16)
-    code_point = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
-    return f"{match[1]}\\U{code_point:08X}"
 
 
 def load_document(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Node:
@@ -100,20 +57,12 @@ def parse_document(text: str, name: str, json_syntax: bool = False) -> Node:
         raise InputError("file is empty", Location(name))
     if json_syntax:
         _check_json(text, name)
-        # JSON strings cannot hold raw tabs, so tabs are only whitespace: spaces keep the
-        # columns and let the YAML composer (which refuses tab indentation) read the file.
-        text = text.replace("\t", " ")
-        # YAML reads \ud83d\ude00 as two lone surrogates and fails; its \U escape is the same
-        # character, so the file keeps its line numbers.
-        if "\\u" in text:  # no escape, nothing to rewrite (and no expression to compile)
-            text = re.sub(_SURROGATE_PAIR, _astral_escape, text)
+        return parse_json_document(text, name, MAX_DEPTH, MAX_NODES)
     import yaml  # noqa: PLC0415  (deferred: only commands that read files pay for it)
 
     loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        # JSON that Python's decoder accepted nests less deep than its recursion limit (about
-        # 1,000 levels, where libyaml composes safely), so only YAML needs the walk.
-        if len(text) > _COMPOSABLE_UNCHECKED and not json_syntax:
+        if len(text) > _COMPOSABLE_UNCHECKED:
             _check_depth(yaml.parse(text, Loader=loader_class), name)
         root = yaml.compose(text, Loader=loader_class)
     except yaml.YAMLError as error:
@@ -122,17 +71,13 @@ def parse_document(text: str, name: str, json_syntax: bool = False) -> Node:
         # pure-Python event parser (iterative, without such a limit), so a text nesting deeper
         # than MAX_DEPTH before the first error gets our message whichever wheel is installed.
         _check_depth_before_error(text, name, yaml)
-        if json_syntax:
-            # Valid JSON that YAML refuses (surrogate-pair escapes, keys over 1024 characters):
-            # read it with json alone, at the cost of line numbers inside it.
-            return _from_json(text, name)
         raise _yaml_error(error, text, name) from None
     except RecursionError:
         raise InputError(f"nesting deeper than {MAX_DEPTH} levels", Location(name)) from None
     if root is None:
         raise InputError("file is empty", Location(name))
     # Without an anchor (``&``) no node can be shared, and the converter need not track sharing.
-    return _Converter(name, json_syntax, shared="&" in text).convert(root, 0)
+    return _Converter(name, shared="&" in text).convert(root, 0)
 
 
 def _yaml_error(error: Exception, text: str, name: str) -> InputError:
@@ -180,14 +125,6 @@ def _check_depth_before_error(text: str, name: str, yaml: Any) -> None:
         _check_depth(yaml.parse(text, Loader=yaml.SafeLoader), name)
     except yaml.YAMLError:
         return  # broken before it got that deep: libyaml's own error is the one to report
-
-
-def _from_json(text: str, name: str) -> Node:
-    where = Location(name)
-    try:
-        return node_from_plain(json.loads(text, object_pairs_hook=_unique_pairs(where)), name)
-    except RecursionError:
-        raise InputError(f"nesting deeper than {MAX_DEPTH} levels", where) from None
 
 
 def parse_embedded(text: str, at: Location, what: str) -> Node:
@@ -281,9 +218,8 @@ def _trailing_comma(text: str, position: int) -> bool:
 class _Converter:
     """Turns composed YAML nodes into Nodes, enforcing our rules as it goes."""
 
-    def __init__(self, name: str, json_syntax: bool, shared: bool = True):
+    def __init__(self, name: str, shared: bool = True):
         self.name = name
-        self.json_syntax = json_syntax
         self.shared = shared
         self.count = 0  # values in the document as if every alias were written out
         # Aliases share composed nodes; each is converted once and its expanded size charged at
@@ -362,9 +298,6 @@ class _Converter:
                 "only plain YAML values are read; remove the tag",
             )
         unquoted = not yaml_node.style  # libyaml reports plain style as '', PyYAML as None
-        if self.json_syntax and kind == "str" and unquoted:
-            # In JSON an unquoted value is never a string (YAML 1.1 reads 1e5 as text).
-            kind = "other"
         return Node(self._scalar_value(kind, yaml_node.value), kind, where, unquoted)
 
     @staticmethod

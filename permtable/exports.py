@@ -14,10 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from permtable.documents import Node, parse_embedded
+from permtable.documents import parse_embedded
 from permtable.errors import InputError
 from permtable.fields import describe, expect_map, expect_str
 from permtable.model import IDENTITY_POLICY_VERSION
+from permtable.nodes import Node
 
 
 class Shape(str, Enum):

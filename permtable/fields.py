@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from permtable.documents import Node
 from permtable.errors import InputError
+from permtable.nodes import Node
 from permtable.textdistance import closest
 
 

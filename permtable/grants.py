@@ -16,12 +16,13 @@ from dataclasses import dataclass, replace
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from permtable.documents import Node, load_document
+from permtable.documents import load_document
 from permtable.errors import InputError, Location, Notice
 from permtable.fields import check_keys, describe, expect_map, expect_str, expect_str_list
 from permtable.files import DEFAULT_MAX_BYTES, beside, file_stem
 from permtable.model import IDENTITY_POLICY_VERSION as IDENTITY_VERSION
 from permtable.model import AccountType
+from permtable.nodes import Node
 from permtable.patterns import (
     ActionPattern,
     action_problem,

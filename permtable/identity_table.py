@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from permtable.apis import METHODS, ApiRef, parse_api, split_path
-from permtable.documents import Node, parse_document
+from permtable.documents import parse_document
 from permtable.errors import InputError
 from permtable.fields import check_keys, expect_str, expect_str_list
 from permtable.model import AccountType, Entry, LocalText, Mode, Source, Table, build_permissions
+from permtable.nodes import Node
 from permtable.router import Router
 
 IDENTITY_TYPE = "identity"

@@ -24,7 +24,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from permtable.apis import METHODS, is_placeholder, split_path
-from permtable.documents import Node, load_document, parse_document
+from permtable.documents import load_document, parse_document
 from permtable.errors import InputError, Location
 from permtable.fields import check_keys, expect_str, expect_str_list
 from permtable.files import DEFAULT_MAX_BYTES
@@ -38,6 +38,7 @@ from permtable.model import (
     Table,
     build_permissions,
 )
+from permtable.nodes import Node
 from permtable.patterns import CUSTOMER_CODE_SHAPE, PARTNER_CODE_SHAPE
 from permtable.router import Router
 

@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from permtable.apis import iter_api_lines
-from permtable.documents import Node, load_document, looks_like_json
+from permtable.documents import load_document, looks_like_json
 from permtable.errors import InputError, Location, Notice
 from permtable.exports import Shape, recognise
 from permtable.files import DEFAULT_MAX_BYTES, read_text
 from permtable.grants import grants_from_node, load_boundaries, review_grants
 from permtable.identity_table import identity_table_from_node, is_identity_table
 from permtable.model import AccountType
+from permtable.nodes import Node
 from permtable.tables import TableSet, table_from_node
 from permtable.values import SCHEMA_VERSION
 

@@ -14,11 +14,12 @@ import re
 from dataclasses import dataclass
 
 from permtable.apis import is_placeholder, split_path
-from permtable.documents import Node, load_document, parse_document
+from permtable.documents import load_document, parse_document
 from permtable.editions.diff import BUNDLED_PREFIX
 from permtable.errors import InputError, Location, one_line
 from permtable.files import DEFAULT_MAX_BYTES
 from permtable.model import AccountType, Entry, LocalText, Table
+from permtable.nodes import Node
 from permtable.tables import bundled_table_text, table_from_node
 
 ERROR = "error"

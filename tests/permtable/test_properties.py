@@ -33,10 +33,11 @@ from permtable.apis import (
     path_segments,
     split_path,
 )
-from permtable.documents import Node, parse_document
+from permtable.documents import parse_document
 from permtable.errors import InputError
 from permtable.grants import Effect, Grants, load_grants, load_grants_file
 from permtable.model import AccountType, Table
+from permtable.nodes import Node
 from permtable.router import Router, Suggestion
 from permtable.tables import EXPECTED_MODE, bundled, bundled_table_text, table_from_node
 
