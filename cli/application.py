@@ -29,6 +29,7 @@ class Application:
     lang: str  # resolved: the --lang given, else the environment's
     max_bytes: int
     scp_files: tuple[str, ...] = ()  # --scp: Organizations SCPs bounding the account
+    verbose: bool = False  # -v: the table view details callable APIs too
 
     def tables(self) -> TableSet:
         return TableSet(self.table_files, self.max_bytes)
@@ -79,7 +80,7 @@ class Application:
 
     def emit(self, record: object, notices: Iterable[Notice] = ()) -> None:
         """Write the typed record of this command's report, texts in the run's language."""
-        emit(self.view, self.output_format, record, notices, self.output, self.lang)
+        emit(self.view, self.output_format, record, notices, self.output, self.lang, self.verbose)
 
 
 @dataclass(frozen=True, slots=True)

@@ -267,6 +267,7 @@ def shared_output(view: str, *more_views: str) -> Callable[[Callable[..., int]],
             lang: str | None,
             max_bytes: int,
             scp_files: tuple[str, ...] = (),
+            verbose: bool = False,
             **kwargs: Any,
         ) -> int:
             app = Application(
@@ -277,6 +278,7 @@ def shared_output(view: str, *more_views: str) -> Callable[[Callable[..., int]],
                 resolve_lang(lang),
                 max_bytes,
                 scp_files,
+                verbose,
             )
             return function(*args, app=app, **kwargs)
 
@@ -322,6 +324,15 @@ def _account_check_options(view: str, function: Callable[..., int]) -> Callable[
         "--strict", is_flag=True, help="Count APIs missing from the table as not callable."
     )(wrapped)
     wrapped = api_input_options(wrapped)
+    wrapped = click.option(
+        "-v",
+        "--verbose",
+        is_flag=True,
+        help=(
+            "Detail every API in the table view, callable ones too (what granted each). "
+            "By default only the APIs that are not callable are detailed."
+        ),
+    )(wrapped)
     wrapped = click.option(
         "--principal",
         metavar="KIND:NAME",

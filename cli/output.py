@@ -41,11 +41,12 @@ def emit(
     notices: Iterable[Notice] = (),
     output: str | None = None,
     lang: str = "en",
+    verbose: bool = False,
 ) -> None:
     """Write ``record`` (the typed record of the view's report) in ``output_format``."""
     collect_from_now_on()
     warn(notices)
-    shown = report_format(output_format, view, lang)
+    shown = report_format(output_format, view, lang, verbose)
     if output is None or output == STDOUT:
         _to_stdout(lambda stream: shown.render(view, record, stream))
         return

@@ -7,6 +7,7 @@ honours NO_COLOR, a non-TTY stdout (CI logs) and COLUMNS for the width.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import TextIO
 
@@ -25,10 +26,26 @@ class _Console(Console):
         raise BrokenPipeError
 
 
+# A report file (-o) is read in an editor or a browser, not an 80-column terminal: tables get
+# this width unless COLUMNS names one.
+FILE_WIDTH = 120
+
+
+def file_width() -> int:
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isdigit() and int(columns) > 0 else FILE_WIDTH
+
+
 def make_console(stream: TextIO) -> Console:
     if stream is not sys.stdout:
         # A report written to a file (--output) is plain text, whatever FORCE_COLOR says.
         return _Console(
-            file=stream, markup=False, highlight=False, emoji=False, color_system=None, force_terminal=False
+            file=stream,
+            markup=False,
+            highlight=False,
+            emoji=False,
+            color_system=None,
+            force_terminal=False,
+            width=file_width(),
         )
     return _Console(file=stream, markup=False, highlight=False, emoji=False)

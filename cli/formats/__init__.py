@@ -74,17 +74,20 @@ class ReportFormat:
     """The interface every format implements: a method per view it renders, each taking that
     view's record and the stream, and the language texts are shown in."""
 
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: str, verbose: bool = False) -> None:
         self.lang = lang
+        # The table view details every API, not only those that are not callable; the machine
+        # formats always hold everything.
+        self.verbose = verbose
 
     def render(self, view: str, record: Any, stream: TextIO) -> None:
         getattr(self, view)(record, stream)
 
 
-def report_format(name: str, view: str, lang: str) -> ReportFormat:
+def report_format(name: str, view: str, lang: str, verbose: bool = False) -> ReportFormat:
     module_name, views = FORMATS[name]
     if view not in views:
         raise ValueError(f"format {name} does not render {view}")
     module = importlib.import_module(f"cli.formats.{module_name}")
-    chosen: ReportFormat = module.FORMAT(lang)
+    chosen: ReportFormat = module.FORMAT(lang, verbose)
     return chosen

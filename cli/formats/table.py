@@ -18,8 +18,6 @@ from rich.table import Table
 from rich.text import Text
 
 from cli.findings import (
-    STRICT_LABEL,
-    UNLISTED_LABELS,
     fixes,
     grant_source,
     more_grants,
@@ -44,6 +42,14 @@ from cli.fleet_text import (
     who_can_summary,
 )
 from cli.formats import ReportFormat
+from cli.table_layout import (
+    ColumnNeed,
+    apply_widths,
+    column_need,
+    print_blocks,
+    print_grid,
+    widths_for,
+)
 from cli.terminal import make_console
 from permtable.editions.check import TableCheckRecord
 from permtable.editions.diff import PageRow, TableDiffRecord
@@ -221,43 +227,56 @@ def _summary(console: Console, summary: CheckSummary) -> None:
 # this is drawn as consecutive tables of this many rows with the same column widths, so memory
 # stays bounded and the rows still line up.
 TABLE_ROWS = 1000
-_DECISION_WIDTH = max(
-    len(text)
-    for text in (*(label for label, _ in DECISION_LABELS.values()), *UNLISTED_LABELS.values(), STRICT_LABEL)
-)
 
 
-def _results_table(
-    results: Sequence[ResultRecord], first: int = 1, widths: tuple[int, int] | None = None
-) -> Table:
+def _results_table(results: Sequence[ResultRecord], first: int = 1) -> Table:
     grid = Table(expand=False)
-    number_width, api_width = widths if widths else (None, None)
-    grid.add_column("#", justify="right", style="dim", min_width=number_width)
-    grid.add_column("API", overflow="fold", width=api_width)
-    grid.add_column("Decision", no_wrap=True, min_width=_DECISION_WIDTH if widths else None)
-    counted = bool(results) and results[0].count is not None  # --unique: how many inputs each
-    if counted:
-        grid.add_column("Inputs", justify="right", min_width=7 if widths else None)
-    for number, result in enumerate(results, first):
-        cells: list[str | Text] = [
-            str(number),
-            Text(f"{result.method} {result.path}"),
-            result_decision(result),
-        ]
-        grid.add_row(*cells, *([str(result.count)] if counted else []))
+    grid.add_column("#", justify="right", style="dim")
+    grid.add_column("API")
+    grid.add_column("Decision", no_wrap=True)
+    if _counted(results):
+        grid.add_column("Inputs", justify="right")
+    for number, cells in enumerate(_result_cells(results), first):
+        grid.add_row(str(number), *cells)
     return grid
 
 
+def _counted(results: Sequence[ResultRecord]) -> bool:
+    return bool(results) and results[0].count is not None  # --unique: how many inputs each
+
+
+def _result_cells(results: Iterable[ResultRecord]) -> Iterable[list[str | Text]]:
+    for result in results:
+        cells: list[str | Text] = [Text(f"{result.method} {result.path}"), result_decision(result)]
+        if result.count is not None:
+            cells.append(str(result.count))
+        yield cells
+
+
 def _print_results_tables(console: Console, results: Sequence[ResultRecord]) -> None:
-    if len(results) <= TABLE_ROWS:
-        console.print(_results_table(results))
+    """The results as one table, or consecutive tables of TABLE_ROWS rows with the same widths
+    (decided from every row), or one block per API when the words cannot fit side by side."""
+    if not results:
         return
-    number_width = len(str(len(results)))
-    # Borders and padding: 3 characters a column and one more; the API column takes the rest.
-    api_width = max(20, console.width - number_width - _DECISION_WIDTH - 7 - 17)
+    needs = [
+        ColumnNeed(len(str(len(results))), len(str(len(results)))),
+        column_need("API", (f"{result.method} {result.path}" for result in results), no_wrap=False),
+        column_need("Decision", (result_decision(result).plain for result in results), no_wrap=True),
+    ]
+    if _counted(results):
+        most = max(len(str(result.count)) for result in results)
+        needs.append(ColumnNeed(max(6, most), max(6, most)))
+    first = _results_table(results[:TABLE_ROWS])
+    widths = widths_for(console, first, needs)
+    if widths is None:
+        headers = [str(column.header) for column in first.columns]
+        rows = ([str(number), *cells] for number, cells in enumerate(_result_cells(results), 1))
+        print_blocks(console, headers, rows)
+        return
     for start in range(0, len(results), TABLE_ROWS):
-        chunk = results[start : start + TABLE_ROWS]
-        console.print(_results_table(chunk, start + 1, (number_width, api_width)))
+        grid = first if start == 0 else _results_table(results[start : start + TABLE_ROWS], start + 1)
+        apply_widths(grid, widths)
+        console.print(grid)
 
 
 # Detail blocks printed by one console.print: rich's cost is per call, and a report of 250,000
@@ -265,22 +284,37 @@ def _print_results_tables(console: Console, results: Sequence[ResultRecord]) -> 
 DETAIL_BATCH = 200
 
 
-def _details(console: Console, results: Iterable[ResultRecord], lang: str) -> None:
-    """One block per API: what it needs, what granted or denied it, and what to do."""
+def _needs_detail(result: ResultRecord) -> bool:
+    """Not callable, or callable only by a reading that cannot be checked offline."""
+    return not result.callable or result.decision in (Decision.CONDITIONAL, Decision.UNKNOWN)
+
+
+def _details(console: Console, results: Iterable[ResultRecord], lang: str, every: bool) -> None:
+    """One block per API, numbered as in the table: what it needs, what granted or denied it,
+    and what to do. The table already gave each API's decision, so the heading does not repeat
+    it; callable APIs are detailed only when ``every`` (``-v``)."""
     batch: list[Text] = []
+    left_out = 0
     for number, result in enumerate(results, 1):
-        heading = Text(f"{number}. {result.method} {result.path}  ", style="bold")
-        heading.append_text(result_decision(result))
+        if not every and not _needs_detail(result):
+            left_out += 1
+            continue
+        heading = Text(f"{number}. {result.method} {result.path}", style="bold")
         # The heading wraps at the console's width, as a plain print would wrap it ...
         batch.extend(heading.wrap(console, console.width))
         # ... and the details are soft-wrapped: the terminal wraps long lines; logs keep whole
         # paths, no padding.
         batch.extend(Text("   ") + line for line in result_details(result, lang).split("\n"))
-        if number % DETAIL_BATCH == 0:
+        if len(batch) >= DETAIL_BATCH:
             console.print(Text("\n").join(batch), soft_wrap=True)
             batch = []
     if batch:
         console.print(Text("\n").join(batch), soft_wrap=True)
+    if left_out:
+        console.print(
+            Text(f"{left_out} callable API(s) not detailed; -v shows what grants each.", style="dim"),
+            soft_wrap=True,
+        )
 
 
 def _entry_table(entry: RowRecord, lang: str) -> Table:
@@ -378,7 +412,7 @@ def _matrix_counts(console: Console, record: MatrixRecord) -> None:
     for api in record.apis:
         cells = api.cells
         grid.add_row(api.api, str(cells["callable"]), str(cells["denied"]), str(cells["conditional"]))
-    console.print(grid)
+    print_grid(console, grid)
     console.print(
         Text(
             f"More than {MAX_MATRIX_COLUMNS} accounts: counts per API; "
@@ -394,7 +428,7 @@ class TableFormat(ReportFormat):
         console = make_console(stream)
         _header(console, record, self.lang)
         _print_results_tables(console, record.results)
-        _details(console, record.results, self.lang)
+        _details(console, record.results, self.lang, self.verbose)
         _summary(console, record.summary)
 
     def missing_perms(self, record: MissingPermsRecord, stream: TextIO) -> None:
@@ -404,7 +438,7 @@ class TableFormat(ReportFormat):
             console.print(Text("Nothing missing: every API checked is callable.", style="green"))
             return
         _print_results_tables(console, record.results)
-        _details(console, record.results, self.lang)
+        _details(console, record.results, self.lang, self.verbose)
         if record.to_grant:
             title = "Grant these (smallest set)" if record.minimal else "Grant these (may not be minimal)"
             grid = Table(title=title, title_justify="left", show_lines=True)
@@ -414,7 +448,7 @@ class TableFormat(ReportFormat):
                 where = where_to_grant(item, self.lang)
                 unlocks = "\n".join(f"unlocks {api}" for api in item.unlocks or ())
                 grid.add_row(item.permission, f"{where}\n{unlocks}")
-            console.print(grid)
+            print_grid(console, grid)
         if record.blocked_by_deny:
             console.print(
                 Text(
@@ -446,10 +480,10 @@ class TableFormat(ReportFormat):
                 text = item.menu_path if item.table is AccountType.PARTNER else item.name
                 where = text.get(lang) if text else "not documented by Huawei"
                 grid.add_row(item.permission, item.table.value, where, "\n".join(item.unlocks or ()))
-            console.print(grid)
+            print_grid(console, grid)
         else:
             for entry in record.entries:
-                console.print(_entry_table(entry, lang))
+                print_grid(console, _entry_table(entry, lang))
                 console.print()
         for action in record.identity_actions:
             console.print(Text(_identity_action_text(action)), soft_wrap=True)
@@ -483,8 +517,8 @@ class TableFormat(ReportFormat):
     def apis(self, record: ApisRecord, stream: TextIO) -> None:
         console = make_console(stream)
         grid = Table(show_lines=True)
-        grid.add_column("API", no_wrap=True, overflow="fold")
-        grid.add_column("Table / description / requires / where")
+        grid.add_column("API")
+        grid.add_column("Details")
         identity = {item.api: item.actions for item in record.identity_actions}
         for entry in record.entries:
             word = "any of" if entry.mode is Mode.ANY else "all of"
@@ -496,7 +530,7 @@ class TableFormat(ReportFormat):
             if actions:
                 details.append(f"\nidentity policies: {' + '.join(actions)}", style="dim")
             grid.add_row(entry.api, details)
-        console.print(grid)
+        print_grid(console, grid)
         console.print(Text(f"{record.summary.total} API(s)", style="dim"))
 
     def scan(self, record: ScanRecord, stream: TextIO) -> None:
@@ -513,7 +547,7 @@ class TableFormat(ReportFormat):
                 sites.append(f"and {len(api.sites) - MAX_SITES} more")
             grid.add_row(name, "\n".join(sites))
         if record.apis:
-            console.print(grid)
+            print_grid(console, grid)
         summary = record.summary
         console.print(
             Text(
@@ -558,7 +592,7 @@ class TableFormat(ReportFormat):
             grid.add_column("B", overflow="fold")
             for field_change in record.table:
                 grid.add_row(field_change.field, _shown(field_change.old), _shown(field_change.new))
-            console.print(grid)
+            print_grid(console, grid)
         if record.added or record.removed or record.changed:
             grid = Table(title="Rows", title_justify="left")
             grid.add_column("Change", no_wrap=True)
@@ -589,7 +623,7 @@ class TableFormat(ReportFormat):
                         _shown(item.new),
                         end_section=number == len(fields) - 1,
                     )
-            console.print(grid)
+            print_grid(console, grid)
         summary = record.summary
         if record.identical:
             console.print(Text("Identical.", style="green"))
@@ -643,7 +677,7 @@ class TableFormat(ReportFormat):
                 reasons = "\n".join(account_reasons(account, listing_for(record, account)))
                 shown = decision_text(account.decision, account.callable, account.unlisted_reason)
                 grid.add_row(str(number), name, account.type.value, shown, reasons)
-            console.print(grid)
+            print_grid(console, grid)
         _fleet_errors(console, record)
         style = "red" if record.summary.callable else "green"
         console.print(Text(who_can_summary(record), style=style), soft_wrap=True)
@@ -668,7 +702,7 @@ class TableFormat(ReportFormat):
             soft_wrap=True,
         )
         if record.changes:
-            console.print(_changes_grid(grouped_changes(record.changes)))
+            print_grid(console, _changes_grid(grouped_changes(record.changes)))
         else:
             console.print(Text("No change in what the account can call.", style="green"))
         console.print(Text(diff_summary(record), style="bold"), soft_wrap=True)
@@ -692,7 +726,7 @@ class TableFormat(ReportFormat):
                 continue
             console.print()
             console.print(Text(principal_heading(principal), style="bold"), soft_wrap=True)
-            console.print(_changes_grid(grouped_changes(principal.diff.changes, group=True)))
+            print_grid(console, _changes_grid(grouped_changes(principal.diff.changes, group=True)))
         if not record.summary.changed:
             console.print(Text("No change in what any principal can call.", style="green"))
         console.print(Text(terraform_summary(record), style="bold"), soft_wrap=True)
@@ -716,7 +750,7 @@ class TableFormat(ReportFormat):
                     *(Text(cell_label(cell, decision), style=styles[cell]) for cell, decision in cells),
                     f"{api.cells['callable']}/{len(accounts)}",
                 )
-            console.print(grid)
+            print_grid(console, grid)
             for number, account in enumerate(accounts, 1):
                 console.print(
                     Text(f"{number}: {account.account} ({account.type}) {account.file}", style="dim"),

@@ -131,7 +131,7 @@ def test_input_errors_are_one_line_and_exit_2(run_cli, tmp_path, text, message):
 
 
 def test_the_table_shows_the_counts(run_cli, log):
-    out = run_cli("can-call", *CUSTOMER, "--apis", log, "--unique")
+    out = run_cli("can-call", "-v", *CUSTOMER, "--apis", log, "--unique")
     assert "Inputs" in out.stdout
     assert f"named by 3 input(s), first at {log}:2:1" in out.stdout
     assert "4 API(s) named by 7 input(s): " in out.stdout

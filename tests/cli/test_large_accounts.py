@@ -66,7 +66,7 @@ def test_unconditional_grants_are_listed_first(run_cli, tmp_path):
 
 
 def test_the_table_says_how_many_more(run_cli, tmp_path):
-    out = run_cli("can-call", "-g", _account(tmp_path), API)
+    out = run_cli("can-call", "-v", "-g", _account(tmp_path), API)
     assert out.stdout.count("bss:order:view granted by") == DEFAULT_MAX_GRANTS
     assert f"... and {STATEMENTS - DEFAULT_MAX_GRANTS} more grant(s)" in out.stdout
     assert "--all-grants" in out.stdout

@@ -202,7 +202,7 @@ def broken_fleet(tmp_path: Path) -> Path:
 
 
 def test_a_broken_file_in_a_directory_is_reported_after_the_others(run_cli, broken_fleet):
-    out = run_cli("who-can", ORDERS, "-g", str(broken_fleet))
+    out = run_cli("who-can", ORDERS, "-g", str(broken_fleet), env={"COLUMNS": "250"})
     assert out.code == 2, out
     broken = str(broken_fleet / "team" / "b.yaml")
     (line,) = out.stderr_lines
