@@ -29,9 +29,11 @@ from permtable.model import AccountType
 
 PIPE = "pipe"
 PARAGRAPH = "paragraph"
+HTML = "html"
 LAYOUT_NAMES = {
     PIPE: "one cell per line ending in ' |', as the English pages copy",
     PARAGRAPH: "one cell per paragraph, as the Chinese pages copy",
+    HTML: "the HTML page, as a browser or curl saves it",
 }
 
 LEADING_COLUMNS = 3  # scenario, sub-scenario, description
@@ -140,8 +142,8 @@ def read_page(text: str, file: str, account_type: AccountType) -> PageTable:
     """Find the table of ``account_type`` in the page's text and cut it into rows."""
     lines = split_lines(text)
     layout, header_line, body_start, language = _find_header(lines, file, account_type)
-    title = _find_title(lines[: header_line - 1], file, account_type)
-    updated = _find_date(lines[: header_line - 1])
+    title = page_title(lines[: header_line - 1], file, account_type)
+    updated = page_date(lines[: header_line - 1])
     if layout == PIPE:
         tokens, body_end = _pipe_tokens(lines, body_start)
         _check_nothing_after(lines, body_end, file)
@@ -202,7 +204,7 @@ def _find_header(lines: list[str], file: str, account_type: AccountType) -> tupl
                     break
                 cells.append((text, position + 1))
             position += 1
-        problem = _header_problem(cells, account_type, file)
+        problem = header_problem(cells, account_type, file)
         if problem is not None:
             partial = partial or problem
             continue
@@ -231,7 +233,7 @@ def _find_header(lines: list[str], file: str, account_type: AccountType) -> tupl
     )
 
 
-def _header_problem(cells: list[tuple[str, int]], account_type: AccountType, file: str) -> InputError | None:
+def header_problem(cells: list[tuple[str, int]], account_type: AccountType, file: str) -> InputError | None:
     if len(cells) < 6:
         last_line = cells[-1][1]
         return InputError(
@@ -268,7 +270,7 @@ def _header_problem(cells: list[tuple[str, int]], account_type: AccountType, fil
 # --------------------------------------------------------------------------- title and date
 
 
-def _find_title(lines: list[str], file: str, account_type: AccountType) -> Cell:
+def page_title(lines: list[str], file: str, account_type: AccountType) -> Cell:
     """The page's title line: the table's own title, never a breadcrumb (``a > b > title``)."""
     others: list[tuple[AccountType, Cell]] = []
     for number, line in enumerate(lines, 1):
@@ -299,7 +301,7 @@ def _find_title(lines: list[str], file: str, account_type: AccountType) -> Cell:
     )
 
 
-def _find_date(lines: list[str]) -> str | None:
+def page_date(lines: list[str]) -> str | None:
     for line in lines:
         match = _DATE.search(line)
         if match:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from permtable.documents import parse_document
 from permtable.editions.check import INFO, TableFinding, check_table
 from permtable.editions.diff import api_key
+from permtable.editions.html_page import looks_like_html, read_html_page
 from permtable.editions.merge import MergeSummary, merge_translations
 from permtable.editions.page import LAYOUT_NAMES, PageTable, language_of, read_page
 from permtable.editions.rows import Normalisation, RowBuilder
@@ -72,7 +73,8 @@ def import_page(
     url: str | None = None,
 ) -> ImportedTable:
     """Read the ``account_type`` table from a page's text; InputError names the page line."""
-    page = read_page(text, file, account_type)
+    reader = read_html_page if looks_like_html(text) else read_page
+    page = reader(text, file, account_type)
     mode = EXPECTED_MODE[account_type]
     builder = RowBuilder(account_type, mode, page.language, file)
     entries = tuple(builder.entry(raw) for raw in page.rows)

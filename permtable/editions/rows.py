@@ -31,11 +31,13 @@ METHOD_PATH_SPACE = "method-path-space"
 METHOD_CASE = "method-case"
 TRAILING_STOP = "trailing-full-stop"
 WHITESPACE = "whitespace"
+LIST_JOINED = "list-joined"
 KIND_DESCRIPTIONS = {
     METHOD_PATH_SPACE: "method and path split into two fields although the page has no space between them",
     METHOD_CASE: "HTTP method written in upper case",
     TRAILING_STOP: "trailing full stop stripped from the permission name (one permission has one name)",
     WHITESPACE: "runs of white space in a cell collapsed to one space",
+    LIST_JOINED: "a cell of several lines (a bulleted list on the page) joined with '; '",
 }
 
 
@@ -65,6 +67,8 @@ class Normalisation:
             )
         if self.kind == METHOD_CASE:
             return f"row {self.row}: HTTP method {self.documented!r} read as {self.normalised!r}"
+        if self.kind == LIST_JOINED:
+            return f"row {self.row}: the lines of the {self.field.replace('_', ' ')} joined with '; '"
         field = self.field.replace("_", " ")
         return f"row {self.row}: white space collapsed in the {field}: {self.documented!r}"
 
@@ -75,6 +79,8 @@ class Normalisation:
             return f"documented as {_quoted(self.documented)} without a space"
         if self.kind == TRAILING_STOP:
             return f"documented as {_quoted(self.documented)} (trailing {self.documented[-1]} stripped)"
+        if self.kind == LIST_JOINED:
+            return "documented as a list of " + str(self.documented.count("\n") + 1) + " lines"
         return f"documented as {_quoted(self.documented)}"
 
 
@@ -181,7 +187,14 @@ class RowBuilder:
         cell = raw.last
         assert cell is not None
         field = "menu_path" if self.account_type is AccountType.PARTNER else "permission_name"
-        text = self._collapsed(raw, cell, field)
+        if "\n" in cell.text.strip():
+            # A bulleted list (two menu paths where the permission is ticked): every item is
+            # kept, joined in one line, and the change is recorded like any other.
+            items = [" ".join(line.split()) for line in cell.text.split("\n") if line.strip()]
+            text = "; ".join(items)
+            self._note(raw, cell, field, LIST_JOINED, text)
+        else:
+            text = self._collapsed(raw, cell, field)
         self._not_misplaced(cell, text, field)
         if self.account_type is AccountType.CUSTOMER:
             stripped = text

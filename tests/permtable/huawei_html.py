@@ -1,0 +1,138 @@
+"""HTML pages in the structure of Huawei's documentation pages, built from a table's rows.
+
+Huawei's doc pages (support.huaweicloud.com) wrap the content in site navigation and a
+breadcrumb, show the topic title as an ``h1``, an "Updated on ... GMT+08:00" line (更新时间 on
+Chinese pages), notes, then the table inside ``div.tablenoborder``: a ``thead`` of ``th`` cells
+holding ``p`` elements and a ``tbody`` whose scenario and sub-scenario cells span their group
+with ``rowspan``; a feedback form follows. A constructed page, not a copy of Huawei's: built
+from rows we already hold (a seed page read by the text importer), so importing it must give
+back exactly the same table.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+from permtable.editions.page import Cell, PageTable, RawRow
+
+HEADERS = {
+    ("partner", "en"): ("Scenario", "Sub-Scenario", "API Description", "URL", "Action", "Path"),
+    ("partner", "zh"): ("场景", "子场景", "接口名称", "接口URL", "权限点", "菜单路径"),
+    ("customer", "zh"): ("场景", "子场景", "接口名称", "接口URL", "权限码", "权限项名称"),
+    ("customer", "en"): ("Scenario", "Sub-Scenario", "API", "URL", "Permission Code", "Supported Action"),
+}
+_UPDATED = {"en": "Updated on {date} GMT+08:00", "zh": "更新时间:{date} GMT+08:00"}
+_FEEDBACK = {
+    "en": "Feedback Was this page helpful? Provide feedback Thank you very much for your feedback.",
+    "zh": "意见反馈 文档内容是否对您有帮助? 提交成功!非常感谢您的反馈,我们会继续努力做到更好!",
+}
+
+
+def _p(text: str) -> str:
+    """A cell's text as Huawei writes it: a paragraph per line, a list for several menu paths."""
+    lines = text.split("\n")
+    if len(lines) > 1:
+        items = "".join(f'<li class="li">{html.escape(line)}</li>' for line in lines)
+        return f'<ul class="ul">{items}</ul>'
+    return f'<p id="p{abs(hash(text)) % 10**8}">{html.escape(text)}</p>'
+
+
+def page(
+    title: str,
+    rows: Sequence[Sequence[Cell | None]],
+    kind: str,
+    language: str,
+    updated: str | None = None,
+    notes: Sequence[str] = (),
+    headers: Sequence[str] | None = None,
+) -> str:
+    """A page whose table has ``rows`` (six cells each; a cell that is the same object as the one
+    above it in its column is spanned from it with ``rowspan``; None is an empty cell)."""
+    headers = headers or HEADERS[(kind, language)]
+    head = "".join(
+        f'<th align="left" class="cellrowborder" valign="top" width="16.67%" id="mcps1.3.4.2.7.1.{n}">'
+        f"{_p(text)}</th>"
+        for n, text in enumerate(headers, 1)
+    )
+    body = []
+    for index, row in enumerate(rows):
+        cells = []
+        for column, cell in enumerate(row):
+            if index and cell is not None and cell is rows[index - 1][column]:
+                continue  # covered by the rowspan of the cell above
+            span = 1
+            while cell is not None and index + span < len(rows) and rows[index + span][column] is cell:
+                span += 1
+            rowspan = f' rowspan="{span}"' if span > 1 else ""
+            inner = _p(cell.text) if cell is not None else ""
+            cells.append(
+                f'<td class="cellrowborder"{rowspan} valign="top" width="16.67%" '
+                f'headers="mcps1.3.4.2.7.1.{column + 1} ">{inner}</td>'
+            )
+        body.append("<tr>\n" + "\n".join(cells) + "\n</tr>")
+    crumb_sep = " &gt; "
+    date_line = f'<div class="updateTime">{_UPDATED[language].format(date=updated)}</div>' if updated else ""
+    notes_html = "".join(f'<div class="note"><p>{html.escape(note)}</p></div>' for note in notes)
+    return f"""<!DOCTYPE html>
+<html lang="{language}">
+<head>
+<meta charset="utf-8">
+<title>{html.escape(title)}_API Reference_Huawei Cloud</title>
+<script type="text/javascript">window.dataLayer = window.dataLayer || []; var t = "<table>";</script>
+<style>.tablenoborder table {{ border: 1px solid #ddd; }}</style>
+</head>
+<body>
+<div class="header"><a href="/">Huawei Cloud</a><a href="/help/">Documentation</a>
+<input type="text" placeholder="Search"></div>
+<div class="crumbs"><a href="/">Help Center</a>{crumb_sep}<a href="../">API Reference</a>{crumb_sep}
+<span>{html.escape(title)}</span></div>
+<div class="help-details">
+<h1 class="topictitle1">{html.escape(title)}</h1>
+{date_line}
+<div class="section">
+<p>The API can be accessed as documented in the following table.</p>
+{notes_html}
+<div class="tablenoborder">
+<table cellpadding="4" cellspacing="0" summary="" frame="border" border="1" rules="all">
+<caption><b>Table 1 </b></caption>
+<thead align="left"><tr>{head}</tr></thead>
+<tbody>
+{chr(10).join(body)}
+</tbody>
+</table>
+</div>
+</div>
+</div>
+<div class="feedback"><p>{_FEEDBACK[language]}</p>
+<textarea>Your comments</textarea><button>Submit</button></div>
+<div class="footer"><p>© 2026 Huawei Cloud Computing Technologies Co., Ltd.</p></div>
+</body>
+</html>
+"""
+
+
+def rows_of(table: PageTable) -> list[list[Cell | None]]:
+    """A page table's rows as six cells each, spans kept as the same Cell object."""
+    seen: dict[tuple[str, int], Cell] = {}
+
+    def one(cell: Cell | None) -> Cell | None:
+        if cell is None:
+            return None
+        return seen.setdefault((cell.text, cell.line), cell)
+
+    def cells(row: RawRow) -> list[Cell | None]:
+        return [
+            one(row.scenario),
+            one(row.sub_scenario),
+            one(row.description),
+            one(row.url),
+            one(row.permissions),
+            one(row.last),
+        ]
+
+    return [cells(row) for row in table.rows]
+
+
+def page_of(table: PageTable, kind: str) -> str:
+    return page(table.title.text, rows_of(table), kind, table.language, table.updated)
