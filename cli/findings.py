@@ -25,7 +25,7 @@ from cli.finding_kinds import (
     finding_kind,
 )
 from permtable.evaluate import Decision, Unlisted
-from permtable.model import AccountType, Mode
+from permtable.model import AccountType, Mode, current_codes, replaced_by_one
 
 if TYPE_CHECKING:
     from permtable.evaluate import GrantRef
@@ -200,6 +200,19 @@ def grant_source(grant: GrantRef) -> str:
     return text
 
 
+def requirement(mode: Mode, permissions: tuple[str, ...], retiring: tuple[str, ...] = ()) -> str:
+    """What a row requires, in one phrase: ``all of: A + B``, ``any of: A | B``, or, for a code
+    the page marks as to be taken offline beside the one that replaces it, ``B (or A, to be
+    taken offline)``."""
+    if replaced_by_one(mode, permissions, retiring):
+        (current,) = current_codes(permissions, retiring)
+        return f"{current} (or {', '.join(retiring)}, to be taken offline)"
+    marked = [code + (" (to be taken offline)" if code in retiring else "") for code in permissions]
+    if mode is Mode.ANY:
+        return "any of: " + " | ".join(marked)
+    return "all of: " + " + ".join(marked)
+
+
 def fixes(result: ResultRecord, lang: str) -> list[str]:
     """What to do, one sentence per missing permission (empty when nothing is to be done)."""
     if result.callable:
@@ -261,11 +274,14 @@ def reason(result: ResultRecord) -> str:
         if result.callable:
             return "not in the permission table: no fine-grained permission is checked"
         return "not in the permission table; --strict counts it as not callable"
-    permissions = result.entry.permissions
+    entry = result.entry
+    permissions = entry.permissions
     if len(permissions) == 1:
         needs = f"needs {permissions[0]}"
+    elif entry.retiring:
+        needs = f"needs {requirement(entry.mode, permissions, entry.retiring)}"
     else:
-        word = "any one of" if result.entry.mode is Mode.ANY else "all of"
+        word = "any one of" if entry.mode is Mode.ANY else "all of"
         needs = f"needs {word} {', '.join(permissions)}"
     if decision is Decision.ALLOWED:
         return f"{needs}: granted"

@@ -55,7 +55,7 @@ def plan_fixes(results: Sequence[ApiResult], table: Table) -> FixPlan:
         elif result.entry.mode is Mode.ALL:
             requirements.extend((result.entry.api, frozenset({code})) for code in result.missing)
         elif result.decision is not Decision.ALLOWED:
-            requirements.append((result.entry.api, frozenset(result.entry.permissions)))
+            requirements.append((result.entry.api, frozenset(result.entry.current)))
     chosen, optimal = minimum_cover([codes for _, codes in requirements], table)
     fixes = []
     for code in chosen:

@@ -277,7 +277,16 @@ class ApiResult:
         if self.entry is None or self.decision is Decision.ALLOWED:
             return ()
         if self.entry.mode is Mode.ANY:
-            return self.entry.permissions
+            return self.entry.current  # never advise a code that is being taken offline
+        current = self.entry.current
+        if self.entry.replaced_by_one:
+            # The current code is what to grant; a retiring code matters only for its Deny.
+            return tuple(
+                check.permission
+                for check in self.checks
+                if check.decision is not Decision.ALLOWED
+                and (check.permission in current or check.decision is Decision.EXPLICIT_DENY)
+            )
         return tuple(check.permission for check in self.checks if check.decision is not Decision.ALLOWED)
 
     @property
@@ -489,7 +498,9 @@ class Evaluator:
 
     def evaluate_entry(self, entry: Entry, ref: ApiRef, notes: tuple[str, ...] = ()) -> ApiResult:
         checks = tuple(self.check_permission(code) for code in entry.permissions)
-        decision = combine(entry.mode, [check.decision for check in checks])
+        decision = row_decision(entry, checks)
+        if entry.retiring:
+            notes = (*notes, *_retiring_notes(entry, checks, decision))
         if self._two_models:
             row = self._identity().row_for(entry.method, entry.path)
             return self._both_models(ref, entry, checks, decision, row, notes)
@@ -502,6 +513,35 @@ class Evaluator:
         ):
             notes = (*notes, "allowed only if the statements' conditions hold (--assume-conditions)")
         return ApiResult(ref, entry, decision, decision is Decision.ALLOWED, checks, notes=notes)
+
+
+def row_decision(entry: Entry, checks: tuple[PermissionCheck, ...]) -> Decision:
+    """One decision for a row: its mode over its codes, except that a code Huawei marks as to
+    be taken offline stands in for the one code that replaces it (either satisfies the row; a
+    Deny of either denies it, the stricter reading of an undocumented case)."""
+    decisions = [check.decision for check in checks]
+    if not entry.replaced_by_one:
+        return combine(entry.mode, decisions)
+    if Decision.EXPLICIT_DENY in decisions:
+        return Decision.EXPLICIT_DENY
+    return combine(Mode.ANY, decisions)
+
+
+def _retiring_notes(entry: Entry, checks: tuple[PermissionCheck, ...], decision: Decision) -> tuple[str, ...]:
+    retiring = ", ".join(entry.retiring)
+    if entry.mode is Mode.ALL and not entry.replaced_by_one:
+        return (
+            f"the table marks {retiring} as to be taken offline beside several current permissions; "
+            "which one it stands for is not documented, so every listed permission is required",
+        )
+    granted = {check.permission for check in checks if check.decision is Decision.ALLOWED}
+    if decision is Decision.ALLOWED and granted and not granted & set(entry.current):
+        through = ", ".join(code for code in entry.retiring if code in granted)
+        return (
+            f"allowed through {through}, which Huawei marks as to be taken offline: grant "
+            f"{' or '.join(entry.current)} before it is retired",
+        )
+    return ()
 
 
 def combine(mode: Mode, decisions: list[Decision]) -> Decision:

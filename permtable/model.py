@@ -88,10 +88,37 @@ class Entry:
     mode: Mode
     menu_path: LocalText | None  # partner rows: where the action is ticked; None = not documented
     permission_name: LocalText | None  # customer rows: 权限项名称
+    # Codes of ``permissions`` that the page marks as to be taken offline (待下线): still
+    # honoured, with a warning, beside the code that replaces them (see ``replaced_by_one``).
+    retiring: tuple[str, ...] = ()
 
     @property
     def api(self) -> str:
         return f"{self.method} {self.path}"
+
+    @property
+    def current(self) -> tuple[str, ...]:
+        return current_codes(self.permissions, self.retiring)
+
+    @property
+    def replaced_by_one(self) -> bool:
+        return replaced_by_one(self.mode, self.permissions, self.retiring)
+
+
+def current_codes(permissions: tuple[str, ...], retiring: tuple[str, ...]) -> tuple[str, ...]:
+    """The codes to grant: those not marked to be taken offline (all, if every one is)."""
+    kept = tuple(code for code in permissions if code not in retiring)
+    return kept or permissions
+
+
+def replaced_by_one(mode: Mode, permissions: tuple[str, ...], retiring: tuple[str, ...]) -> bool:
+    """An all-of row listing one current code and the retiring code(s) it replaces: either
+    satisfies it. With several current codes it cannot be told which one a retiring code stands
+    for, so such a row stays all-of, retiring codes included (the stricter reading)."""
+    if mode is not Mode.ALL or not retiring:
+        return False
+    current = current_codes(permissions, retiring)
+    return len(current) == 1 and len(current) != len(permissions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,10 +157,11 @@ def build_permissions(account_type: AccountType, entries: tuple[Entry, ...]) -> 
     for entry in entries:
         for code in entry.permissions:
             apis.setdefault(code, []).append(entry.api)
-        if len(entry.permissions) == 1:
-            # A documented path or name belongs to the row's single code; on ``A|B`` rows we
-            # could not tell which code it belongs to, and Huawei leaves those blank anyway.
-            (code,) = entry.permissions
+        if len(entry.current) == 1:
+            # A documented path or name belongs to the row's single code (beside codes marked as
+            # to be taken offline); on ``A|B`` rows we could not tell which code it belongs to,
+            # and Huawei leaves those blank anyway.
+            (code,) = entry.current
             if entry.menu_path:
                 menu_paths.setdefault(code, entry.menu_path)
             if entry.permission_name:

@@ -100,6 +100,8 @@ class RowRecord:
     # The page it comes from: its title, address and date (the table's other facts are shown
     # once, with the report).
     source: TableInfo = field(metadata=shown(items_without=("site", "language", "file", "type")))
+    # Codes of ``permissions`` the page marks as to be taken offline (the key exists only then).
+    retiring: tuple[str, ...] = field(default=(), metadata=OMITTED_IF_EMPTY)
 
     @classmethod
     def of(cls, entry: Entry, table: Table, source: TableInfo | None = None) -> RowRecord:
@@ -117,6 +119,7 @@ class RowRecord:
             entry.menu_path or None,
             entry.permission_name or None,
             source or TableInfo.of(table),
+            entry.retiring,
         )
 
 

@@ -59,6 +59,7 @@ _ENTRY_KEYS = (
     "permissions",
     "menu_path",
     "permission_name",
+    "retiring",
 )
 
 
@@ -139,6 +140,7 @@ def _table_from_compiled(data: dict[str, Any], file: str) -> Table:
             mode,
             _optional_text(row.get("menu_path")),
             _optional_text(row.get("permission_name")),
+            tuple(row.get("retiring", ())),
         )
         for index, row in enumerate(data["entries"], 1)
     )
@@ -311,6 +313,19 @@ def _entry(node: Node, index: int, account_type: AccountType, mode: Mode) -> Ent
                 code_node.location,
                 "partner codes look like BPC_ITEM_..., customer codes like bss:order:view",
             )
+    retiring: tuple[str, ...] = ()
+    retiring_node = mapping.get("retiring")
+    if retiring_node is not None:
+        listed = {code for code, _ in codes}
+        for code, code_node in expect_str_list(retiring_node, f"{what} retiring"):
+            if code not in listed:
+                raise InputError(
+                    f"{what}: retiring code {code!r} is not among its permissions",
+                    code_node.location,
+                    "retiring names the permissions the page marks as to be taken offline",
+                )
+            if code not in retiring:
+                retiring += (code,)
     menu_node = mapping.get("menu_path")
     name_node = mapping.get("permission_name")
     if account_type is AccountType.CUSTOMER and menu_node is not None and menu_node.kind != "null":
@@ -331,6 +346,7 @@ def _entry(node: Node, index: int, account_type: AccountType, mode: Mode) -> Ent
         permission_name=_local_text(name_node, f"{what} permission_name", allow_null=True)
         if name_node
         else None,
+        retiring=retiring,
     )
 
 

@@ -22,6 +22,7 @@ from cli.findings import (
     grant_source,
     more_grants,
     reason,
+    requirement,
     unlisted_label,
     where_to_grant,
 )
@@ -60,7 +61,7 @@ from permtable.fleet.who_can import WhoCanRecord
 from permtable.grants_diff import GrantsDiffRecord
 from permtable.listing import ApisRecord
 from permtable.missing import MissingPermsRecord
-from permtable.model import AccountType, Mode
+from permtable.model import AccountType
 from permtable.reports import CanCallRecord, CheckSummary, ResultRecord, RowRecord
 from permtable.scan.model import ScanRecord
 from permtable.terraform.diff import TerraformDiffRecord
@@ -105,9 +106,7 @@ def result_details(result: ResultRecord, lang: str) -> Text:
     if entry:
         if entry.path != result.path:
             line(f"matches {entry.api}", "dim")
-        joiner = " | " if entry.mode is Mode.ANY else " + "
-        word = "any of" if entry.mode is Mode.ANY else "all of"
-        line(f"requires {word}: {joiner.join(entry.permissions)}")
+        line(f"requires {requirement(entry.mode, entry.permissions, entry.retiring)}")
         for grant in result.granted_by:
             line(f"{grant.permission} granted by {grant_source(grant)}", "green")
         if result.granted_by_omitted:
@@ -321,13 +320,15 @@ def _entry_table(entry: RowRecord, lang: str) -> Table:
     grid = Table(show_header=False, box=None, padding=(0, 1))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
-    word = "any one of" if entry.mode is Mode.ANY else "all of"
     rows = [
         ("API", entry.api),
         ("Table", f"{entry.table} (row {entry.row})"),
         ("Scenario", f"{entry.scenario.get(lang)} / {entry.sub_scenario.get(lang)}"),
         ("Description", entry.description.get(lang)),
-        ("Requires", f"{word}: {', '.join(entry.permissions)}"),
+        (
+            "Requires",
+            requirement(entry.mode, entry.permissions, entry.retiring).replace("any of", "any one of"),
+        ),
     ]
     if entry.table is AccountType.PARTNER:
         rows.append(
@@ -521,11 +522,10 @@ class TableFormat(ReportFormat):
         grid.add_column("Details")
         identity = {item.api: item.actions for item in record.identity_actions}
         for entry in record.entries:
-            word = "any of" if entry.mode is Mode.ANY else "all of"
-            joiner = " | " if entry.mode is Mode.ANY else " + "
             details = Text(f"{entry.table} row {entry.row}: {entry.description.get(self.lang)}")
             where = _where_or_name(entry, self.lang)
-            details.append(f"\nrequires {word}: {joiner.join(entry.permissions)}\n{where}", style="dim")
+            needs = requirement(entry.mode, entry.permissions, entry.retiring)
+            details.append(f"\nrequires {needs}\n{where}", style="dim")
             actions = identity.get(entry.api) if entry.table is AccountType.CUSTOMER else None
             if actions:
                 details.append(f"\nidentity policies: {' + '.join(actions)}", style="dim")

@@ -272,8 +272,8 @@ class _Checker:
                 key,
                 f"write {key}: null where the page gives no {what}",
             )
-        if text is not None and len(entry.permissions) > 1:
-            codes = " | ".join(entry.permissions)
+        if text is not None and len(entry.current) > 1:
+            codes = " | ".join(entry.current)
             self.add(
                 WARNING,
                 f"ambiguous-{key.replace('_', '-')}",
@@ -333,12 +333,12 @@ class _Checker:
         what = "menu path" if partner else "permission name"
         variants: dict[str, dict[str, Entry]] = {}
         for entry in self.table.entries:
-            if len(entry.permissions) != 1:
+            if len(entry.current) != 1:
                 continue
             text = self._documented(entry.menu_path if partner else entry.permission_name)
             if text is None:
                 continue
-            (code,) = entry.permissions
+            (code,) = entry.current
             known = variants.setdefault(code, {})
             if not known:
                 known[text] = entry

@@ -19,7 +19,7 @@ from permtable.errors import InputError, Location
 from permtable.files import DEFAULT_MAX_BYTES
 from permtable.model import LANGUAGES, AccountType, Entry, LocalText, Table
 from permtable.tables import bundled, load_table_file
-from permtable.values import HIDDEN, shown_only_when
+from permtable.values import HIDDEN, OMITTED_IF_EMPTY, shown_only_when
 
 BUNDLED_PREFIX = "bundled:"
 DIFF_SCHEMA_VERSION = 1
@@ -98,6 +98,7 @@ class PageRow:
     permissions: tuple[str, ...]
     menu_path: str | None = field(metadata=shown_only_when("table", AccountType.PARTNER))
     permission_name: str | None = field(metadata=shown_only_when("table", AccountType.CUSTOMER))
+    retiring: tuple[str, ...] = field(default=(), metadata=OMITTED_IF_EMPTY)  # to be taken offline
 
     @classmethod
     def of(cls, entry: Entry, lang: str) -> PageRow:
@@ -113,6 +114,7 @@ class PageRow:
             entry.permissions,
             _raw(entry.menu_path, lang),
             _raw(entry.permission_name, lang),
+            entry.retiring,
         )
 
 
@@ -255,6 +257,8 @@ def _row_fields(entry: Entry, lang: str, extra: tuple[str, ...]) -> dict[str, An
         "path": entry.path,
         **{name: _raw(getattr(entry, name), lang) for name in TEXT_FIELDS},
         "permissions": entry.permissions,
+        # A code Huawei marks as to be taken offline changes what satisfies the row.
+        "retiring": entry.retiring,
         **{name: _raw(getattr(entry, name), lang) for name in LAST_FIELDS},
     }
     for other in extra:

@@ -25,6 +25,13 @@ CODE_EXAMPLES = {AccountType.PARTNER: "BPC_ITEM_SUBCUSTSERV_010100", AccountType
 
 _URL = re.compile(r"(?P<method>[A-Za-z]+)(?P<space>\s*)(?P<path>/\S*)")
 _CODE_SEPARATORS = re.compile(r"[|,,、;;\s]+")
+# A code the page marks as being retired: "bss:order:update(待下线)", "X (to be offline)".
+_NOTE = re.compile(r"\s*[((]\s*([^()()]*?)\s*[))]")
+_RETIRING = re.compile(
+    r"待下线|即将下线|将下线|下线中"
+    r"|to be (?:taken )?offline|to be retired|to be deprecated|deprecated|offline soon",
+    re.IGNORECASE,
+)
 
 # The kinds of normalisation, with the sentence the written file uses to list them.
 METHOD_PATH_SPACE = "method-path-space"
@@ -100,7 +107,7 @@ class RowBuilder:
 
     def entry(self, raw: RawRow) -> Entry:
         method, path = self._url(raw)
-        permissions = self._codes(raw.permissions)
+        permissions, retiring = self._codes(raw.permissions)
         last = self._last(raw) if raw.last is not None else None
         partner = self.account_type is AccountType.PARTNER
         return Entry(
@@ -115,6 +122,7 @@ class RowBuilder:
             mode=self.mode,
             menu_path=last if partner else None,
             permission_name=None if partner else last,
+            retiring=retiring,
         )
 
     # ---------------------------------------------------------------- fields
@@ -168,8 +176,26 @@ class RowBuilder:
         _check_path(path, where)
         return method, path
 
-    def _codes(self, cell: Cell) -> tuple[str, ...]:
-        codes = tuple(code for code in _CODE_SEPARATORS.split(cell.text) if code)
+    def _codes(self, cell: Cell) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The codes of a permission cell, and those of them marked as to be taken offline."""
+        retiring: list[str] = []
+        text = cell.text
+        for note in reversed(list(_NOTE.finditer(text))):
+            if not _RETIRING.search(note[1]):
+                raise InputError(
+                    f"cannot read the note {note[0].strip()!r} in the permission cell",
+                    Location(self.file, cell.line),
+                    "only a code marked as to be taken offline ((待下线), (to be offline)) is understood",
+                )
+            before = _CODE_SEPARATORS.split(text[: note.start()].rstrip())
+            if not before or not before[-1]:
+                raise InputError(
+                    f"the note {note[0].strip()!r} follows no permission code",
+                    Location(self.file, cell.line),
+                )
+            retiring.insert(0, before[-1])
+            text = text[: note.start()] + " " + text[note.end() :]
+        codes = tuple(code for code in _CODE_SEPARATORS.split(text) if code)
         pattern = CODE_PATTERNS[self.account_type]
         for code in codes:
             if not pattern.fullmatch(code):
@@ -181,7 +207,7 @@ class RowBuilder:
                 )
         if not codes:
             raise InputError("the permission cell is empty", Location(self.file, cell.line))
-        return codes
+        return codes, tuple(retiring)
 
     def _last(self, raw: RawRow) -> LocalText:
         cell = raw.last

@@ -198,6 +198,8 @@ def _entry_lines(entry: Entry, language: str, notes: Sequence[Normalisation]) ->
         ("path", quote(entry.path)),
         ("permissions", "[" + ", ".join(quote(code) for code in entry.permissions) + "]"),
     ]
+    if entry.retiring:
+        fields.append(("retiring", "[" + ", ".join(quote(code) for code in entry.retiring) + "]"))
     if entry.table is AccountType.PARTNER:
         fields.append(("menu_path", _local(entry.menu_path, language)))
     else:

@@ -12,6 +12,7 @@ back exactly the same table.
 from __future__ import annotations
 
 import html
+import zlib
 from collections.abc import Sequence
 
 from permtable.editions.page import Cell, PageTable, RawRow
@@ -35,7 +36,7 @@ def _p(text: str) -> str:
     if len(lines) > 1:
         items = "".join(f'<li class="li">{html.escape(line)}</li>' for line in lines)
         return f'<ul class="ul">{items}</ul>'
-    return f'<p id="p{abs(hash(text)) % 10**8}">{html.escape(text)}</p>'
+    return f'<p id="p{zlib.crc32(text.encode()) % 10**8}">{html.escape(text)}</p>'
 
 
 def page(
