@@ -8,11 +8,13 @@ the tables come from, how large an input may be, and how and where the report is
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
 
 import click
 
 from cli.output import emit
+from permtable.editions.age import DEFAULT_MAX_AGE_DAYS, stale_editions
 from permtable.errors import InputError, Location, Notice
 from permtable.evaluate import EvaluationPolicy
 from permtable.grants import Grants, load_boundaries, load_grants
@@ -30,9 +32,23 @@ class Application:
     max_bytes: int
     scp_files: tuple[str, ...] = ()  # --scp: Organizations SCPs bounding the account
     verbose: bool = False  # -v: the table view details callable APIs too
+    max_table_age: int = DEFAULT_MAX_AGE_DAYS  # --max-table-age: warn about older editions
+    # The table sets this run made: the editions they answered from are checked for age.
+    _table_sets: list[TableSet] = field(default_factory=list, compare=False, repr=False)
 
     def tables(self) -> TableSet:
-        return TableSet(self.table_files, self.max_bytes)
+        tables = TableSet(self.table_files, self.max_bytes)
+        self._table_sets.append(tables)
+        return tables
+
+    def edition_notices(self, today: date | None = None) -> list[Notice]:
+        """A warning per edition in use that is older than --max-table-age, or undated."""
+        editions = {kind: source for tables in self._table_sets for kind, source in tables.used.items()}
+        today = today or datetime.now(timezone.utc).date()
+        return [
+            Notice(stale.message, Location(stale.source.file), stale.hint)
+            for stale in stale_editions(editions, today, self.max_table_age)
+        ]
 
     def account(self, grants_files: Sequence[str]) -> Grants:
         """The one account the grants files describe together, bounded by the ``--scp`` files."""
@@ -80,6 +96,7 @@ class Application:
 
     def emit(self, record: object, notices: Iterable[Notice] = ()) -> None:
         """Write the typed record of this command's report, texts in the run's language."""
+        notices = [*notices, *self.edition_notices()]
         emit(self.view, self.output_format, record, notices, self.output, self.lang, self.verbose)
 
 

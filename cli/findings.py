@@ -29,7 +29,7 @@ from permtable.model import AccountType, Mode, current_codes, replaced_by_one
 
 if TYPE_CHECKING:
     from permtable.evaluate import GrantRef
-    from permtable.reports import PermissionRecord, ResultRecord
+    from permtable.reports import PermissionRecord, ResultRecord, TableInfo
     from permtable.validation import FileCheckRecord, ValidationRecord
 
 # Re-exported for the formats (explicitly, for type checkers).
@@ -198,6 +198,11 @@ def grant_source(grant: GrantRef) -> str:
     if grant.file:
         text += f" [{grant.file}:{grant.line}]" if grant.line else f" [{grant.file}]"
     return text
+
+
+def edition(table: TableInfo, lang: str) -> str:
+    """Which edition of a table answered: title, site and date, as every view names it."""
+    return f"{table.title.get(lang)}, {table.site} ({table.updated or 'no date on the page'})"
 
 
 def requirement(mode: Mode, permissions: tuple[str, ...], retiring: tuple[str, ...] = ()) -> str:

@@ -19,6 +19,7 @@ from cli.finding_kinds import FINDING_KINDS
 from cli.formats import format_names, format_of_file
 from cli.messages import warn
 from permtable.apis import METHODS, ApiRef, parse_api, read_api_file
+from permtable.editions.age import DEFAULT_MAX_AGE_DAYS
 from permtable.errors import InputError, Location, Notice
 from permtable.evaluate import DEFAULT_MAX_GRANTS, EvaluationPolicy
 from permtable.files import DEFAULT_MAX_BYTES
@@ -60,6 +61,18 @@ def scp_option(function: F) -> F:
 
 
 def table_option(function: F) -> F:
+    function = click.option(
+        "--max-table-age",
+        type=click.IntRange(min=0),
+        default=DEFAULT_MAX_AGE_DAYS,
+        show_default=True,
+        envvar="BSSCHECK_MAX_TABLE_AGE",
+        metavar="DAYS",
+        help=(
+            "Warn when a table edition in use is older than this many days, or undated "
+            "(0: never warn). Env: BSSCHECK_MAX_TABLE_AGE."
+        ),
+    )(function)
     return click.option(
         "--table",
         "table_files",
@@ -266,6 +279,7 @@ def shared_output(view: str, *more_views: str) -> Callable[[Callable[..., int]],
             output: str | None,
             lang: str | None,
             max_bytes: int,
+            max_table_age: int,
             scp_files: tuple[str, ...] = (),
             verbose: bool = False,
             **kwargs: Any,
@@ -279,6 +293,7 @@ def shared_output(view: str, *more_views: str) -> Callable[[Callable[..., int]],
                 max_bytes,
                 scp_files,
                 verbose,
+                max_table_age,
             )
             return function(*args, app=app, **kwargs)
 

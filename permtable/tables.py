@@ -168,6 +168,8 @@ class TableSet:
     def __init__(self, overrides: Iterable[str] = (), max_bytes: int = DEFAULT_MAX_BYTES):
         self._tables: dict[AccountType, IndexedTable] = {}
         self._identity: IdentityTable | None = None
+        # The editions a run has asked for, by kind: what a report was answered from.
+        self.used: dict[str, Source] = {}
         for path in overrides:
             from permtable.identity_table import identity_table_from_node, is_identity_table  # noqa: PLC0415
 
@@ -195,7 +197,9 @@ class TableSet:
     def get(self, account_type: AccountType) -> IndexedTable:
         if account_type not in self._tables:
             self._tables[account_type] = bundled(account_type)
-        return self._tables[account_type]
+        indexed = self._tables[account_type]
+        self.used[account_type.value] = indexed.table.source
+        return indexed
 
     def all(self) -> list[IndexedTable]:
         return [self.get(kind) for kind in AccountType]
@@ -204,7 +208,9 @@ class TableSet:
         """The identity-action table: a ``--table`` file of ``type: identity``, else the bundled one."""
         from permtable.identity_table import bundled_identity  # noqa: PLC0415  (only when identity matters)
 
-        return self._identity if self._identity is not None else bundled_identity()
+        table = self._identity if self._identity is not None else bundled_identity()
+        self.used["identity"] = table.source
+        return table
 
 
 # --------------------------------------------------------------------------- parsing

@@ -10,9 +10,10 @@ from __future__ import annotations
 import click
 
 from cli import exitcodes
+from cli.application import Application
 from cli.groups import SingleValueGroup
 from cli.messages import warn
-from cli.options import examples, format_option, max_size_option, resolve_format
+from cli.options import examples, format_option, max_size_option, resolve_format, shared_output
 from cli.output import STDOUT, emit, emit_text, write_atomically
 from permtable.editions.check import check_table_ref
 from permtable.editions.diff import diff_tables, load_table_ref
@@ -31,6 +32,7 @@ TABLE_REF = "FILE|bundled:partner|bundled:customer"
     epilog=examples(
         "bsscheck table import page.html --type partner -o partner.yaml",
         "bsscheck table diff bundled:customer customer.yaml",
+        "bsscheck table status",
     ),
 )
 def command() -> None:
@@ -43,6 +45,7 @@ def command() -> None:
     Exit: import   0 written, 2 input error (a cell that cannot be placed, ...)
           diff     0 identical, 1 different, 2 input error
           validate 0 clean (info only), 1 findings, 2 unreadable
+          status   0, 2 input error
     """
 
 
@@ -167,3 +170,24 @@ def validate_command(file: str, output_format: str | None, max_bytes: int) -> in
     check = check_table_ref(file, max_bytes)
     emit("table_validate", resolve_format(("table_validate",), output_format, None), check.record())
     return exitcodes.FINDINGS if check.failing else exitcodes.OK
+
+
+@command.command(name="status", short_help="The editions in use: dates, sources, age, later changes.")
+@shared_output("table_status")
+def status_command(app: Application) -> int:
+    """Show the table editions in use (bundled, or given with --table): title, site, page,
+    date and age, whether each is older than --max-table-age, and the changes Huawei's later
+    editions are known to make, each with its page. The notes never change a decision; to use a
+    later edition, save its page and run bsscheck table import.
+
+    \b
+    Exit: 0, 2 input error.
+    """
+    from datetime import datetime, timezone  # noqa: PLC0415
+
+    from permtable.editions.status import table_status  # noqa: PLC0415
+
+    today = datetime.now(timezone.utc).date()
+    record = table_status(app.tables(), today, app.max_table_age)
+    emit(app.view, app.output_format, record, (), app.output, app.lang)
+    return exitcodes.OK

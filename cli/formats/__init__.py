@@ -21,6 +21,7 @@ ALL_VIEWS = (
     "scan",
     "table_diff",
     "table_validate",
+    "table_status",
     "who_can",
     "diff",
     "matrix",

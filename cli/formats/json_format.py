@@ -41,7 +41,7 @@ class JsonFormat(ReportFormat):
         stream.write("\n}\n" if fields else "}\n")
 
     can_call = missing_perms = explain = apis = validate = scan = write
-    table_diff = table_validate = who_can = diff = matrix = terraform_diff = write
+    table_diff = table_validate = table_status = who_can = diff = matrix = terraform_diff = write
 
 
 def _is_record_list(value: Any) -> bool:

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TextIO
 
-from cli.findings import api_text, file_findings, fixes, grant_source, reason, unlisted_label
+from cli.findings import api_text, edition, file_findings, fixes, grant_source, reason, unlisted_label
 from cli.fleet_text import (
     CELL_LEGEND,
     ChangeGroup,
@@ -164,11 +164,9 @@ def row(cells: Iterable[str]) -> str:
 
 def _heading(record: CanCallRecord, command: str, lang: str) -> list[str]:
     account = record.account
-    table = record.table
-    updated = table.updated or "no date on the page"
     return [
         f"### bsscheck {command}: account {text(account.name)} ({text(account.type.value)}), "
-        f"table {text(table.title.get(lang))} ({text(updated)})",
+        f"table {text(edition(record.table, lang))}",
         "",
         "Grants from " + ", ".join(code(name) for name in account.files) + ".",
         "",

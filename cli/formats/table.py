@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cli.findings import (
+    edition,
     fixes,
     grant_source,
     more_grants,
@@ -54,6 +55,7 @@ from cli.table_layout import (
 from cli.terminal import make_console
 from permtable.editions.check import TableCheckRecord
 from permtable.editions.diff import PageRow, TableDiffRecord
+from permtable.editions.status import TableStatusRecord
 from permtable.evaluate import Decision, Unlisted
 from permtable.explain import ExplainRecord
 from permtable.fleet.matrix import MatrixRecord
@@ -185,12 +187,10 @@ def entry_absent_text(result: ResultRecord) -> str:
 
 def _header(console: Console, record: CanCallRecord, lang: str) -> None:
     account = record.account
-    table = record.table
-    updated = table.updated or "no date on the page"
     console.print(
         Text(f"Account {account.name} ({account.type}) from {', '.join(account.files)}", style="bold")
     )
-    console.print(Text(f"Table: {table.title.get(lang)} ({updated})", style="dim"))
+    console.print(Text(f"Table: {edition(record.table, lang)}", style="dim"), soft_wrap=True)
 
 
 def _location_text(result: ResultRecord) -> str:
@@ -532,6 +532,11 @@ class TableFormat(ReportFormat):
             grid.add_row(entry.api, details)
         print_grid(console, grid)
         console.print(Text(f"{record.summary.total} API(s)", style="dim"))
+        editions = {(entry.table, entry.source.file): entry.source for entry in record.entries}
+        for (kind, _), info in editions.items():
+            console.print(
+                Text(f"{kind.value} table: {edition(info, self.lang)}", style="dim"), soft_wrap=True
+            )
 
     def scan(self, record: ScanRecord, stream: TextIO) -> None:
         console = make_console(stream)
@@ -654,6 +659,44 @@ class TableFormat(ReportFormat):
             )
         )
 
+    def table_status(self, record: TableStatusRecord, stream: TextIO) -> None:
+        console = make_console(stream)
+        for number, item in enumerate(record.editions):
+            if number:
+                console.print()
+            heading = Text(f"{item.kind} table: {item.file}", style="bold")
+            if item.stale:
+                heading.append("  OLD" if item.age_days is not None else "  UNDATED", style="yellow")
+            console.print(heading, soft_wrap=True)
+            if item.age_days is None:
+                age = "no date on the page: its age cannot be checked"
+            else:
+                age = f"updated {item.updated}, {item.age_days:,} days ago"
+            lines = [f"{item.title.get(self.lang)}", f"site: {item.site}", age]
+            if item.url:
+                lines.append(f"page: {item.url}")
+            for line in lines:
+                console.print(Text(f"  {line}"), soft_wrap=True)
+            if item.later_changes:
+                word = "since the bundled edition" if item.bundled else "in editions Huawei published"
+                console.print(Text(f"  Known changes {word} (notes, not used in decisions):", style="dim"))
+                for change in item.later_changes:
+                    console.print(Text(f"  - {change.change} ({change.page})", style="dim"), soft_wrap=True)
+        threshold = (
+            f"older than {record.max_table_age} days or undated" if record.max_table_age else "never (0)"
+        )
+        summary = f"{record.summary.editions} edition(s); {record.summary.stale} flagged ({threshold})"
+        console.print(Text(summary, style="yellow" if record.summary.stale else "green"), soft_wrap=True)
+        if record.summary.stale:
+            console.print(
+                Text(
+                    "Refresh one: save its page, bsscheck table import PAGE --type KIND -o FILE, "
+                    "review with bsscheck table diff bundled:KIND FILE, then pass --table FILE.",
+                    style="dim",
+                ),
+                soft_wrap=True,
+            )
+
     # ----------------------------------------------------------------------- fleet
 
     def who_can(self, record: WhoCanRecord, stream: TextIO) -> None:
@@ -681,6 +724,11 @@ class TableFormat(ReportFormat):
         _fleet_errors(console, record)
         style = "red" if record.summary.callable else "green"
         console.print(Text(who_can_summary(record), style=style), soft_wrap=True)
+        for listing in shown_listings(record):
+            console.print(
+                Text(f"{listing.type.value} table: {edition(listing.table, self.lang)}", style="dim"),
+                soft_wrap=True,
+            )
 
     def diff(self, record: GrantsDiffRecord, stream: TextIO) -> None:
         console = make_console(stream)
@@ -692,13 +740,8 @@ class TableFormat(ReportFormat):
             ),
             soft_wrap=True,
         )
-        table = record.table
         console.print(
-            Text(
-                f"Table: {table.title.get(self.lang)} ({table.updated or 'no date on the page'}); compared: "
-                f"{diff_scope(record)}",
-                style="dim",
-            ),
+            Text(f"Table: {edition(record.table, self.lang)}; compared: {diff_scope(record)}", style="dim"),
             soft_wrap=True,
         )
         if record.changes:
@@ -713,14 +756,7 @@ class TableFormat(ReportFormat):
         version = f" (Terraform {plan.terraform_version})" if plan.terraform_version else ""
         console.print(Text(f"Terraform plan {plan.file}{version}", style="bold"), soft_wrap=True)
         if record.table is not None:
-            table = record.table
-            console.print(
-                Text(
-                    f"Table: {table.title.get(self.lang)} ({table.updated or 'no date on the page'})",
-                    style="dim",
-                ),
-                soft_wrap=True,
-            )
+            console.print(Text(f"Table: {edition(record.table, self.lang)}", style="dim"), soft_wrap=True)
         for principal in record.principals:
             if not principal.diff.changes:
                 continue

@@ -1,0 +1,69 @@
+"""How old the table editions in use are, so a report can say when to refresh one.
+
+Huawei updates the permission pages; a table of the wrong edition answers with rows that have
+changed or no longer exist, and lacks new ones, which read as "no check needed". bsscheck cannot
+fetch the current page, but it can tell when the edition answering is older than a threshold,
+or undated (the partner page shows no date): its age then cannot be checked, which is reported
+too, the stricter reading.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from permtable.model import Source
+
+DEFAULT_MAX_AGE_DAYS = 365
+
+
+@dataclass(frozen=True, slots=True)
+class StaleEdition:
+    """An edition in use that is older than the threshold, or undated."""
+
+    kind: str  # "partner", "customer" or "identity"
+    source: Source
+    age_days: int | None  # None: the page shows no date
+
+    @property
+    def message(self) -> str:
+        title = self.source.title.get(self.source.language)
+        if self.age_days is None:
+            return (
+                f"the {self.kind} table in use ({title}) shows no date, so its age cannot be checked: "
+                "Huawei may have changed the page since"
+            )
+        return (
+            f"the {self.kind} table in use ({title}, {self.source.updated}) is {self.age_days:,} days "
+            "old: Huawei may have changed the page since"
+        )
+
+    @property
+    def hint(self) -> str:
+        page = self.source.url or "the page it was imported from"
+        command = "table import PAGE" + ("" if self.kind == "identity" else f" --type {self.kind}")
+        return (
+            f"save {page}, run bsscheck {command} -o FILE, pass --table FILE; --max-table-age 0 silences this"
+        )
+
+
+def edition_age(source: Source, today: date) -> int | None:
+    """Days since the edition's date, or None when it has none (or an unreadable one)."""
+    if not source.updated:
+        return None
+    try:
+        return (today - date.fromisoformat(source.updated)).days
+    except ValueError:
+        return None
+
+
+def stale_editions(editions: dict[str, Source], today: date, max_age_days: int) -> list[StaleEdition]:
+    """The editions (by kind) older than ``max_age_days``, or undated; none when it is 0."""
+    if max_age_days <= 0:
+        return []
+    found = []
+    for kind, source in editions.items():
+        age = edition_age(source, today)
+        if age is None or age > max_age_days:
+            found.append(StaleEdition(kind, source, age))
+    return found
