@@ -9,17 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from typing import TYPE_CHECKING
 
 import click
 
 from cli.output import emit
-from permtable.editions.age import DEFAULT_MAX_AGE_DAYS, stale_editions
+from permtable.editions import DEFAULT_MAX_AGE_DAYS
 from permtable.errors import InputError, Location, Notice
 from permtable.evaluate import EvaluationPolicy
 from permtable.grants import Grants, load_boundaries, load_grants
 from permtable.model import AccountType
 from permtable.tables import TableSet
+
+if TYPE_CHECKING:
+    from datetime import date
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +47,12 @@ class Application:
     def edition_notices(self, today: date | None = None) -> list[Notice]:
         """A warning per edition in use that is older than --max-table-age, or undated."""
         editions = {kind: source for tables in self._table_sets for kind, source in tables.used.items()}
+        if not editions or self.max_table_age == 0:
+            return []
+        from datetime import datetime, timezone  # noqa: PLC0415  (only when an edition is checked)
+
+        from permtable.editions.age import stale_editions  # noqa: PLC0415
+
         today = today or datetime.now(timezone.utc).date()
         return [
             Notice(stale.message, Location(stale.source.file), stale.hint)
