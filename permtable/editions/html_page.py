@@ -25,6 +25,7 @@ from permtable.editions.page import (
     RawRow,
     fold,
     header_problem,
+    is_scope_header,
     language_of,
     page_date,
     page_title,
@@ -251,7 +252,14 @@ def read_html_page(text: str, file: str, account_type: AccountType) -> PageTable
         for index, row in enumerate(table.rows):
             if not row or fold(row[0].text) not in ("scenario", "场景"):
                 continue
-            found = header_problem([(cell.text, cell.line) for cell in _distinct(row)], account_type, file)
+            cells = _distinct(row)
+            found = header_problem([(cell.text, cell.line) for cell in cells[:6]], account_type, file)
+            if found is None and len(cells) != 6 and not _scoped(cells, account_type):
+                found = InputError(
+                    f"the table header has {len(cells)} cells: {' | '.join(cell.text for cell in cells)}",
+                    Location(file, cells[0].line),
+                    "the permission table has six columns (the customer table may add IAM项目 and 企业项目)",
+                )
             if found is not None:
                 problem = problem or found
                 continue
@@ -263,6 +271,16 @@ def read_html_page(text: str, file: str, account_type: AccountType) -> PageTable
         "Scenario | Sub-Scenario | ... (场景 | 子场景 | ...)",
         Location(file),
         "save the whole page (the browser's 'Save page as', or curl -o) and import that file",
+    )
+
+
+def _scoped(cells: list[Cell], account_type: AccountType) -> bool:
+    """The customer table with its two scope columns (IAM project, enterprise project)."""
+    return (
+        account_type is AccountType.CUSTOMER
+        and len(cells) == 8
+        and is_scope_header(cells[6].text, 0)
+        and is_scope_header(cells[7].text, 1)
     )
 
 
@@ -284,6 +302,7 @@ def _page_table(
     account_type: AccountType,
 ) -> PageTable:
     header = table.rows[header_index]
+    width = len(header)  # 6, or 8 with the scope columns, which do not change a requirement
     leading = list(document.blocks[:before])
     title = page_title([block.text for block in leading], file, account_type)
     title_cell = Cell(title.text, leading[title.line - 1].line)
@@ -296,13 +315,13 @@ def _page_table(
         # The row starts at its own first cell, not at a cell spanned down from above.
         own = [cell.line for cell, over in zip(row, above, strict=False) if cell is not over]
         above = row
-        if len(row) != 6:
+        if len(row) != width:
             raise InputError(
-                f"a table row has {len(row)} cells where the header has 6",
+                f"a table row has {len(row)} cells where the header has {width}",
                 Location(file, row[0].line),
                 "the page's table is not the permission table's shape; save the page again",
             )
-        scenario, sub_scenario, description, url, permissions, last = row
+        scenario, sub_scenario, description, url, permissions, last = row[:6]
         rows.append(
             RawRow(
                 number=len(rows) + 1,

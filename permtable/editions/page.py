@@ -57,10 +57,37 @@ _TYPE_HEADERS: dict[AccountType, tuple[frozenset[str], frozenset[str]]] = {
         frozenset({"path", "menu path", "路径", "菜单路径", "权限路径", "页面路径"}),
     ),
     AccountType.CUSTOMER: (
-        frozenset({"permission code", "permission codes", "权限码", "权限编码"}),
-        frozenset({"supported action", "permission name", "权限项名称", "权限名称"}),
+        frozenset(
+            {
+                "permission code",
+                "permission codes",
+                "权限码",
+                "权限编码",
+                "授权项(action)",
+                "授权项 (action)",
+                "授权项",
+                "action",
+            }
+        ),
+        frozenset(
+            {"supported action", "permission name", "权限项名称", "权限名称", "授权项名称", "action name"}
+        ),
     ),
 }
+# The China site's customer table with scope columns (策略授权参考, api-oce/jac_000053) adds two
+# columns after the six: whether each action can be granted in an IAM project and in an
+# enterprise project (√ or ×). Read from HTML pages; they do not change what a row requires.
+SCOPE_HEADERS: tuple[frozenset[str], ...] = (
+    frozenset({"iam项目(project)", "iam项目", "iamproject"}),
+    frozenset({"企业项目(enterpriseproject)", "企业项目", "enterpriseproject"}),
+)
+
+
+def is_scope_header(text: str, position: int) -> bool:
+    """The seventh (``position`` 0) or eighth (1) header of the scoped customer table."""
+    return fold(text).replace(" ", "") in SCOPE_HEADERS[position]
+
+
 HEADER_EXAMPLES = {
     AccountType.PARTNER: "Scenario | Sub-Scenario | API Description | URL | Action | Path",
     AccountType.CUSTOMER: (
@@ -248,8 +275,14 @@ def header_problem(cells: list[tuple[str, int]], account_type: AccountType, file
                 Location(file, line),
                 f"expected {HEADER_EXAMPLES[account_type]}",
             )
-    found = [kind for kind, (fifth, _) in _TYPE_HEADERS.items() if fold(cells[4][0]) in fifth]
-    found_sixth = [kind for kind, (_, sixth) in _TYPE_HEADERS.items() if fold(cells[5][0]) in sixth]
+    fifth, sixth = fold(cells[4][0]), fold(cells[5][0])
+    found = [kind for kind, (names, _) in _TYPE_HEADERS.items() if fifth in names]
+    found_sixth = [kind for kind, (_, names) in _TYPE_HEADERS.items() if sixth in names]
+    # "Action" heads the partner table's fifth column and the scoped customer table's: the
+    # sixth column tells them apart.
+    both = [kind for kind in found if kind in found_sixth]
+    if both:
+        found = found_sixth = both
     if not found or not found_sixth or found != found_sixth:
         wrong = cells[4] if not found else cells[5]
         return InputError(

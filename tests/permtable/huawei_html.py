@@ -47,10 +47,22 @@ def page(
     updated: str | None = None,
     notes: Sequence[str] = (),
     headers: Sequence[str] | None = None,
+    scope: bool = False,
 ) -> str:
     """A page whose table has ``rows`` (six cells each; a cell that is the same object as the one
     above it in its column is spanned from it with ``rowspan``; None is an empty cell)."""
-    headers = headers or HEADERS[(kind, language)]
+    headers = list(headers or HEADERS[(kind, language)])
+    if scope:
+        # The China site's table with scope columns (策略授权参考): 授权项 columns, then whether
+        # each action is grantable in an IAM project and in an enterprise project.
+        headers = [
+            *headers[:4],
+            "授权项(Action)",
+            "授权项名称",
+            "IAM项目 (Project)",
+            "企业项目 (Enterprise Project)",
+        ]
+        rows = [[*row, Cell("√", 0), Cell("×", 0)] for row in rows]
     head = "".join(
         f'<th align="left" class="cellrowborder" valign="top" width="16.67%" id="mcps1.3.4.2.7.1.{n}">'
         f"{_p(text)}</th>"

@@ -193,3 +193,21 @@ def test_parse_html_expands_spans_like_a_browser_draws_them():
 def test_rows_of_keeps_spans_as_the_same_cell():
     rows = rows_of(seed_page(CUSTOMER))
     assert rows[1][0] is rows[0][0]
+
+
+def test_the_customer_table_with_scope_columns_imports_to_the_same_table():
+    """The China site's 策略授权参考 layout: 授权项(Action) and 授权项名称, then IAM项目 and
+    企业项目 columns of √ and ×, which do not change what a row requires."""
+    seed = seed_page(CUSTOMER)
+    text = page(seed.title.text, rows_of(seed), "customer", "zh", seed.updated, scope=True)
+    assert "企业项目 (Enterprise Project)" in text and "<p" in text
+    imported = import_page(text, "page.html", CUSTOMER)
+    result = diff_tables(bundled(CUSTOMER).table, imported.table)
+    assert result.identical, plain(result.record(), "en")
+
+
+def test_scope_columns_on_a_partner_page_are_refused():
+    rows = [[*row, Cell("√", 0), Cell("×", 0)] for row in _small_rows()]
+    headers = ("Scenario", "Sub-Scenario", "API Description", "URL", "Action", "Path", "IAM Project", "X")
+    error = _error(page("API Access Permission (Partner)", rows, "partner", "en", headers=headers))
+    assert error.message.startswith("the table header has 8 cells")
