@@ -60,6 +60,7 @@ class IdentityTable:
     pages: tuple[str | None, ...]  # the page documenting each row, by position
     router: Router
     by_api: dict[str, Entry] = field(compare=False, hash=False)
+    table: Table = field(compare=False, hash=False)  # the same rows, for diff and validate
 
     def row_for(self, method: str, path: str) -> Entry | None:
         """The row documenting exactly this API template (a customer table row's API)."""
@@ -78,13 +79,19 @@ def is_identity_table(root: Node) -> bool:
     return type_node is not None and type_node.kind == "str" and type_node.value == IDENTITY_TYPE
 
 
+def identity_table_text() -> str:
+    """The bundled identity-action table file's text."""
+    path = os.path.join(os.path.dirname(__file__), "data", "identity.yaml")
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
+
+
 @cache
 def bundled_identity() -> IdentityTable:
     """The bundled identity-action table, read on first use (never at import time)."""
-    path = os.path.join(os.path.dirname(__file__), "data", "identity.yaml")
-    with open(path, encoding="utf-8") as handle:
-        text = handle.read()
-    return identity_table_from_node(parse_document(text, "bundled:identity"), "bundled:identity")
+    return identity_table_from_node(
+        parse_document(identity_table_text(), "bundled:identity"), "bundled:identity"
+    )
 
 
 def identity_table_from_node(root: Node, file: str) -> IdentityTable:
@@ -117,9 +124,10 @@ def identity_table_from_node(root: Node, file: str) -> IdentityTable:
         source,
         entries_tuple,
         build_permissions(AccountType.CUSTOMER, entries_tuple),
+        identity=True,
     )
     by_api = {row.api: row for row in entries_tuple}
-    return IdentityTable(source, entries_tuple, tuple(pages), Router(table), by_api)
+    return IdentityTable(source, entries_tuple, tuple(pages), Router(table), by_api, table)
 
 
 def _source(node: Node, file: str) -> Source:

@@ -144,9 +144,17 @@ class Table:
     source: Source
     entries: tuple[Entry, ...]
     permissions: dict[str, Permission] = field(hash=False, compare=False)
+    # The identity-action table (API -> identity-policy actions, all of them required) has the
+    # same shape; the table lifecycle (diff, validate) reads it as a table of this kind.
+    identity: bool = field(default=False, compare=False)
 
     def permission(self, code: str) -> Permission | None:
         return self.permissions.get(code)
+
+    @property
+    def kind(self) -> str:
+        """partner, customer or identity: what a table file's ``type`` says."""
+        return "identity" if self.identity else self.account_type.value
 
 
 def build_permissions(account_type: AccountType, entries: tuple[Entry, ...]) -> dict[str, Permission]:

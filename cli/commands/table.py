@@ -17,9 +17,11 @@ from cli.options import examples, format_option, max_size_option, resolve_format
 from cli.output import STDOUT, emit, emit_text, write_atomically
 from permtable.editions.check import check_table_ref
 from permtable.editions.diff import diff_tables, load_table_ref
+from permtable.editions.identity_pages import import_identity_pages
 from permtable.editions.page_import import import_page, merge_into, table_file_text
 from permtable.errors import InputError, Location
 from permtable.files import decode, read_bytes, read_text, standard_input
+from permtable.identity_table import IDENTITY_TYPE
 from permtable.model import AccountType
 
 TABLE_REF = "FILE|bundled:partner|bundled:customer"
@@ -50,13 +52,13 @@ def command() -> None:
 
 
 @command.command(name="import")
-@click.argument("doc", type=click.Path(allow_dash=True))
+@click.argument("docs", metavar="DOC...", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option(
     "--type",
     "account_type",
-    type=click.Choice([kind.value for kind in AccountType]),
+    type=click.Choice([*(kind.value for kind in AccountType), IDENTITY_TYPE]),
     required=True,
-    help="Which table the page documents.",
+    help="Which table the page documents (identity: the identity-policy actions of API pages).",
 )
 @click.option(
     "-o",
@@ -76,7 +78,7 @@ def command() -> None:
 )
 @max_size_option
 def import_command(
-    doc: str,
+    docs: tuple[str, ...],
     account_type: str,
     output: str | None,
     site: str | None,
@@ -84,14 +86,18 @@ def import_command(
     merge_from: str | None,
     max_bytes: int,
 ) -> int:
-    """Read the permission table from DOC, the page's text as copied from a browser or saved as
-    text ('-' reads standard input), and write it as a table file.
+    """Read the permission table from DOC, Huawei's page as a browser or curl saves it (HTML) or
+    its text as copied from a browser ('-' reads standard input), and write it as a table file.
 
-    Both layouts are read: one cell per line ending in ' |' (English pages) and one cell per
-    paragraph (Chinese pages); spanned scenario and sub-scenario cells are carried down. The
+    In HTML the table is found by its header cells, with rowspan and colspan written out. Text
+    copies come in two layouts: one cell per line ending in ' |' (English pages) and one cell
+    per paragraph (Chinese pages); spanned scenario and sub-scenario cells are carried down. The
     title and update date come from the page. Each normalisation (a missing space in 'GET/v2/...',
     a trailing '。' or '.' on a permission name) is reported on stderr and listed in the file.
     A cell that cannot be placed is an error naming its line.
+
+    With --type identity, each DOC is the saved HTML page of one API: its URI and the
+    identity-policy action its Authorization section lists become one row.
 
     \b
     Exit: 0 written, 2 input error.
@@ -100,14 +106,20 @@ def import_command(
         raise InputError(f"--url {url!r} is not an http(s) address", hint="give the page's address")
     if site is not None and not site.strip():
         raise InputError("--site is empty")
-    if output is not None and output == doc:
+    if output is not None and output in docs:
         raise InputError("-o names the page being read", Location(output), "write the table elsewhere")
-    if doc == "-":
-        name = "<stdin>"
-        text = decode(read_bytes(standard_input(), max_bytes + 1, name), name, max_bytes)
-    else:
-        name = doc
-        text = read_text(doc, max_bytes)
+    pages = [_read_page(doc, max_bytes) for doc in docs]
+    if account_type == IDENTITY_TYPE:
+        if merge_from:
+            raise InputError("--merge-from applies to partner and customer tables", hint="drop it")
+        return _write_identity(pages, site, url, output)
+    if len(pages) > 1:
+        raise InputError(
+            f"a {account_type} table is imported from one page; {len(pages)} were given",
+            Location(docs[1]),
+            "several pages are read together with --type identity (one API page each)",
+        )
+    text, name = pages[0]
     imported = import_page(text, name, AccountType(account_type), site=site, url=url)
     if merge_from:
         imported = merge_into(imported, load_table_ref(merge_from, max_bytes), merge_from)
@@ -125,6 +137,34 @@ def import_command(
         click.echo(f"bsscheck: {summary}", err=True)
     else:
         write_atomically(output, lambda stream: stream.write(table_text))
+        click.echo(f"bsscheck: wrote {output} ({summary})", err=True)
+    return exitcodes.OK
+
+
+def _read_page(doc: str, max_bytes: int) -> tuple[str, str]:
+    if doc == "-":
+        name = "<stdin>"
+        return decode(read_bytes(standard_input(), max_bytes + 1, name), name, max_bytes), name
+    return read_text(doc, max_bytes), doc
+
+
+def _write_identity(
+    pages: list[tuple[str, str]], site: str | None, url: str | None, output: str | None
+) -> int:
+    imported = import_identity_pages(pages, site=site, url=url)
+    for page in imported.pages:
+        click.echo(
+            f"bsscheck: note: {page.file}:{page.line}: {page.method} {page.path} needs "
+            f"{' + '.join(page.actions)}" + (f" (updated {page.updated})" if page.updated else ""),
+            err=True,
+        )
+        warn(page.notes)
+    summary = f"identity table, {len(imported.table.rows)} row(s)"
+    if output is None or output == STDOUT:
+        emit_text(imported.text)
+        click.echo(f"bsscheck: {summary}", err=True)
+    else:
+        write_atomically(output, lambda stream: stream.write(imported.text))
         click.echo(f"bsscheck: wrote {output} ({summary})", err=True)
     return exitcodes.OK
 

@@ -79,7 +79,7 @@ class TableCheckRecord:
 
     schema_version: int
     file: str
-    type: AccountType
+    type: str  # partner, customer or identity
     rows: int
     status: str  # "ok" or "findings"
     findings: tuple[TableFindingRecord, ...]
@@ -102,7 +102,7 @@ class TableCheck:
         return TableCheckRecord(
             CHECK_SCHEMA_VERSION,
             self.file,
-            self.table.account_type,
+            self.table.kind,
             len(self.table.entries),
             "findings" if self.failing else "ok",
             tuple(finding.record() for finding in self.findings),
@@ -112,17 +112,32 @@ class TableCheck:
 
 def check_table_ref(ref: str, max_bytes: int = DEFAULT_MAX_BYTES) -> TableCheck:
     """Load a table file (or ``bundled:TYPE``) strictly and check it; InputError if unreadable."""
+    from permtable.identity_table import (  # noqa: PLC0415  (only the table commands need it)
+        IDENTITY_TYPE,
+        identity_table_from_node,
+        identity_table_text,
+        is_identity_table,
+    )
+
     if ref.startswith(BUNDLED_PREFIX):
         name = ref[len(BUNDLED_PREFIX) :]
-        try:
-            kind = AccountType(name)
-        except ValueError:
-            raise InputError(
-                f"no bundled table {name!r}", Location(ref), "use bundled:partner or bundled:customer"
-            ) from None
-        root = parse_document(bundled_table_text(kind), ref)
+        if name == IDENTITY_TYPE:
+            root = parse_document(identity_table_text(), ref)
+        else:
+            try:
+                kind = AccountType(name)
+            except ValueError:
+                raise InputError(
+                    f"no bundled table {name!r}",
+                    Location(ref),
+                    "use bundled:partner, bundled:customer or bundled:identity",
+                ) from None
+            root = parse_document(bundled_table_text(kind), ref)
     else:
         root = load_document(ref, max_bytes)
+    if is_identity_table(root):
+        identity = identity_table_from_node(root, ref)
+        return TableCheck(ref, identity.table, check_table(identity.table, root))
     table = table_from_node(root, ref)
     return TableCheck(ref, table, check_table(table, root))
 
@@ -178,6 +193,13 @@ class _Checker:
 
     def run(self) -> None:
         self.check_source()
+        if self.table.identity:
+            # Rows of API and actions: no scenario texts, menu paths or names to compare.
+            for entry in self.table.entries:
+                self.check_identity_actions(entry)
+            self.check_near_duplicates()
+            self.check_overlaps()
+            return
         for entry in self.table.entries:
             self.check_texts(entry)
             self.check_codes(entry)
@@ -283,6 +305,20 @@ class _Checker:
                 key,
                 "check the page; Huawei leaves it empty on such rows",
             )
+
+    def check_identity_actions(self, entry: Entry) -> None:
+        from permtable.identity_table import KNOWN_IDENTITY_ACTIONS  # noqa: PLC0415
+
+        for action in entry.permissions:
+            if action not in KNOWN_IDENTITY_ACTIONS:
+                self.add(
+                    INFO,
+                    "unknown-identity-action",
+                    f"{action} is not among the identity actions bsscheck knows for BSS",
+                    entry,
+                    "actions",
+                    "check the page: a new action, or a typo",
+                )
 
     def check_near_duplicates(self) -> None:
         """Two rows whose APIs differ only in letter case: one of them is probably a typo."""

@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from permtable.apis import is_placeholder, split_path
+from permtable.documents import load_document
 from permtable.errors import InputError, Location
 from permtable.files import DEFAULT_MAX_BYTES
 from permtable.model import LANGUAGES, AccountType, Entry, LocalText, Table
-from permtable.tables import bundled, load_table_file
+from permtable.router import Router
+from permtable.tables import bundled, table_from_node
 from permtable.values import HIDDEN, OMITTED_IF_EMPTY, shown_only_when
 
 BUNDLED_PREFIX = "bundled:"
@@ -36,16 +38,32 @@ def api_key(method: str, path: str) -> ApiKey:
 
 
 def load_table_ref(ref: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Table:
-    """A table file, or ``bundled:partner`` / ``bundled:customer``."""
+    """A table file (a permission table or an identity-action table), or ``bundled:partner`` /
+    ``bundled:customer`` / ``bundled:identity``."""
+    from permtable.identity_table import (  # noqa: PLC0415  (only the table commands need it)
+        IDENTITY_TYPE,
+        bundled_identity,
+        identity_table_from_node,
+        is_identity_table,
+    )
+
     if ref.startswith(BUNDLED_PREFIX):
         name = ref[len(BUNDLED_PREFIX) :]
+        if name == IDENTITY_TYPE:
+            return bundled_identity().table
         try:
             kind = AccountType(name)
         except ValueError:
-            choices = ", ".join(f"{BUNDLED_PREFIX}{member.value}" for member in AccountType)
+            kinds = (*(member.value for member in AccountType), IDENTITY_TYPE)
+            choices = ", ".join(f"{BUNDLED_PREFIX}{kind}" for kind in kinds)
             raise InputError(f"no bundled table {name!r}", Location(ref), f"use {choices}") from None
         return bundled(kind).table
-    return load_table_file(ref, max_bytes).table
+    root = load_document(ref, max_bytes)
+    if is_identity_table(root):
+        return identity_table_from_node(root, ref).table
+    table = table_from_node(root, ref)
+    Router(table)  # what --table builds: a table it would refuse is refused here too
+    return table
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +141,7 @@ class EditionInfo:
     """One side of a table diff: the file and the page it transcribes."""
 
     file: str
-    type: AccountType
+    type: str  # partner, customer or identity
     title: str
     language: str
     updated: str | None
@@ -134,7 +152,7 @@ class EditionInfo:
         source = table.source
         return cls(
             source.file,
-            table.account_type,
+            table.kind,
             source.title.get(source.language),
             source.language,
             source.updated,
@@ -206,6 +224,14 @@ class TableDiff:
 
 
 def diff_tables(old: Table, new: Table, all_fields: bool = False) -> TableDiff:
+    if old.identity != new.identity:
+        identity, other = (old, new) if old.identity else (new, old)
+        raise InputError(
+            f"{identity.source.file} is an identity-action table and {other.source.file} a "
+            f"{other.kind} table: their rows mean different things",
+            Location(new.source.file),
+            "compare tables of one kind (bundled:identity with an imported identity table)",
+        )
     old_lang, new_lang = old.source.language, new.source.language
     # Translations: with --all-fields, every language that is not the documented one on both sides.
     extra = tuple(lang for lang in LANGUAGES if lang != old_lang or lang != new_lang) if all_fields else ()
@@ -238,7 +264,7 @@ def _changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[FieldChange, ...
 def _table_fields(table: Table, lang: str, extra: tuple[str, ...]) -> dict[str, Any]:
     source = table.source
     fields: dict[str, Any] = {
-        "type": table.account_type.value,
+        "type": table.kind,
         "mode": table.mode.value,
         "source.language": source.language,
         "source.title": source.title.get(lang),

@@ -92,6 +92,8 @@ class HtmlDocument:
     blocks: tuple[Cell, ...]  # text outside tables, a block per line of text, in page order
     tables: tuple[HtmlTable, ...]
     table_positions: tuple[int, ...]  # how many blocks come before each table
+    heading: Cell | None = None  # the first h1: a doc page's topic title
+    address: str | None = None  # the page's own address (link rel=canonical, og:url), if saved
 
 
 class _PageParser(HTMLParser):
@@ -103,6 +105,9 @@ class _PageParser(HTMLParser):
         self.open_tables: list[_RawTable] = []
         self.done: list[tuple[int, _RawTable]] = []
         self.skipping = 0
+        self.heading: Cell | None = None
+        self.in_heading = False
+        self.address: str | None = None
 
     # ------------------------------------------------------------------ text outside tables
 
@@ -122,6 +127,14 @@ class _PageParser(HTMLParser):
             return
         line = self.getpos()[0]
         table = self.open_tables[-1] if self.open_tables else None
+        values = dict(attrs)
+        if tag == "link" and (values.get("rel") or "").lower() == "canonical" and values.get("href"):
+            self.address = self.address or values["href"]
+        elif tag == "meta" and values.get("property") == "og:url" and values.get("content"):
+            self.address = self.address or values["content"]
+        if tag == "h1" and self.heading is None and table is None:
+            self.end_block()
+            self.in_heading = True
         if tag == "table":
             self._close_cell()
             self.end_block()
@@ -138,7 +151,6 @@ class _PageParser(HTMLParser):
             self._close_cell()
             if not table.rows:
                 table.rows.append([])
-            values = dict(attrs)
             table.cell = _RawCell(line, _span(values.get("rowspan")), _span(values.get("colspan")))
             table.rows[-1].append(table.cell)
         elif table.cell is not None and (tag in _BLOCKS or tag == "br"):
@@ -161,6 +173,11 @@ class _PageParser(HTMLParser):
             return
         if table is None:
             if tag in _BLOCKS:
+                if tag == "h1" and self.in_heading:
+                    text = _WHITESPACE.sub(" ", "".join(self.block)).strip()
+                    if text:
+                        self.heading = Cell(text, self.block_line)
+                    self.in_heading = False
                 self.end_block()
             return
         if tag in ("td", "th", "tr"):
@@ -206,6 +223,8 @@ def parse_html(text: str) -> HtmlDocument:
         blocks=tuple(parser.blocks),
         tables=tuple(_expanded(table) for _, table in parser.done),
         table_positions=tuple(position for position, _ in parser.done),
+        heading=parser.heading,
+        address=parser.address,
     )
 
 

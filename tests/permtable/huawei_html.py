@@ -149,3 +149,95 @@ def rows_of(table: PageTable) -> list[list[Cell | None]]:
 
 def page_of(table: PageTable, kind: str) -> str:
     return page(table.title.text, rows_of(table), kind, table.language, table.updated)
+
+
+_AUTH_TEXT = {
+    "en": (
+        "Authorization",
+        "Each account has all of the permissions required to call all APIs, but IAM users must have the "
+        "required permissions specifically assigned.",
+        "If you are using role/policy-based authorization, see the required permissions in Actions "
+        "Supported by Policy-based Authorization.",
+        "If you are using identity policy-based authorization, the permission listed below is required.",
+        ("Action", "Description", "Access Level", "Resource Type (*: required)", "Condition Key", "Alias"),
+        "Function",
+        "Updated on {date} GMT+08:00",
+    ),
+    "zh": (
+        "授权信息",
+        "账号具备所有API的调用权限,如果使用账号下的IAM用户调用当前API,该IAM用户需具备调用API所需的权限。",
+        "如果使用角色与策略授权,具体权限要求请参见策略授权参考。",
+        "如果使用身份策略授权,需具备如下身份策略权限。",
+        ("授权项", "描述", "访问级别", "资源类型(*为必须)", "条件键", "别名"),
+        "功能介绍",
+        "更新时间:{date} GMT+08:00",
+    ),
+}
+
+
+def api_page(
+    title: str, api: str, actions: Sequence[str], language: str, updated: str | None, address: str | None
+) -> str:
+    """An API's page: Function, Authorization (the identity-action table), URI, examples."""
+    heading, everyone, policies, identity, headers, function, date_line = _AUTH_TEXT[language]
+    head = "".join(f'<th align="left" class="cellrowborder" valign="top">{_p(h)}</th>' for h in headers)
+    rows = "".join(
+        f'<tr><td class="cellrowborder" valign="top">{_p(action)}</td>'
+        f'<td class="cellrowborder" valign="top">{_p("Grants the permission")}</td>'
+        '<td class="cellrowborder" valign="top"><p>list</p></td><td class="cellrowborder"><p>-</p></td>'
+        '<td class="cellrowborder"><p>-</p></td><td class="cellrowborder"><p>-</p></td></tr>'
+        for action in actions
+    )
+    canonical = f'<link rel="canonical" href="{html.escape(address)}">' if address else ""
+    updated_line = f'<div class="updateTime">{date_line.format(date=updated)}</div>' if updated else ""
+    return f"""<!DOCTYPE html>
+<html lang="{language}">
+<head>
+<meta charset="utf-8">
+{canonical}
+<title>{html.escape(title)}_Customer Operation Capabilities_API Reference</title>
+<script>var crumbs = "<h1>not the title</h1>";</script>
+</head>
+<body>
+<div class="crumbs"><a href="/">Help Center</a> &gt; <a href="../">API Reference</a> &gt;
+<span>{html.escape(title)}</span></div>
+<div class="help-details">
+<h1 class="topictitle1">{html.escape(title)}</h1>
+{updated_line}
+<div class="section"><h4 class="sectiontitle">{function}</h4><p>{html.escape(title)}.</p></div>
+<div class="section"><h4 class="sectiontitle">{heading}</h4><p>{everyone}</p>
+<ul><li><p>{policies}</p></li>
+<li><p>{identity}</p>
+<div class="tablenoborder">
+<table cellpadding="4" cellspacing="0" summary="" frame="border" border="1" rules="all">
+<thead align="left"><tr>{head}</tr></thead>
+<tbody>{rows}</tbody>
+</table></div></li></ul></div>
+<div class="section"><h4 class="sectiontitle">URI</h4><p>{html.escape(api)}</p></div>
+<div class="section"><h4 class="sectiontitle">Request</h4>
+<pre class="screen">{html.escape(api)} HTTP/1.1</pre></div>
+</div>
+<div class="feedback"><p>{_FEEDBACK[language]}</p></div>
+</body>
+</html>
+"""
+
+
+def reference_page(actions: Sequence[tuple[str, str]], updated: str) -> str:
+    """The identity-policy reference (身份策略授权参考): the actions with aliases, no API."""
+    rows = "".join(
+        f"<tr><td>{_p(action)}</td><td>{_p(description)}</td><td><p>read</p></td><td><p>-</p></td>"
+        "<td><p>-</p></td><td><p>-</p></td></tr>"
+        for action, description in actions
+    )
+    headers = _AUTH_TEXT["zh"][4]
+    head = "".join(f"<th>{_p(h)}</th>" for h in headers)
+    return f"""<!DOCTYPE html>
+<html lang="zh"><head><meta charset="utf-8"><title>身份策略授权参考 BSS</title></head>
+<body><h1 class="topictitle1">身份策略授权参考 BSS</h1>
+<div class="updateTime">更新时间:{updated} GMT+08:00</div>
+<p>操作(Action)即为身份策略中支持的授权项。</p>
+<div class="tablenoborder"><table><caption>表1 BSS 支持的授权项</caption>
+<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>
+</body></html>
+"""

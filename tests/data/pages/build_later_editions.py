@@ -95,12 +95,40 @@ def partner_page() -> str:
     return page(title, rows, "partner", "en", "2025-11-20")  # fmt: skip
 
 
+def identity_pages() -> dict[str, str]:
+    """An API page for each row of the bundled identity-action table, half in each language,
+    each carrying its address as Huawei's pages do (link rel=canonical); and the reference
+    page, which lists actions without their APIs."""
+    from huawei_html import api_page, reference_page
+
+    from permtable.identity_table import bundled_identity
+
+    table = bundled_identity()
+    pages = {}
+    for number, row in enumerate(table.rows, 1):
+        language = "zh" if number % 2 else "en"
+        title = f"API {number}" if language == "en" else f"接口 {number}"
+        pages[f"identity/api-{number:02d}-{language}.html"] = api_page(
+            title, row.api, row.permissions, language, "2025-11-27", table.page(row)
+        )
+    pages["identity/reference-zh.html"] = reference_page(
+        [("billing:balance:view", "授予查看收支明细的权限"), ("billing:coupon:view", "授予查看优惠券的权限")],
+        "2025-12-29",
+    )
+    return pages
+
+
 PAGES = {"customer-later-zh.html": customer_page, "partner-later-en.html": partner_page}
 
 
+def all_pages() -> dict[str, str]:
+    return {**{name: build() for name, build in PAGES.items()}, **identity_pages()}
+
+
 def main() -> None:
-    for name, build in PAGES.items():
-        (HERE / name).write_text(build(), encoding="utf-8")
+    for name, text in all_pages().items():
+        (HERE / name).parent.mkdir(exist_ok=True)
+        (HERE / name).write_text(text, encoding="utf-8")
         print(f"wrote {HERE / name}")
 
 
