@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from permtable.errors import InputError, Location
+from permtable.errors import EmptyInputError, InputError, Location
 from permtable.files import DEFAULT_MAX_BYTES, read_text
 from permtable.json_document import parse_json_document
 from permtable.nodes import Node, ScalarKind
@@ -54,7 +54,7 @@ def looks_like_json(name: str, text: str) -> bool:
 def parse_document(text: str, name: str, json_syntax: bool = False) -> Node:
     """Parse text into a positioned Node tree; JSON is checked strictly before it is composed."""
     if not text.strip():
-        raise InputError("file is empty", Location(name))
+        raise EmptyInputError("file is empty", Location(name))
     if json_syntax:
         _check_json(text, name)
         return parse_json_document(text, name, MAX_DEPTH, MAX_NODES)
@@ -75,7 +75,7 @@ def parse_document(text: str, name: str, json_syntax: bool = False) -> Node:
     except RecursionError:
         raise InputError(f"nesting deeper than {MAX_DEPTH} levels", Location(name)) from None
     if root is None:
-        raise InputError("file is empty", Location(name))
+        raise EmptyInputError("file is empty", Location(name))
     # Without an anchor (``&``) no node can be shared, and the converter need not track sharing.
     return _Converter(name, shared="&" in text).convert(root, 0)
 

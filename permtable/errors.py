@@ -53,6 +53,11 @@ class InputError(Exception):
         return (type(self), (self.message, self.location, self.hint))
 
 
+class EmptyInputError(InputError):
+    """A file that holds nothing (empty, or white space only): an input error, except where a
+    missing side means "no grants" (``bsscheck diff`` of an added or deleted file)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Notice:
     """A warning that does not stop the run: unknown permission codes, ignored system roles."""

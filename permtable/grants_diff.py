@@ -252,13 +252,17 @@ def diff_grants(
         )
     kind: AccountType = old.account_type
     indexed = tables.get(kind)
-    other = tables.get(kind.other).table
+    other = tables.get(kind.other, answering=False).table
     scope = "table" if refs is None else "apis"
     checked = entry_refs(indexed.table) if refs is None else list(refs)
     # Routed as can-call routes: an API of the other type's table, or a near miss, is answered
     # alike in both versions (not callable), so it is never a change.
-    before = Evaluator(indexed, old, options, other=lambda: tables.get(kind.other), identity=tables.identity)
-    after = Evaluator(indexed, new, options, other=lambda: tables.get(kind.other), identity=tables.identity)
+    before = Evaluator(
+        indexed, old, options, other=lambda: tables.get(kind.other, answering=False), identity=tables.identity
+    )
+    after = Evaluator(
+        indexed, new, options, other=lambda: tables.get(kind.other, answering=False), identity=tables.identity
+    )
     changes = []
     for ref in checked:
         change = compare(before.evaluate(ref), after.evaluate(ref))

@@ -37,7 +37,11 @@ def can_call(
     # table does not list, and for a grant naming a code its own table does not know.
     other_kind = grants.account_type.other
     evaluator = Evaluator(
-        indexed, grants, options, other=lambda: tables.get(other_kind), identity=tables.identity
+        indexed,
+        grants,
+        options,
+        other=lambda: tables.get(other_kind, answering=False),
+        identity=tables.identity,
     )
     results = []
     for ref in refs:

@@ -194,11 +194,14 @@ class TableSet:
                 )
             self._tables[kind] = indexed
 
-    def get(self, account_type: AccountType) -> IndexedTable:
+    def get(self, account_type: AccountType, answering: bool = True) -> IndexedTable:
+        """The table of ``account_type``. ``answering=False``: consulted only to say an API is
+        documented for the other account type, so its edition is not counted as in use."""
         if account_type not in self._tables:
             self._tables[account_type] = bundled(account_type)
         indexed = self._tables[account_type]
-        self.used[account_type.value] = indexed.table.source
+        if answering:
+            self.used[account_type.value] = indexed.table.source
         return indexed
 
     def all(self) -> list[IndexedTable]:

@@ -12,8 +12,7 @@ from cli.application import Application
 from cli.formats import format_names
 from cli.options import evaluation_options, evaluation_policy, examples, shared_output
 from permtable.apis import read_api_file
-from permtable.errors import InputError, Location
-from permtable.files import read_text
+from permtable.errors import EmptyInputError, InputError, Location
 from permtable.grants import Grants
 from permtable.grants_diff import CHANGE_KINDS, ChangeKind, diff_grants, no_grants
 
@@ -141,12 +140,22 @@ def command(
 
 def _side(app: Application, path: str) -> Grants | None:
     """One side's grants; None for a side that holds nothing: a file added or deleted by the
-    change (``/dev/null``, a path that does not exist, an empty file)."""
+    change (``/dev/null``, a path that does not exist, an empty file or pipe). Read once: an
+    empty side is told by the reader's own error for it."""
+    if path == "-":
+        raise InputError(
+            "a side of the diff cannot be standard input: the two sides are read as files",
+            Location("<stdin>"),
+            "write it to a file first (git show BASE:grants.yaml > base.yaml || : > base.yaml)",
+        )
     if path == os.devnull or not os.path.exists(path):
         return None
-    if os.path.isfile(path) and not read_text(path, app.max_bytes).strip():
+    try:
+        return app.account([path])
+    except EmptyInputError as error:
+        if error.location.file != path:
+            raise  # a policy file the grants file names is empty: that is an error
         return None
-    return app.account([path])
 
 
 def _empty_why(path: str) -> str:

@@ -329,7 +329,7 @@ def focused_table(indexed: IndexedTable, entries: Sequence[Entry]) -> IndexedTab
 
 
 def route_in(ref: ApiRef, tables: TableSet, kind: AccountType) -> Route:
-    return route(ref, tables.get(kind), lambda: tables.get(kind.other))
+    return route(ref, tables.get(kind), lambda: tables.get(kind.other, answering=False))
 
 
 def failure_records(run: FleetRun[T]) -> tuple[FailureRecord, ...]:

@@ -96,6 +96,46 @@ def test_diff_reads_a_missing_or_empty_side_as_no_grants(run_cli, tmp_path, miss
     assert [c["api"] for c in real.json()["changes"]] == [c["api"] for c in added.json()["changes"]]
 
 
+def test_diff_reads_an_empty_pipe_as_no_grants_and_reads_each_side_once(run_cli, monkeypatch):
+    """A side given as a pipe (``<(git show ...)``) that carries nothing is an added file; the
+    pipe can be read once only, so the check for emptiness must not read it first."""
+    import os
+
+    from permtable import documents
+
+    reads: list[str] = []
+    real = documents.read_text
+    monkeypatch.setattr(
+        documents, "read_text", lambda path, *a, **k: reads.append(str(path)) or real(path, *a, **k)
+    )
+    read_end, write_end = os.pipe()
+    os.close(write_end)
+    try:
+        pipe = f"/dev/fd/{read_end}"
+        new = "samples/grants-change/new.yaml"
+        out = run_cli("diff", pipe, new, "--apis", "samples/customer-apis.txt", "--format", "json")
+    finally:
+        os.close(read_end)
+    assert out.code == 1, out
+    assert {change["kind"] for change in out.json()["changes"]} == {"gained"}
+    assert f"{pipe}: is empty: read as an account with no grants" in out.stderr
+    assert reads.count(new) == 1
+
+
+def test_a_diff_side_cannot_be_standard_input(run_cli):
+    out = run_cli("diff", "-", "samples/grants-change/new.yaml", input="type: customer\n")
+    assert out.code == 2 and "a side of the diff cannot be standard input" in out.stderr
+
+
+def test_an_empty_policy_file_a_side_names_is_still_an_error(run_cli, tmp_path):
+    (tmp_path / "empty.json").write_text("", "utf-8")
+    side = tmp_path / "side.yaml"
+    side.write_text("type: customer\naccount: a\npolicies:\n  - file: empty.json\n", "utf-8")
+    out = run_cli("diff", str(side), "samples/grants-change/new.yaml")
+    assert out.code == 2, out
+    assert "empty.json: file is empty" in out.stderr
+
+
 def test_diff_with_both_sides_empty_is_an_input_error(run_cli):
     out = run_cli("diff", "/dev/null", "/dev/null")
     assert out.code == 2 and "both sides of the diff are missing or empty" in out.stderr
