@@ -32,6 +32,7 @@ from permtable.patterns import (
     never_matching,
 )
 from permtable.textdistance import closest, edit_distance
+from permtable.values import MAX_SIMILAR_WARNINGS
 
 if TYPE_CHECKING:
     # Exports are read only for files without bsscheck's own "type:" (start-up need not pay).
@@ -651,12 +652,6 @@ class _KnownMatches:
         """The table's codes a (non-NotAction) statement names, in the table's order."""
         codes = frozenset().union(*(self.codes(pattern, statement.effect) for pattern in statement.actions))
         return [code for code in self.known if code in codes] if codes else []
-
-
-# Warnings of one kind shown one by one before the rest are counted in one line: a large
-# account repeats one unknown code in thousands of statements, and 190,000 warning lines
-# hide the one that matters.
-MAX_SIMILAR_WARNINGS = 20
 
 
 class _Repeated:

@@ -14,6 +14,10 @@ from typing import Any
 # The version of the JSON report records (``schema_version``); the v2 JSON Schema describes it.
 # 2 added the decisions unknown and blocked_by_scp, and a result's identity and scp_checks.
 SCHEMA_VERSION = 2
+# Warnings of one kind shown one by one before the rest are counted in one line: a large
+# account repeats one unknown code in thousands of statements, a large file one path at
+# thousands of sites, and 190,000 warning lines hide the one that matters.
+MAX_SIMILAR_WARNINGS = 20
 
 # Field metadata keys the serializer reads.
 SHOWN_AS = "bsscheck.shown_as"  # the name the field is shown under

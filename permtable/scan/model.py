@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from permtable.errors import Location, Notice
-from permtable.values import SCHEMA_VERSION
+from permtable.values import MAX_SIMILAR_WARNINGS, SCHEMA_VERSION
 
 # How a call site was recognised. "sdk-call": a method of an SDK client
 # (``client.pay_orders(...)``); "sdk-request": an SDK request class (``PayOrdersRequest(...)``);
@@ -82,17 +82,33 @@ class ScanReport:
     def unknown_method_notices(
         self, consequence: str = "it is reported without one, not guessed"
     ) -> list[Notice]:
-        """One warning per call site of a path whose HTTP method the code does not state."""
-        return [
-            Notice(
-                f"{api.path}: the HTTP method cannot be read from the code here; {consequence}",
-                site.location,
+        """A warning per call site of a path whose HTTP method the code does not state: the
+        first MAX_SIMILAR_WARNINGS sites of each path, then one line counting the rest."""
+        notices = []
+        for api in self.unknown_method:
+            hint = (
                 f'read the code and list it with its method in an --apis file ("GET {api.path}", '
-                f'"POST {api.path}", ...)',
+                f'"POST {api.path}", ...)'
             )
-            for api in self.unknown_method
-            for site in api.sites
-        ]
+            for site in api.sites[:MAX_SIMILAR_WARNINGS]:
+                notices.append(
+                    Notice(
+                        f"{api.path}: the HTTP method cannot be read from the code here; {consequence}",
+                        site.location,
+                        hint,
+                    )
+                )
+            rest = len(api.sites) - MAX_SIMILAR_WARNINGS
+            if rest > 0:
+                notices.append(
+                    Notice(
+                        f"{rest:,} more site(s) of {api.path} where the HTTP method cannot be read "
+                        "from the code (every site is in the report)",
+                        api.sites[MAX_SIMILAR_WARNINGS].location,
+                        hint,
+                    )
+                )
+        return notices
 
     def notices(self) -> list[Notice]:
         return [*self.warnings, *self.unknown_method_notices()]

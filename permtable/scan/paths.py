@@ -28,10 +28,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from permtable.apis import BSS_HOSTS, is_placeholder, join_segments, remove_dot_segments, split_path
+
+if TYPE_CHECKING:
+    from permtable.operations import Operation
 
 HOLE = "\x00"
 PARAM = "{param}"
@@ -42,14 +46,30 @@ TABLE_ONLY_RESOURCES = frozenset({"customer"})
 _HOLE_TEXT = (
     r"(?:\$\{[^}\n]{0,200}\}|\$[A-Za-z_]\w*|\{[^{}/\s]{0,100}\}|%[sdvqx]|%\([^)\n]{0,100}\)[sd]|\x00)"
 )
-_SEGMENT = rf"(?:[A-Za-z0-9._~\-]|%[0-9A-Fa-f]{{2}}|\*\*|{_HOLE_TEXT})+"
+# Bounds on what is read as a path. Python's regex engine keeps state for every repetition of
+# a group: an unbounded path pattern run over a generated 1.4 MB literal of one path took
+# 360 MiB. No BSS path comes near these bounds (the longest documented has 9 segments); a
+# longer run is not read as a path at all (never cut short: the lookahead below refuses a
+# match that the text goes on from).
+MAX_SEGMENTS = 64
+MAX_SEGMENT_CHARS = 256
+_SEGMENT_CHAR = rf"(?:[A-Za-z0-9._~\-]|%[0-9A-Fa-f]{{2}}|\*\*|{_HOLE_TEXT})"
+_SEGMENT = rf"{_SEGMENT_CHAR}{{1,{MAX_SEGMENT_CHARS}}}"
+
+
+def _segments(fewest: int) -> str:
+    """``/segment`` repeated, then an optional ``/``, where the path does not go on."""
+    return rf"(?:/{_SEGMENT}){{{fewest},{MAX_SEGMENTS}}}/?(?!/?{_SEGMENT_CHAR})"
+
+
 _VERSION = r"v\d+(?:\.\d+)?"
 # A path (optionally after a scheme and host, or after a hole standing for the base URL) that
 # does not continue a longer path: ``/api/v2/orders`` is not ``/v2/orders``.
 CANDIDATE = re.compile(
     rf"(?<![A-Za-z0-9_.~/\-])"
-    rf"(?:(?P<scheme>https?)://(?P<host>(?:[A-Za-z0-9.\-]|{_HOLE_TEXT})+)(?::\d+)?|(?P<lead>{_HOLE_TEXT}))?"
-    rf"(?P<path>/{_VERSION}(?:/{_SEGMENT})*/?)"
+    rf"(?:(?P<scheme>https?)://(?P<host>(?:[A-Za-z0-9.\-]|{_HOLE_TEXT}){{1,{MAX_SEGMENT_CHARS}}})(?::\d+)?"
+    rf"|(?P<lead>{_HOLE_TEXT}))?"
+    rf"(?P<path>/{_VERSION}{_segments(0)})"
 )
 _HOLE_PATTERN = re.compile(_HOLE_TEXT)
 METHOD_BEFORE = re.compile(r"(?<![A-Za-z0-9_])(GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)\s*$")
@@ -134,7 +154,7 @@ def find_paths(text: str) -> Iterator[FoundPath]:
 
 
 # A whole string literal that could be a relative BSS path: two segments at least, no scheme.
-_RELATIVE = rf"/?(?:{_VERSION}/)?[a-z][a-z0-9\-]*(?:/{_SEGMENT})+/?"
+_RELATIVE = rf"/?(?:{_VERSION}/)?[a-z][a-z0-9\-]{{0,{MAX_SEGMENT_CHARS}}}{_segments(1)}"
 RELATIVE_LITERAL = re.compile(rf"(?P<quote>[\"'`])(?P<path>{_RELATIVE})(?P=quote)")
 _RELATIVE_PATH = re.compile(_RELATIVE)
 
@@ -172,12 +192,24 @@ def _tails_by_start() -> dict[tuple[int, str | None], Tails]:
     return index
 
 
+@cache
+def _longest_template() -> int:
+    """The most segments a documented path has, version included."""
+    return max(len(template) for templates in _known_templates().values() for template in templates)
+
+
+@lru_cache(maxsize=4096)
 def complete_relative(raw: str) -> tuple[str, ...]:
     """The documented BSS paths a relative path names, most often one; () when none.
+    Remembered by text: a project's wrapper is handed the same few literals again and again.
 
     ``accounts/customer-accounts/balances`` -> ``/v2/accounts/customer-accounts/balances``;
     ``v2/orders/customer-orders`` (no leading slash) -> ``/v2/orders/customer-orders``. A
     segment with a hole, or a value where the template has a placeholder, matches it."""
+    if raw.count("/") > _longest_template() + 1 and "." not in raw:
+        # Longer than every documented path (and no dot segment to shorten it): a hostile or
+        # generated literal of thousands of segments is not split and decoded for nothing.
+        return ()
     segments = normalise(raw)
     if len(segments) < 2 or any(segment in ("", "..", ".") for segment in segments):
         return ()
@@ -219,6 +251,16 @@ def relative_paths(text: str) -> tuple[str, ...]:
     return complete_relative(text)
 
 
+@lru_cache(maxsize=1)
+def _templates() -> tuple[tuple[Operation, tuple[str, ...]], ...]:
+    """Every SDK operation with its path template split into segments, once."""
+    from permtable.operations import operation_map  # noqa: PLC0415
+
+    return tuple(
+        (operation, tuple(split_path(operation.path))) for operation in operation_map().operations.values()
+    )
+
+
 def _tail_matches(given: tuple[str, ...], documented: tuple[str, ...]) -> bool:
     """A hole matches a placeholder only: standing for a literal segment would be a guess."""
     return all(
@@ -226,16 +268,16 @@ def _tail_matches(given: tuple[str, ...], documented: tuple[str, ...]) -> bool:
     )
 
 
+@lru_cache(maxsize=4096)
 def canonical(method: str | None, path: str) -> tuple[str, str | None]:
     """Give ``{param}`` segments the names of the SDK template the path matches, and the
-    operation when the method is known: ``/details/{param}`` -> ``/details/{order_id}``."""
-    from permtable.operations import operation_map  # noqa: PLC0415
+    operation when the method is known: ``/details/{param}`` -> ``/details/{order_id}``.
 
+    Remembered: a large file names the same few paths at thousands of sites."""
     segments = split_path(path)
-    for operation in operation_map().operations.values():
+    for operation, template in _templates():
         if method is not None and operation.method != method:
             continue
-        template = split_path(operation.path)
         if len(template) != len(segments):
             continue
         named = []

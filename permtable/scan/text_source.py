@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from array import array
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -73,6 +74,9 @@ class _Text:
         self.starts = [0] + [match.end() for match in re.finditer(r"\n", text)]
         self.lines = text.split("\n")
         self._wrappers: dict[str, str | None] = {}
+        self._brackets: tuple[array[int], array[int]] | None = None
+        self._closers: dict[int, int] = {}
+        self._stated: dict[int, tuple[str | None, bool]] = {}  # group opener -> what it states
 
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self.starts, offset)
@@ -102,23 +106,49 @@ class _Text:
 
     def enclosing(self, offset: int) -> tuple[int, int] | None:
         """The bracket group ``(...)`` or ``{...}`` around ``offset``: (opener, closer), or None
-        when a ``;`` ends the statement first. Looks at most SCAN_BACK characters back."""
-        pairs = {")": "(", "]": "[", "}": "{"}
-        depth: list[str] = []
-        limit = max(0, offset - SCAN_BACK)
-        marks = [match.start() for match in _BRACKETS.finditer(self.text, limit, offset)]
-        for position in reversed(marks):
-            char = self.text[position]
-            if char in pairs:
-                depth.append(char)
-            elif char == ";":
-                if not depth:
-                    return None
-            elif depth:
-                depth.pop()
-            else:
-                return position, self._closer(position)
-        return None
+        when a ``;`` ends the statement first. Looks at most SCAN_BACK characters back.
+
+        The answer is the nearest opener left of ``offset`` that no bracket between closes; the
+        file's brackets are indexed once (``_index``), so each of a large file's many strings
+        costs a binary search, not a walk back over SCAN_BACK characters."""
+        positions, answers = self._index()
+        token = bisect.bisect_left(positions, offset) - 1
+        if token < 0:
+            return None
+        opener = answers[token]
+        if opener < 0 or opener < offset - SCAN_BACK:
+            return None  # no group open here, a ';' ended the statement, or too far back
+        closer = self._closers.get(opener)
+        if closer is None:
+            closer = self._closers[opener] = self._closer(opener)
+        return opener, closer
+
+    def _index(self) -> tuple[array[int], array[int]]:
+        """Every bracket and ``;``, in order, with what is open just after it: the innermost
+        open bracket, -1 when none is, -2 when a ``;`` has ended the statement inside it.
+        Brackets match by position whatever their kind, as in the code the reader meets."""
+        if self._brackets is None:
+            positions: array[int] = array("q")
+            answers: array[int] = array("q")
+            stack: list[list[int]] = []  # [opener, 1 once a ';' was met at its level]
+            text = self.text
+            for match in _BRACKETS.finditer(text):
+                position = match.start()
+                char = text[position]
+                if char in "([{":
+                    stack.append([position, 0])
+                elif char == ";":
+                    if stack:
+                        stack[-1][1] = 1
+                elif stack:
+                    stack.pop()
+                positions.append(position)
+                if stack:
+                    answers.append(-2 if stack[-1][1] else stack[-1][0])
+                else:
+                    answers.append(-1)
+            self._brackets = (positions, answers)
+        return self._brackets
 
     def _closer(self, opener: int) -> int:
         closing = {"(": ")", "[": "]", "{": "}"}
@@ -182,31 +212,43 @@ class _Text:
     def _group_method(self, group: tuple[int, int], start: int, end: int) -> str | None:
         """The method the group around the URL states. Only its own level counts: a ``"POST"``
         inside another call among the arguments (``http.get(url, {headers: sign("POST",
-        other)})``) belongs to that other request."""
+        other)})``) belongs to that other request.
+
+        What a group states is read once per group: the strings of one large body share it."""
+        stated = self._stated.get(group[0])
+        if stated is None:
+            stated = self._stated[group[0]] = self._stated_in_group(group)
+        method, fetch_call = stated
+        if method is not None:
+            return method
+        if fetch_call and self._fetch_has_no_options(end, group[1]):
+            return "GET"  # fetch's default method
+        return None
+
+    def _stated_in_group(self, group: tuple[int, int]) -> tuple[str | None, bool]:
+        """The method a group states, and whether it is a ``fetch(`` call stating none (whose
+        default applies when the URL is its only argument)."""
         opener, closer = group
         span = self.text[opener:closer]
         call = self.text[opener] == "("
         # A method key sits in the group itself, or in an options object handed to the call.
         key = _METHOD_KEY.search(_shallow(span, 2 if call else 1))
         if key and key[1].upper() in METHODS:
-            return key[1].upper()
+            return key[1].upper(), False
         if not call:
-            return None
+            return None, False
         quoted = {
             next(word for word in found.groups() if word).upper()
             for argument in _arguments(_shallow(span, 1))
             if (found := _QUOTED_METHOD.fullmatch(argument.strip()))
         }
         if len(quoted) == 1:
-            return quoted.pop()
-        name_match = _CALL_NAME.search(self.text, max(0, opener - 200), opener)
-        name = name_match[1] if name_match else ""
+            return quoted.pop(), False
+        name = call_name(self.text, max(0, opener - 200), opener)
         named = verb_in_name(name) or self.wrapper_method(name)
         if named:
-            return named
-        if name == "fetch" and key is None and self._fetch_has_no_options(end, closer):
-            return "GET"  # fetch's default method
-        return None
+            return named, False
+        return None, name == "fetch" and key is None
 
     def wrapper_method(self, name: str) -> str | None:
         """The one method a function or method of this file named ``name`` sends, read from its
@@ -301,6 +343,38 @@ class _Text:
             if len(found) >= MAX_USES:
                 break
         return found
+
+
+_NAME_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_$")
+
+
+def _skip_space(text: str, low: int, end: int) -> int:
+    while end > low and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def call_name(text: str, low: int, end: int) -> str:
+    """The name of the call whose ``(`` is at ``end``: what ``_CALL_NAME`` finds in
+    ``text[low:end]`` (an identifier, then optional type arguments ``<T>`` and ``?.``), read
+    backwards from the bracket. The regex tried every start position of the 200 characters
+    before each call: 60% of a scan of a file of 120,000 calls."""
+    end = _skip_space(text, low, end)
+    if text[max(low, end - 2) : end] == "?.":
+        end = _skip_space(text, low, end - 2)
+    if end > low and text[end - 1] == ">":
+        opening = text.rfind("<", low, end - 1)
+        inside = text[opening + 1 : end - 1]
+        if opening != -1 and not any(char in inside for char in "<>()"):
+            end = _skip_space(text, low, opening)
+    start = end
+    while start > low and (text[start - 1].isalnum() or text[start - 1] in "_$"):
+        start -= 1
+    # A name starts with an ASCII letter, _ or $ (what the pattern said); the rest of the run
+    # may be any word character.
+    while start < end and text[start] not in _NAME_START:
+        start += 1
+    return text[start:end]
 
 
 def _shallow(span: str, levels: int) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from permtable.evaluate import DEFAULT_MAX_GRANTS
-from permtable.grants import MAX_SIMILAR_WARNINGS
+from permtable.values import MAX_SIMILAR_WARNINGS
 
 STATEMENTS = 150
 
