@@ -264,9 +264,14 @@ def _take_carried(row: list[Cell], carried: dict[int, tuple[Cell, int]]) -> None
 
 
 def read_html_page(text: str, file: str, account_type: AccountType) -> PageTable:
-    """The ``account_type`` permission table of an HTML page, as the text layouts read it."""
+    """The ``account_type`` permission table of an HTML page, as the text layouts read it.
+
+    A page may split the table into several ``<table>`` elements under one header (a table per
+    scenario): every one of them is read, in page order. Reading only the first would leave
+    rows out, and a missing row reads as "no check needed"."""
     document = parse_html(text)
     problem: InputError | None = None
+    parts: list[tuple[HtmlTable, int, int]] = []
     for table, before in zip(document.tables, document.table_positions, strict=True):
         for index, row in enumerate(table.rows):
             if not row or fold(row[0].text) not in ("scenario", "场景"):
@@ -282,7 +287,10 @@ def read_html_page(text: str, file: str, account_type: AccountType) -> PageTable
             if found is not None:
                 problem = problem or found
                 continue
-            return _page_table(document, table, before, index, file, account_type)
+            parts.append((table, before, index))
+            break
+    if parts:
+        return _page_table(document, parts, file, account_type)
     if problem is not None:
         raise problem
     raise InputError(
@@ -314,48 +322,49 @@ def _distinct(row: tuple[Cell, ...]) -> list[Cell]:
 
 def _page_table(
     document: HtmlDocument,
-    table: HtmlTable,
-    before: int,
-    header_index: int,
+    parts: list[tuple[HtmlTable, int, int]],
     file: str,
     account_type: AccountType,
 ) -> PageTable:
-    header = table.rows[header_index]
-    width = len(header)  # 6, or 8 with the scope columns, which do not change a requirement
+    first, before, header_index = parts[0]
+    header = first.rows[header_index]
     leading = list(document.blocks[:before])
     title = page_title([block.text for block in leading], file, account_type)
     title_cell = Cell(title.text, leading[title.line - 1].line)
     updated = page_date([block.text for block in leading])
     rows: list[RawRow] = []
-    above: tuple[Cell, ...] = header
-    for row in table.rows[header_index + 1 :]:
-        if all(not cell.text for cell in row):
-            continue
-        # The row starts at its own first cell, not at a cell spanned down from above.
-        own = [cell.line for cell, over in zip(row, above, strict=False) if cell is not over]
-        above = row
-        if len(row) != width:
-            raise InputError(
-                f"a table row has {len(row)} cells where the header has {width}",
-                Location(file, row[0].line),
-                "the page's table is not the permission table's shape; save the page again",
+    for table, _, index in parts:
+        part_header = table.rows[index]
+        width = len(part_header)  # 6, or 8 with the scope columns, which do not change a requirement
+        above: tuple[Cell, ...] = part_header
+        for row in table.rows[index + 1 :]:
+            if all(not cell.text for cell in row):
+                continue
+            # The row starts at its own first cell, not at a cell spanned down from above.
+            own = [cell.line for cell, over in zip(row, above, strict=False) if cell is not over]
+            above = row
+            if len(row) != width:
+                raise InputError(
+                    f"a table row has {len(row)} cells where the header has {width}",
+                    Location(file, row[0].line),
+                    "the page's table is not the permission table's shape; save the page again",
+                )
+            scenario, sub_scenario, description, url, permissions, last = row[:6]
+            rows.append(
+                RawRow(
+                    number=len(rows) + 1,
+                    line=min(own or [cell.line for cell in row]),
+                    scenario=scenario,
+                    sub_scenario=sub_scenario,
+                    description=description,
+                    url=url,
+                    permissions=permissions,
+                    last=last if last.text else None,
+                )
             )
-        scenario, sub_scenario, description, url, permissions, last = row[:6]
-        rows.append(
-            RawRow(
-                number=len(rows) + 1,
-                line=min(own or [cell.line for cell in row]),
-                scenario=scenario,
-                sub_scenario=sub_scenario,
-                description=description,
-                url=url,
-                permissions=permissions,
-                last=last if last.text else None,
-            )
-        )
     if not rows:
         raise InputError("the table has no rows after its header", Location(file, header[0].line))
-    after = document.blocks[before:]
+    after = document.blocks[parts[-1][1] :]
     return PageTable(
         layout=HTML,
         language=language_of(" ".join(cell.text for cell in header)),
@@ -366,4 +375,5 @@ def _page_table(
         rows=tuple(rows),
         ignored_before=(leading[0].line, leading[-1].line) if leading else None,
         ignored_after=(after[0].line, after[-1].line) if after else None,
+        parts=len(parts),
     )

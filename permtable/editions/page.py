@@ -150,6 +150,7 @@ class PageTable:
     rows: tuple[RawRow, ...]
     ignored_before: tuple[int, int] | None  # first and last line of text before the table
     ignored_after: tuple[int, int] | None  # likewise after it
+    parts: int = 1  # HTML: the tables under one header the page splits the table into
 
 
 def split_lines(text: str) -> list[str]:

@@ -144,7 +144,8 @@ def _notes(page: PageTable, file: str) -> tuple[Notice, ...]:
         Notice(
             f"found the {page.account_type.value} table ({len(page.rows)} rows, layout: "
             f"{LAYOUT_NAMES[page.layout]}, language: {page.language}) titled {page.title.text!r}"
-            + (f", updated {page.updated}" if page.updated else ", no update date on the page"),
+            + (f", updated {page.updated}" if page.updated else ", no update date on the page")
+            + (f"; read from {page.parts} tables under the same header" if page.parts > 1 else ""),
             Location(file, page.header_line),
         )
     ]

@@ -211,3 +211,22 @@ def test_scope_columns_on_a_partner_page_are_refused():
     headers = ("Scenario", "Sub-Scenario", "API Description", "URL", "Action", "Path", "IAM Project", "X")
     error = _error(page("API Access Permission (Partner)", rows, "partner", "en", headers=headers))
     assert error.message.startswith("the table header has 8 cells")
+
+
+def test_a_table_split_into_several_html_tables_is_read_whole():
+    """A page that splits the table (one <table> per scenario, each with the header): every
+    part is read. Importing only the first would leave rows out, each read as "no check"."""
+    seed = seed_page(PARTNER)
+    rows = rows_of(seed)
+    text = page(seed.title.text, rows, "partner", "en")
+    # Close the table after row 10 and open a new one with the same header.
+    header = text[text.index("<thead") : text.index("</thead>") + len("</thead>")]
+    tenth = [n for n, line in enumerate(text.split("\n")) if line == "</tr>"][9]
+    lines = text.split("\n")
+    lines.insert(tenth + 1, f"</tbody></table>\n<p>More APIs:</p>\n<table>{header}<tbody>")
+    split = "\n".join(lines)
+    assert split.count("<thead") == 2
+    imported = import_page(split, "page.html", PARTNER)
+    result = diff_tables(bundled(PARTNER).table, imported.table)
+    assert result.identical, plain(result.record(), "en")
+    assert "read from 2 tables under the same header" in imported.notes[0].message
