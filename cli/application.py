@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import click
 
 from cli.output import emit
-from permtable.editions import DEFAULT_MAX_AGE_DAYS
+from permtable.edition_age import DEFAULT_MAX_AGE_DAYS
 from permtable.errors import InputError, Location, Notice
 from permtable.evaluate import EvaluationPolicy
 from permtable.grants import Grants, load_boundaries, load_grants
@@ -51,7 +51,7 @@ class Application:
             return []
         from datetime import datetime, timezone  # noqa: PLC0415  (only when an edition is checked)
 
-        from permtable.editions.age import stale_editions  # noqa: PLC0415
+        from permtable.edition_age import stale_editions  # noqa: PLC0415
 
         today = today or datetime.now(timezone.utc).date()
         return [

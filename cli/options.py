@@ -19,7 +19,7 @@ from cli.finding_kinds import FINDING_KINDS
 from cli.formats import format_names, format_of_file
 from cli.messages import warn
 from permtable.apis import METHODS, ApiRef, parse_api, read_api_file
-from permtable.editions import DEFAULT_MAX_AGE_DAYS
+from permtable.edition_age import DEFAULT_MAX_AGE_DAYS
 from permtable.errors import InputError, Location, Notice
 from permtable.evaluate import DEFAULT_MAX_GRANTS, EvaluationPolicy
 from permtable.files import DEFAULT_MAX_BYTES

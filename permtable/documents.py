@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from permtable.errors import EmptyInputError, InputError, Location
 from permtable.files import DEFAULT_MAX_BYTES, read_text
-from permtable.json_document import parse_json_document
 from permtable.nodes import Node, ScalarKind
 
 if TYPE_CHECKING:
@@ -57,6 +56,8 @@ def parse_document(text: str, name: str, json_syntax: bool = False) -> Node:
         raise EmptyInputError("file is empty", Location(name))
     if json_syntax:
         _check_json(text, name)
+        from permtable.json_document import parse_json_document  # noqa: PLC0415  (JSON files only)
+
         return parse_json_document(text, name, MAX_DEPTH, MAX_NODES)
     import yaml  # noqa: PLC0415  (deferred: only commands that read files pay for it)
 

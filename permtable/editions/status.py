@@ -14,7 +14,7 @@ from datetime import date
 from functools import cache
 
 from permtable.documents import parse_document
-from permtable.editions.age import edition_age
+from permtable.edition_age import edition_age
 from permtable.errors import InputError
 from permtable.fields import check_keys, expect_str
 from permtable.model import AccountType, LocalText

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from permtable.editions.age import stale_editions
+from permtable.edition_age import stale_editions
 from permtable.model import AccountType, LocalText, Source
 from permtable.tables import bundled_table_text
 

@@ -16,17 +16,16 @@ if TYPE_CHECKING:
 
     from permtable.model import Source
 
-from permtable.editions import DEFAULT_MAX_AGE_DAYS
-
-__all__ = ["DEFAULT_MAX_AGE_DAYS", "StaleEdition", "edition_age", "stale_editions"]
+# Days after which an edition in use is reported as old (--max-table-age).
+DEFAULT_MAX_AGE_DAYS = 365
 
 
 class StaleEdition:
     """An edition in use that is older than the threshold, or undated.
 
-    A plain class, not a frozen dataclass: every command that reads a table imports this module
-    when it writes its report, and making a dataclass costs 0.8 ms, a visible share of the
-    start-up budget (measured beside ``cli.main``: 1.1 ms for this module as a dataclass).
+    A plain class, not a frozen dataclass: every command imports this module (for the option's
+    default), and making a dataclass costs 0.8 ms, a visible share of the start-up budget.
+    One top-level module for the same reason: a package and a module cost two imports.
     """
 
     __slots__ = ("age_days", "kind", "source")
