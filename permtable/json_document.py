@@ -13,6 +13,8 @@ own rules: nesting depth, duplicate keys, the value budget.
 
 from __future__ import annotations
 
+import json.decoder
+import json.scanner
 import re
 from json.decoder import scanstring  # type: ignore[attr-defined]  # the C scanner when built
 from typing import Any
@@ -20,23 +22,18 @@ from typing import Any
 from permtable.errors import InputError, Location
 from permtable.nodes import Node
 
-_WHITESPACE = re.compile(r"[ \t\n\r]*")
+# The decoder's own compiled patterns: reading a JSON file compiles no expression of its own
+# (each would cost start-up a tenth of a millisecond). JSON's whitespace, and its numbers.
+_WHITESPACE: re.Pattern[str] = json.decoder.WHITESPACE  # type: ignore[attr-defined]
+_NUMBER: re.Pattern[str] = json.scanner.NUMBER_RE  # type: ignore[attr-defined]
 # Python's decoder also accepts NaN and Infinity; YAML read them as text, and so do we.
-_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?|NaN|-?Infinity")
-_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]*)")
-# What YAML 1.1 (the reader this one replaces) resolves to a float: a dot is required, and an
-# exponent needs its sign. Anything else JSON calls a number is kept as written, kind "other".
-_YAML11_FLOAT = re.compile(r"-?[0-9]+\.[0-9]*(?:[eE][-+][0-9]+)?")
+_NOT_NUMBERS = ("NaN", "Infinity", "-Infinity")
 # YAML kept a boolean as written ("true") and null as None; so do we. (kind, value, length)
 _LITERALS: dict[str, tuple[str, Any, int]] = {
     "t": ("bool", "true", 4),
     "f": ("bool", "false", 5),
     "n": ("null", None, 4),
 }
-# After a key its colon, after a value a comma or the closing bracket, with the whitespace
-# around them, in one match.
-_COLON = re.compile(r"[ \t\n\r]*:[ \t\n\r]*")
-_SEPARATOR = re.compile(r"[ \t\n\r]*([,\]}])[ \t\n\r]*")
 
 
 def parse_json_document(text: str, name: str, max_depth: int, max_nodes: int) -> Node:
@@ -96,13 +93,19 @@ class _Reader:
         if literal is not None:
             kind, parsed, length = literal
             return Node(parsed, kind, where, True), position + length
+        for word in _NOT_NUMBERS:
+            if text.startswith(word, position):
+                return Node(word, "other", where, True), position + len(word)
         match = _NUMBER.match(text, position)
         assert match is not None  # json.loads accepted the text
         raw = match.group()
-        if _INTEGER.fullmatch(raw):
+        _, fraction, exponent = match.groups()
+        if fraction is None and exponent is None:
             return Node(int(raw), "int", where, True), match.end()
-        kind = "float" if _YAML11_FLOAT.fullmatch(raw) else "other"
-        return Node(raw, kind, where, True), match.end()
+        # What YAML 1.1 (the reader this one replaces) resolves to a float: a dot is required,
+        # and an exponent needs its sign. Anything else JSON calls a number is kept as written.
+        yaml_float = fraction is not None and (exponent is None or exponent[1] in "+-")
+        return Node(raw, "float" if yaml_float else "other", where, True), match.end()
 
     def mapping(self, position: int, depth: int, where: Location) -> tuple[Node, int]:
         text = self.text
@@ -122,12 +125,12 @@ class _Reader:
                     "each key may appear once; merge the two values",
                 )
             keys[key] = key_where
-            result[key], position = self.value(_COLON.match(text, position).end(), depth + 1)  # type: ignore[union-attr]
-            after = _SEPARATOR.match(text, position)
-            assert after is not None  # json.loads accepted the text
-            if after[1] == "}":
-                return Node(result, "map", where, False, keys), after.end()
-            position = after.end()
+            position = self.skip(self.skip(position) + 1)  # past the colon
+            result[key], position = self.value(position, depth + 1)
+            position = self.skip(position)
+            if text[position] == "}":
+                return Node(result, "map", where, False, keys), position + 1
+            position = self.skip(position + 1)  # past the comma
 
     def sequence(self, position: int, depth: int, where: Location) -> tuple[Node, int]:
         text = self.text
@@ -138,8 +141,7 @@ class _Reader:
         while True:
             item, position = self.value(position, depth + 1)
             items.append(item)
-            after = _SEPARATOR.match(text, position)
-            assert after is not None  # json.loads accepted the text
-            if after[1] == "]":
-                return Node(items, "seq", where), after.end()
-            position = after.end()
+            position = self.skip(position)
+            if text[position] == "]":
+                return Node(items, "seq", where), position + 1
+            position = self.skip(position + 1)  # past the comma
