@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from permtable.errors import EmptyInputError, InputError, Location
 from permtable.files import DEFAULT_MAX_BYTES, read_text
-from permtable.nodes import Node, ScalarKind
+from permtable.nodes import Node, ScalarKind, duplicate_key
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -327,12 +327,7 @@ class _Converter:
                 )
             key = key_node.value
             if key in result:
-                first = result[key].location
-                raise InputError(
-                    f"duplicate key {key!r} (first at line {first.line})",
-                    key_where,
-                    "each key may appear once; merge the two values",
-                )
+                raise duplicate_key(key, result[key], key_where)
             keys[key] = key_where
             result[key] = self.convert(value_node, depth + 1)
         return Node(result, "map", where, False, keys)  # positional: the quicker way to build a record

@@ -20,7 +20,7 @@ from json.decoder import scanstring  # type: ignore[attr-defined]  # the C scann
 from typing import Any
 
 from permtable.errors import InputError, Location
-from permtable.nodes import Node
+from permtable.nodes import Node, duplicate_key
 
 # The decoder's own compiled patterns: reading a JSON file compiles no expression of its own
 # (each would cost start-up a tenth of a millisecond). JSON's whitespace, and its numbers.
@@ -118,12 +118,7 @@ class _Reader:
             key_where = self.where(position)
             key, position = scanstring(text, position + 1, True)
             if key in result:
-                first = result[key].location
-                raise InputError(
-                    f"duplicate key {key!r} (first at line {first.line})",
-                    key_where,
-                    "each key may appear once; merge the two values",
-                )
+                raise duplicate_key(key, result[key], key_where)
             keys[key] = key_where
             position = self.skip(self.skip(position) + 1)  # past the colon
             result[key], position = self.value(position, depth + 1)

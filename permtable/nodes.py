@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from permtable.errors import Location
+from permtable.errors import InputError, Location
 
 ScalarKind = Literal["str", "bool", "int", "float", "null", "other"]
 
@@ -40,3 +40,12 @@ class Node:
         if self.kind == "seq":
             return [node.plain() for node in self.value]
         return self.value
+
+
+def duplicate_key(key: str, first: Node, where: Location) -> InputError:
+    """A mapping that names ``key`` twice: YAML and JSON readers refuse it with one message."""
+    return InputError(
+        f"duplicate key {key!r} (first at line {first.location.line})",
+        where,
+        "each key may appear once; merge the two values",
+    )
