@@ -13,9 +13,12 @@ import os
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.console import Console
 from rich.table import Table
 
+from cli.table_layout import ColumnNeed, fit
 from tests.cli.conftest import GOLDEN
 
 COMMANDS = {
@@ -116,3 +119,23 @@ def test_a_report_file_is_drawn_wider_than_a_terminal(run_cli, tmp_path):
     text = report.read_text(encoding="utf-8")
     assert "┃ Permission" in text  # a table, not the stacked form an 80-column file would need
     assert max(len(line) for line in text.splitlines()) == 120
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pairs=st.lists(st.tuples(st.integers(1, 60), st.integers(0, 80)), min_size=1, max_size=8),
+    available=st.integers(1, 300),
+)
+def test_fit_gives_every_column_its_minimum_within_the_width(pairs, available):
+    needs = [ColumnNeed(minimum, minimum + extra) for minimum, extra in pairs]
+    widths = fit(needs, available)
+    if sum(need.minimum for need in needs) > available:
+        assert widths is None
+        return
+    assert widths is not None
+    assert all(width >= need.minimum for width, need in zip(widths, needs, strict=True))
+    assert sum(widths) <= available
+    if sum(need.wanted for need in needs) <= available:
+        assert widths == [need.wanted for need in needs]
+    else:
+        assert sum(widths) == available  # every cell of the width is used
