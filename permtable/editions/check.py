@@ -14,13 +14,11 @@ import re
 from dataclasses import dataclass
 
 from permtable.apis import is_placeholder, split_path
-from permtable.documents import load_document, parse_document
-from permtable.editions.diff import BUNDLED_PREFIX
-from permtable.errors import InputError, Location, one_line
+from permtable.editions.diff import table_of_root, table_ref_root
+from permtable.errors import Location, one_line
 from permtable.files import DEFAULT_MAX_BYTES
 from permtable.model import AccountType, Entry, LocalText, Table
 from permtable.nodes import Node
-from permtable.tables import bundled_table_text, table_from_node
 
 ERROR = "error"
 WARNING = "warning"
@@ -112,33 +110,8 @@ class TableCheck:
 
 def check_table_ref(ref: str, max_bytes: int = DEFAULT_MAX_BYTES) -> TableCheck:
     """Load a table file (or ``bundled:TYPE``) strictly and check it; InputError if unreadable."""
-    from permtable.identity_table import (  # noqa: PLC0415  (only the table commands need it)
-        IDENTITY_TYPE,
-        identity_table_from_node,
-        identity_table_text,
-        is_identity_table,
-    )
-
-    if ref.startswith(BUNDLED_PREFIX):
-        name = ref[len(BUNDLED_PREFIX) :]
-        if name == IDENTITY_TYPE:
-            root = parse_document(identity_table_text(), ref)
-        else:
-            try:
-                kind = AccountType(name)
-            except ValueError:
-                raise InputError(
-                    f"no bundled table {name!r}",
-                    Location(ref),
-                    "use bundled:partner, bundled:customer or bundled:identity",
-                ) from None
-            root = parse_document(bundled_table_text(kind), ref)
-    else:
-        root = load_document(ref, max_bytes)
-    if is_identity_table(root):
-        identity = identity_table_from_node(root, ref)
-        return TableCheck(ref, identity.table, check_table(identity.table, root))
-    table = table_from_node(root, ref)
+    root = table_ref_root(ref, max_bytes)
+    table = table_of_root(root, ref)
     return TableCheck(ref, table, check_table(table, root))
 
 

@@ -15,12 +15,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from permtable.apis import is_placeholder, split_path
-from permtable.documents import load_document
+from permtable.documents import load_document, parse_document
 from permtable.errors import InputError, Location
 from permtable.files import DEFAULT_MAX_BYTES
+from permtable.identity_table import (
+    IDENTITY_TYPE,
+    bundled_identity,
+    identity_table_from_node,
+    identity_table_text,
+    is_identity_table,
+)
 from permtable.model import LANGUAGES, AccountType, Entry, LocalText, Table
-from permtable.router import Router
-from permtable.tables import bundled, table_from_node
+from permtable.nodes import Node
+from permtable.tables import bundled, bundled_table_text, table_from_node
 from permtable.values import HIDDEN, OMITTED_IF_EMPTY, shown_only_when
 
 BUNDLED_PREFIX = "bundled:"
@@ -39,31 +46,41 @@ def api_key(method: str, path: str) -> ApiKey:
 
 def load_table_ref(ref: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Table:
     """A table file (a permission table or an identity-action table), or ``bundled:partner`` /
-    ``bundled:customer`` / ``bundled:identity``."""
-    from permtable.identity_table import (  # noqa: PLC0415  (only the table commands need it)
-        IDENTITY_TYPE,
-        bundled_identity,
-        identity_table_from_node,
-        is_identity_table,
-    )
+    ``bundled:customer`` / ``bundled:identity`` (the tables a check uses, as loaded for it)."""
+    kind = bundled_kind(ref)
+    if kind is None:
+        return table_of_root(load_document(ref, max_bytes), ref)
+    return bundled_identity().table if kind == IDENTITY_TYPE else bundled(AccountType(kind)).table
 
-    if ref.startswith(BUNDLED_PREFIX):
-        name = ref[len(BUNDLED_PREFIX) :]
-        if name == IDENTITY_TYPE:
-            return bundled_identity().table
-        try:
-            kind = AccountType(name)
-        except ValueError:
-            kinds = (*(member.value for member in AccountType), IDENTITY_TYPE)
-            choices = ", ".join(f"{BUNDLED_PREFIX}{kind}" for kind in kinds)
-            raise InputError(f"no bundled table {name!r}", Location(ref), f"use {choices}") from None
-        return bundled(kind).table
-    root = load_document(ref, max_bytes)
+
+def table_ref_root(ref: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Node:
+    """The located document of a table reference: what ``table validate`` points its findings
+    into (for ``bundled:KIND``, the bundled YAML file)."""
+    kind = bundled_kind(ref)
+    if kind is None:
+        return load_document(ref, max_bytes)
+    text = identity_table_text() if kind == IDENTITY_TYPE else bundled_table_text(AccountType(kind))
+    return parse_document(text, ref)
+
+
+def bundled_kind(ref: str) -> str | None:
+    """The kind a ``bundled:KIND`` reference names (partner, customer or identity); None for a
+    file. An unknown kind is an input error listing the bundled tables."""
+    if not ref.startswith(BUNDLED_PREFIX):
+        return None
+    name = ref[len(BUNDLED_PREFIX) :]
+    kinds = (*(member.value for member in AccountType), IDENTITY_TYPE)
+    if name not in kinds:
+        choices = ", ".join(f"{BUNDLED_PREFIX}{kind}" for kind in kinds)
+        raise InputError(f"no bundled table {name!r}", Location(ref), f"use {choices}")
+    return name
+
+
+def table_of_root(root: Node, ref: str) -> Table:
+    """The table a located document holds: an identity-action table or a permission table."""
     if is_identity_table(root):
         return identity_table_from_node(root, ref).table
-    table = table_from_node(root, ref)
-    Router(table)  # what --table builds: a table it would refuse is refused here too
-    return table
+    return table_from_node(root, ref)
 
 
 @dataclass(frozen=True, slots=True)
