@@ -69,13 +69,17 @@ def edition_age(source: Source, today: date) -> int | None:
         return None
 
 
+def is_stale(age_days: int | None, max_age_days: int) -> bool:
+    """Older than ``max_age_days``, or undated (its age cannot be checked: the stricter reading);
+    never when ``max_age_days`` is 0."""
+    return max_age_days > 0 and (age_days is None or age_days > max_age_days)
+
+
 def stale_editions(editions: dict[str, Source], today: date, max_age_days: int) -> list[StaleEdition]:
-    """The editions (by kind) older than ``max_age_days``, or undated; none when it is 0."""
-    if max_age_days <= 0:
-        return []
+    """The editions (by kind) that ``is_stale`` flags."""
     found = []
     for kind, source in editions.items():
         age = edition_age(source, today)
-        if age is None or age > max_age_days:
+        if is_stale(age, max_age_days):
             found.append(StaleEdition(kind, source, age))
     return found

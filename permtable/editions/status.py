@@ -14,15 +14,17 @@ from datetime import date
 from functools import cache
 
 from permtable.documents import parse_document
-from permtable.edition_age import edition_age
+from permtable.edition_age import edition_age, is_stale
+from permtable.editions.diff import BUNDLED_PREFIX
 from permtable.errors import InputError
 from permtable.fields import check_keys, expect_str
+from permtable.identity_table import IDENTITY_TYPE
 from permtable.model import AccountType, LocalText
 from permtable.tables import TableSet
 from permtable.values import OMITTED_IF_EMPTY
 
 STATUS_SCHEMA_VERSION = 1
-KINDS = (*(kind.value for kind in AccountType), "identity")
+KINDS = (*(kind.value for kind in AccountType), IDENTITY_TYPE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,13 +69,13 @@ class TableStatusRecord:
 def table_status(tables: TableSet, today: date, max_age_days: int) -> TableStatusRecord:
     """The partner, customer and identity-action editions ``tables`` answers from."""
     sources = {kind.value: tables.get(kind).table.source for kind in AccountType}
-    sources["identity"] = tables.identity().source
+    sources[IDENTITY_TYPE] = tables.identity().source
     later = known_later_changes()
     editions = []
     for kind, source in sources.items():
         age = edition_age(source, today)
-        stale = max_age_days > 0 and (age is None or age > max_age_days)
-        bundled = source.file.startswith("bundled:")
+        stale = is_stale(age, max_age_days)
+        bundled = source.file.startswith(BUNDLED_PREFIX)
         editions.append(
             EditionRecord(
                 kind, source.file, bundled, source.title, source.site, source.url, source.language,
