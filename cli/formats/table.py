@@ -45,7 +45,6 @@ from cli.fleet_text import (
 )
 from cli.formats import ReportFormat
 from cli.table_layout import (
-    ColumnNeed,
     apply_widths,
     column_need,
     print_blocks,
@@ -258,13 +257,12 @@ def _print_results_tables(console: Console, results: Sequence[ResultRecord]) -> 
     if not results:
         return
     needs = [
-        ColumnNeed(len(str(len(results))), len(str(len(results)))),
+        column_need("#", (str(len(results)),), no_wrap=True),
         column_need("API", (f"{result.method} {result.path}" for result in results), no_wrap=False),
         column_need("Decision", (result_decision(result).plain for result in results), no_wrap=True),
     ]
     if _counted(results):
-        most = max(len(str(result.count)) for result in results)
-        needs.append(ColumnNeed(max(6, most), max(6, most)))
+        needs.append(column_need("Inputs", (str(result.count) for result in results), no_wrap=True))
     first = _results_table(results[:TABLE_ROWS])
     widths = widths_for(console, first, needs)
     if widths is None:
