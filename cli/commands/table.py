@@ -132,11 +132,16 @@ def import_command(
         f"{table.account_type.value} table, {len(table.entries)} rows, "
         f"{len(imported.normalisations)} normalisation(s)"
     )
+    return _write_table_file(table_text, output, summary)
+
+
+def _write_table_file(text: str, output: str | None, summary: str) -> int:
+    """An imported table file to stdout, or atomically to ``output``, and its summary on stderr."""
     if output is None or output == STDOUT:
-        emit_text(table_text)
+        emit_text(text)
         click.echo(f"bsscheck: {summary}", err=True)
     else:
-        write_atomically(output, lambda stream: stream.write(table_text))
+        write_atomically(output, lambda stream: stream.write(text))
         click.echo(f"bsscheck: wrote {output} ({summary})", err=True)
     return exitcodes.OK
 
@@ -160,13 +165,7 @@ def _write_identity(
         )
         warn(page.notes)
     summary = f"identity table, {len(imported.table.rows)} row(s)"
-    if output is None or output == STDOUT:
-        emit_text(imported.text)
-        click.echo(f"bsscheck: {summary}", err=True)
-    else:
-        write_atomically(output, lambda stream: stream.write(imported.text))
-        click.echo(f"bsscheck: wrote {output} ({summary})", err=True)
-    return exitcodes.OK
+    return _write_table_file(imported.text, output, summary)
 
 
 @command.command(name="diff")
