@@ -46,6 +46,10 @@ _BLOCKS = frozenset(
 _BULLET = re.compile(r"^[•·●▪◦‣∙-]\s+")
 _WHITESPACE = re.compile(r"\s+")
 MAX_SPAN = 1000  # a rowspan or colspan larger than any table: the page is not what it claims
+# Columns a row is written out to: the permission tables have 6 or 8. A hostile page of 20,000
+# cells each spanning 1,000 columns would otherwise make 60 million cells (660 MiB from a
+# 1.4 MB file); past this a row is cut, and no longer has a permission table's shape.
+MAX_COLUMNS = 64
 
 
 def looks_like_html(text: str) -> bool:
@@ -236,8 +240,10 @@ def _expanded(table: _RawTable) -> HtmlTable:
         row: list[Cell] = []
         for raw in raw_row:
             _take_carried(row, carried)
+            if len(row) >= MAX_COLUMNS:
+                break
             cell = Cell(raw.text(), raw.line)
-            for _ in range(raw.colspan):
+            for _ in range(min(raw.colspan, MAX_COLUMNS - len(row))):
                 if raw.rowspan > 1:
                     carried[len(row)] = (cell, raw.rowspan - 1)
                 row.append(cell)

@@ -230,3 +230,25 @@ def test_a_table_split_into_several_html_tables_is_read_whole():
     result = diff_tables(bundled(PARTNER).table, imported.table)
     assert result.identical, plain(result.record(), "en")
     assert "read from 2 tables under the same header" in imported.notes[0].message
+
+
+def test_a_page_of_huge_colspans_is_expanded_in_bounded_memory():
+    """20,000 cells of colspan=1000 in a row: written out whole that is 60 million cells. Rows
+    stop at MAX_COLUMNS; the page is refused as it was, without the memory."""
+    import tracemalloc
+
+    from permtable.editions.html_page import MAX_COLUMNS
+
+    row = "<tr>" + "<td colspan=1000>x</td>" * 20_000 + "</tr>"
+    text = f"<!DOCTYPE html><html><body><h1>API Access Permission (Partner)</h1><table>{row * 3}</table>"
+    tracemalloc.start()
+    try:
+        (table,) = parse_html(text).tables
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [len(cells) for cells in table.rows] == [MAX_COLUMNS] * 3
+    assert peak < 64 * 2**20, f"{peak / 2**20:.0f} MiB"
+    with pytest.raises(InputError) as caught:
+        import_page(text, "page.html", PARTNER)
+    assert "no partner permission table found in the HTML page" in caught.value.message
