@@ -201,11 +201,12 @@ def _longest_template() -> int:
 @lru_cache(maxsize=4096)
 def complete_relative(raw: str) -> tuple[str, ...]:
     """The documented BSS paths a relative path names, most often one; () when none.
-    Remembered by text: a project's wrapper is handed the same few literals again and again.
 
     ``accounts/customer-accounts/balances`` -> ``/v2/accounts/customer-accounts/balances``;
     ``v2/orders/customer-orders`` (no leading slash) -> ``/v2/orders/customer-orders``. A
-    segment with a hole, or a value where the template has a placeholder, matches it."""
+    segment with a hole, or a value where the template has a placeholder, matches it.
+
+    Remembered by text: a project's wrapper is handed the same few literals again and again."""
     if raw.count("/") > _longest_template() + 1 and "." not in raw:
         # Longer than every documented path (and no dot segment to shorten it): a hostile or
         # generated literal of thousands of segments is not split and decoded for nothing.
@@ -251,7 +252,7 @@ def relative_paths(text: str) -> tuple[str, ...]:
     return complete_relative(text)
 
 
-@lru_cache(maxsize=1)
+@cache
 def _templates() -> tuple[tuple[Operation, tuple[str, ...]], ...]:
     """Every SDK operation with its path template split into segments, once."""
     from permtable.operations import operation_map  # noqa: PLC0415

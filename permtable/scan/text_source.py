@@ -118,10 +118,7 @@ class _Text:
         opener = answers[token]
         if opener < 0 or opener < offset - SCAN_BACK:
             return None  # no group open here, a ';' ended the statement, or too far back
-        closer = self._closers.get(opener)
-        if closer is None:
-            closer = self._closers[opener] = self._closer(opener)
-        return opener, closer
+        return opener, self._closer(opener)
 
     def _index(self) -> tuple[array[int], array[int]]:
         """Every bracket and ``;``, in order, with what is open just after it: the innermost
@@ -151,6 +148,14 @@ class _Text:
         return self._brackets
 
     def _closer(self, opener: int) -> int:
+        """Where the group opened at ``opener`` closes (at most SCAN_BACK on), remembered: the
+        strings of one large group all ask for it."""
+        closer = self._closers.get(opener)
+        if closer is None:
+            closer = self._closers[opener] = self._find_closer(opener)
+        return closer
+
+    def _find_closer(self, opener: int) -> int:
         closing = {"(": ")", "[": "]", "{": "}"}
         depth: list[str] = []
         limit = min(len(self.text), opener + SCAN_BACK)
