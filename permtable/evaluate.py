@@ -30,7 +30,6 @@ from permtable.apis import ApiRef, join_segments
 from permtable.grants import ACCOUNT_ACTIONS, Effect, Grants, Policy, PolicyModel, Statement
 from permtable.model import AccountType, Entry, Mode, Table
 from permtable.patterns import ActionPattern
-from permtable.router import Suggestion
 from permtable.tables import IndexedTable
 from permtable.values import OMITTED_IF_EMPTY, OMITTED_IF_NONE, OMITTED_IF_ZERO
 
@@ -39,6 +38,7 @@ if TYPE_CHECKING:
     # holding identity policies or SCPs, or for an API the customer table does not list.
     from permtable.identity_table import IdentityTable
     from permtable.system_policies import SystemPolicyRef
+    from permtable.unmatched import Suggestion
 
 
 # Grants listed per permission in a report before "and N more": enough to see where access

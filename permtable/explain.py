@@ -21,10 +21,9 @@ from permtable.reports import (
     CanCallReport,
     PermissionRecord,
     RowRecord,
-    SuggestionRecord,
 )
-from permtable.router import Suggestion
 from permtable.tables import TableSet
+from permtable.unmatched import Suggestion, SuggestionRecord
 from permtable.values import OMITTED_IF_EMPTY, SCHEMA_VERSION
 
 DEFAULT_OPTIONS = EvaluationPolicy()

@@ -37,7 +37,6 @@ from permtable.evaluate import (
 )
 from permtable.grants import Grants, Policy
 from permtable.model import AccountType, Entry, LocalText, Mode, Permission, Table
-from permtable.router import Suggestion
 from permtable.values import (
     OMITTED_IF_EMPTY,
     OMITTED_IF_NONE,
@@ -50,6 +49,7 @@ from permtable.values import (
 if TYPE_CHECKING:
     from permtable.identity_records import IdentityRecord  # a type only: built when identity matters
     from permtable.scan.model import CallSite  # a type only: importing scan loads the scanner
+    from permtable.unmatched import OtherTypeRow, SuggestionRecord  # made only for unmatched APIs
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -148,22 +148,6 @@ class PermissionRecord:
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class SuggestionRecord:
-    """A listed API the user probably meant, and why."""
-
-    api: str
-    reason: str
-    permissions: tuple[str, ...]
-    mode: Mode
-    description: LocalText
-
-    @classmethod
-    def of(cls, suggestion: Suggestion) -> SuggestionRecord:
-        entry = suggestion.entry
-        return cls(entry.api, suggestion.reason, entry.permissions, entry.mode, entry.description)
-
-
-@dataclass(frozen=True, slots=True, eq=False)
 class AccountInfo:
     """The account a report is about: its roles (partner) or policies (customer)."""
 
@@ -251,17 +235,6 @@ class Requirement:
     permissions: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class OtherTypeRow:
-    """The other account type's row, for an API only that type's table lists."""
-
-    type: AccountType
-    api: str
-    mode: Mode
-    permissions: tuple[str, ...]
-    description: LocalText
-
-
 def _no_count(record: ResultRecord, value: object) -> bool:
     return record.count is None
 
@@ -316,7 +289,6 @@ class ResultRecord:
         rows = rows or RowRecords(table)
         permissions = rows.permissions(entry) if entry else ()
         partner = table.account_type is AccountType.PARTNER
-        other = result.other_entry
         granted, granted_omitted = capped_grants(result.granted_by, limit)
         location = ref.location
         return cls(
@@ -336,14 +308,10 @@ class ResultRecord:
             missing=result.missing,
             menu_paths=permissions if partner else (),
             permission_names=() if partner else permissions,
-            suggestions=tuple(SuggestionRecord.of(suggestion) for suggestion in result.suggestions),
+            suggestions=_suggestion_records(result),
             notes=result.notes,
             unlisted_reason=result.unlisted_kind,
-            listed_for=(
-                OtherTypeRow(other.table, other.api, other.mode, other.permissions, other.description)
-                if other
-                else None
-            ),
+            listed_for=_other_type_row(result),
             alternatives=tuple(
                 cls.of(alternative, table, rows, limit) for alternative in result.alternatives
             ),
@@ -353,6 +321,23 @@ class ResultRecord:
             scp_checks=tuple(check.capped(limit) for check in result.boundary_checks),
             granted_by_omitted=granted_omitted,
         )
+
+
+def _suggestion_records(result: ApiResult) -> tuple[SuggestionRecord, ...]:
+    if not result.suggestions:
+        return ()
+    from permtable.unmatched import SuggestionRecord  # noqa: PLC0415  (only an unmatched API)
+
+    return tuple(SuggestionRecord.of(suggestion) for suggestion in result.suggestions)
+
+
+def _other_type_row(result: ApiResult) -> OtherTypeRow | None:
+    other = result.other_entry
+    if other is None:
+        return None
+    from permtable.unmatched import OtherTypeRow  # noqa: PLC0415  (only the other type's API)
+
+    return OtherTypeRow(other.table, other.api, other.mode, other.permissions, other.description)
 
 
 def _identity_record(result: ApiResult, limit: int | None) -> IdentityRecord | None:

@@ -8,11 +8,14 @@ API path would otherwise read as "not listed, so callable".
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from permtable.apis import ApiRef, is_placeholder, split_path
 from permtable.model import Entry, Table
 from permtable.textdistance import edit_distance
+
+if TYPE_CHECKING:
+    from permtable.unmatched import Suggestion
 
 GLOB = "**"
 
@@ -31,14 +34,6 @@ class _TrieNode:
         self.placeholder: _TrieNode | None = None
         self.glob_entry: Entry | None = None  # an entry whose template ends in ``**`` here
         self.entry: Entry | None = None  # an entry whose template ends exactly here
-
-
-@dataclass(frozen=True, slots=True)
-class Suggestion:
-    """A listed API the user probably meant, and why we think so."""
-
-    entry: Entry
-    reason: str
 
 
 class Router:
@@ -97,6 +92,8 @@ class Router:
 
     def suggestions(self, ref: ApiRef) -> list[Suggestion]:
         """Listed APIs near an unmatched one: other method, other case, a small typo."""
+        from permtable.unmatched import Suggestion  # noqa: PLC0415  (only an unmatched API)
+
         found: list[Suggestion] = []
         seen: set[int] = set()
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 
 import click
 
@@ -115,7 +114,7 @@ def command(
 
         selectors = [PrincipalSelector.parse(text) for text in principals]
         planned = terraform_diff(plan_file, tables, options, selectors, refs, app.max_bytes)
-        replace(app, view="terraform_diff").emit(planned.record(), planned.notices)
+        app.writing("terraform_diff").emit(planned.record(), planned.notices)
         changes = [change for item in planned.principals for change in item.diff.changes]
     else:
         assert old is not None and new is not None

@@ -31,9 +31,9 @@ from permtable.fleet.accounts import (
 )
 from permtable.grants import Grants
 from permtable.model import AccountType, Entry, Table
-from permtable.reports import LazyRecords, RowRecord, SuggestionRecord, TableInfo, decision_counts
-from permtable.router import Suggestion
+from permtable.reports import LazyRecords, RowRecord, TableInfo, decision_counts
 from permtable.tables import IndexedTable, TableSet
+from permtable.unmatched import Suggestion, SuggestionRecord
 from permtable.values import OMITTED_IF_EMPTY, OMITTED_IF_ZERO, SCHEMA_VERSION
 
 # --------------------------------------------------------------------------- who-can

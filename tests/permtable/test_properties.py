@@ -38,8 +38,9 @@ from permtable.errors import InputError
 from permtable.grants import Effect, Grants, load_grants, load_grants_file
 from permtable.model import AccountType, Table
 from permtable.nodes import Node
-from permtable.router import Router, Suggestion
+from permtable.router import Router
 from permtable.tables import EXPECTED_MODE, bundled, bundled_table_text, table_from_node
+from permtable.unmatched import Suggestion
 
 PROPERTY = settings(
     max_examples=200,

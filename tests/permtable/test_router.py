@@ -12,9 +12,9 @@ from pt_helpers import make_table, write_text
 from cli.plain import plain
 from permtable.apis import is_placeholder, parse_api, split_path
 from permtable.model import AccountType
-from permtable.reports import SuggestionRecord
 from permtable.router import Router
 from permtable.tables import bundled, load_table_file
+from permtable.unmatched import SuggestionRecord
 
 P = AccountType.PARTNER
 C = AccountType.CUSTOMER
