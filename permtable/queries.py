@@ -59,11 +59,13 @@ def can_call(
 # A line ``parse_api`` would read without any rewriting: an upper-case method, a BSS host or
 # none, plain path segments (dots only inside one, as in ``v1.0``: never a dot segment; no
 # escape, placeholder, empty or trailing segment) and any query. Its segments are the path's;
-# ``quick_endpoint_key`` routes them straight away.
+# ``quick_endpoint_key`` routes them straight away. The pattern takes the path's characters
+# as one run, and ``key`` checks where its dots and slashes are: a pattern of nested segment
+# groups says the same at twice the cost, on every distinct line of a log.
 _PLAIN_LINE = (
     r"(GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS) "
     r"(?:https://(?:bss\.myhuaweicloud\.com|bss-intl\.myhuaweicloud\.com|bss\.myhuaweicloud\.eu))?"
-    r"((?:/[A-Za-z0-9_\-]+(?:\.[A-Za-z0-9_\-]+)*)+)(?:\?[^\s#]*)?"
+    r"(/[A-Za-z0-9_./\-]+)(?:\?[^\s#]*)?"
 )
 
 
@@ -88,17 +90,23 @@ def quick_endpoint_key(indexed: IndexedTable) -> Callable[[str], Hashable | None
     }
     masked = literals.get  # a segment, or None for one that is no literal
     routed: dict[tuple[str | None, ...], Hashable | None] = {}
+    unrouted = object()  # not routed yet (None is an answer: not a listed row)
 
     def key(text: str) -> Hashable | None:
         plain = fullmatch(text)
         if plain is None:
             return None
-        method, path = plain.groups()
+        path = plain[2]
+        # Whole plain segments only: none empty (``//``, a trailing ``/``), none starting or
+        # ending with a dot (``.``, ``..``, ``.x``, ``x.``), no two dots together.
+        if "//" in path or "/." in path or "./" in path or ".." in path or path[-1] in "./":
+            return None
+        method = plain[1]
         shape = (method, *map(masked, path.split("/")))
-        if shape in routed:
-            return routed[shape]
-        entry = router.resolve_segments(method, tuple(path[1:].split("/")))
-        found = routed[shape] = (entry.index, None) if entry is not None else None
+        found = routed.get(shape, unrouted)
+        if found is unrouted:
+            entry = router.resolve_segments(method, tuple(path[1:].split("/")))
+            found = routed[shape] = (entry.index, None) if entry is not None else None
         return found
 
     return key

@@ -221,7 +221,10 @@ _HOSTS = [
     "https://evil.example.com",
     "http://bss.myhuaweicloud.com",
 ]
-_FILLERS = ["CS2611011234", "x", "..", ".", "%2F", "a%20b", "{order_id}", "", "ＣＳ１", "Pay", "ok_1-2"]
+_FILLERS = [
+    "CS2611011234", "x", "..", ".", "%2F", "a%20b", "{order_id}", "", "ＣＳ１", "Pay", "ok_1-2",
+    "a..b", "x.", ".x", "v1.0", "a.b.c", "%2e%2e",
+]  # fmt: skip
 
 
 @st.composite
@@ -247,6 +250,23 @@ def test_the_quick_key_agrees_with_parsing_whenever_it_answers(line):
         quick = quick_endpoint_key(indexed)(line)
         if quick is not None:
             assert quick == endpoint_key(indexed)(parse_api(line)), line
+
+
+# The plain-line pattern as it was first written, one group per segment: the quick key checks the
+# same thing as a run of characters and a few substring tests, and must accept exactly as much.
+_NESTED_PLAIN_PATH = re.compile(r"(?:/[A-Za-z0-9_\-]+(?:\.[A-Za-z0-9_\-]+)*)+")
+_PATH_PARTS = ["/", ".", "..", "a", "Z9", "-", "_", "v1", "%", "é", " "]
+
+
+@given(st.lists(st.sampled_from(_PATH_PARTS), max_size=10))
+@settings(max_examples=2000)
+def test_the_quick_key_reads_a_path_as_plain_exactly_when_segment_groups_would(parts):
+    path = "/" + "".join(parts)
+    quick = quick_endpoint_key(bundled(AccountType.CUSTOMER))
+    # /v2/orders/customer-orders/details/{order_id} takes any plain last segment.
+    line = f"GET /v2/orders/customer-orders/details{path}"
+    plain = _NESTED_PLAIN_PATH.fullmatch(path) is not None and path.count("/") == 1
+    assert (quick(line) is not None) == plain, line
 
 
 def test_the_quick_key_answers_plain_lines_and_leaves_the_rest():
