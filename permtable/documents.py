@@ -63,7 +63,7 @@ def parse_document(text: str, name: str, json_syntax: bool = False) -> Node:
 
     loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        if len(text) > _COMPOSABLE_UNCHECKED:
+        if len(text) > _COMPOSABLE_UNCHECKED and nesting_bound(text) > _COMPOSABLE_UNCHECKED:
             _check_depth(yaml.parse(text, Loader=loader_class), name)
         root = yaml.compose(text, Loader=loader_class)
     except yaml.YAMLError as error:
@@ -92,9 +92,25 @@ def _yaml_error(error: Exception, text: str, name: str) -> InputError:
 
 # Nesting takes at least a character a level, so a text this short cannot nest deep enough to
 # overflow libyaml's composer (10,000 levels compose; 30,000 kill the interpreter): it is
-# composed straight away and the converter refuses more than MAX_DEPTH levels. Longer texts
-# are walked first as events, which costs a grants file about as much as composing it.
+# composed straight away and the converter refuses more than MAX_DEPTH levels. So is a longer
+# text whose characters bound its nesting as low (``nesting_bound``); any other is walked first
+# as events, which costs a grants file about as much as composing it.
 _COMPOSABLE_UNCHECKED = 4096
+
+
+def nesting_bound(text: str) -> int:
+    """How deep a YAML text can nest at most, told from its characters at C speed.
+
+    A flow collection opens with ``[`` or ``{``: no more of them can be open at once than the
+    text holds. Block collections nest by indentation, and cannot sit inside a flow one. Each
+    nested block collection starts right of its parent's column, except a list that is a
+    mapping's value, which may start at its key's column (its items then start right of it):
+    so a block level takes at least one column in two, and none lies right of the longest line.
+    Lines are split at ``\n`` only: YAML breaks at ``\r`` and a few others too, so its lines
+    are never longer than these, and the bound never falls short.
+    """
+    longest = max(map(len, text.split("\n")))
+    return text.count("[") + text.count("{") + 2 * (longest + 1)
 
 
 def _check_depth(events: Iterable[Any], name: str) -> None:

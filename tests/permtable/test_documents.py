@@ -193,9 +193,15 @@ def test_very_deep_json_is_refused_before_yaml_sees_it():
         # as deep as such a text can nest, and still refused by the converter, not a crash.
         "a: " + "[" * 2046 + "]" * 2046 + "\n",
         "- " * 2047 + "x\n",
+        # Longer texts composed without their events walked, because their characters bound
+        # their nesting as low (documents.nesting_bound): as deep as that bound allows.
+        "a:\n" + " [\n" * 4000 + " ]\n" * 4000,
+        "- " * 1020 + "x\n" + "- y\n" * 2000,
+        "".join(" " * level + "a:\n" for level in range(2030)) + " " * 2030 + "b\n",
     ],
-    ids=["flow-lists", "block-lists", "flow-maps", "short-flow", "short-block"],
-)
+    ids=["flow-lists", "block-lists", "flow-maps", "short-flow", "short-block", "bounded-flow",
+         "bounded-compact", "bounded-indent"],
+)  # fmt: skip
 def test_extremely_deep_yaml_is_an_input_error_not_a_crash(tmp_path, text):
     path = write_text(tmp_path, "deep.yaml", text)
     code = textwrap.dedent(
@@ -216,6 +222,59 @@ def test_extremely_deep_yaml_is_an_input_error_not_a_crash(tmp_path, text):
     assert result.returncode == 0, (result.returncode, result.stderr[-500:])
     assert "InputError: " in result.stdout and "deep.yaml" in result.stdout
     assert "nesting deeper than 64 levels" in result.stdout
+
+
+def _depth(node: object) -> int:
+    """How deep a composed YAML node nests (PyYAML's node objects)."""
+    value = getattr(node, "value", None)
+    if not isinstance(value, list):
+        return 0
+    children = [child for item in value for child in (item if isinstance(item, tuple) else (item,))]
+    return 1 + max((_depth(child) for child in children), default=0)
+
+
+_nested = st.recursive(
+    st.sampled_from(["x", "bss:order:view", 1, None]),
+    lambda inner: (
+        st.lists(inner, min_size=1, max_size=3)
+        | st.dictionaries(st.sampled_from(["a", "Action", "long key"]), inner, min_size=1, max_size=3)
+    ),
+    max_leaves=40,
+)
+
+
+@given(_nested, st.sampled_from([None, False, True]), st.integers(2, 9), st.booleans())
+@settings(max_examples=400)
+def test_the_nesting_bound_is_never_below_the_nesting(value, flow, indent, compact):
+    """Every way PyYAML writes nested values (block, flow, mixed; any indentation; lists that
+    are a mapping's value at its key's column or indented) nests no deeper than the bound."""
+    import yaml
+
+    text = yaml.safe_dump(value, default_flow_style=flow, indent=indent, width=40)
+    if compact:  # a list as a mapping's value at its key's column, as people write it
+        text = text.replace("\n" + " " * indent + "- ", "\n- ")
+    try:
+        composed = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return  # the rewrite made it invalid: nothing composes, nothing to bound
+    assert _depth(composed) <= documents.nesting_bound(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- - - - - x\n",  # compact lists, a level every two columns
+        "a:\n- b:\n  - c:\n    - d:\n      - e\n",  # lists at their key's column
+        "? ? x\n  : y\n: z\n",  # explicit keys
+        "- ? - x\n  : - y\n",
+        "a: {b: [c, {d: [e]}]}\n",
+        "a:\n  b: [\n   [\n    [x]]]\n",
+    ],
+)
+def test_the_nesting_bound_covers_hand_written_forms(text):
+    import yaml
+
+    assert _depth(yaml.compose(text, Loader=yaml.SafeLoader)) <= documents.nesting_bound(text)
 
 
 def test_very_deep_json_file_is_refused(tmp_path):
