@@ -11,9 +11,10 @@ second half of the module.
 from __future__ import annotations
 
 import json
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
+from functools import partial
 from typing import TYPE_CHECKING
 
 from permtable.documents import load_document
@@ -599,7 +600,7 @@ def review_grants(
     drowned in 100,000 unrelated warnings hides the one that matters.
     """
     known = list(dict.fromkeys(known_codes))
-    other = other_codes
+    unknown = _UnknownCodes(known, other_codes)
     notices: list[Notice | _Repeated] = list(grants.notices)
     if grants.account_type is AccountType.PARTNER:
         for role in grants.roles:
@@ -617,7 +618,8 @@ def review_grants(
                         )
                     )
                 elif action not in known:
-                    notices.append(_unknown_code(action, f"role {role.name!r}", role.location, known, other))
+                    holder = partial("role {!r}".format, role.name)
+                    notices.append(unknown.occurrence(action, holder, role.location))
         return _grouped(_focused(notices, focus))
     matched = _KnownMatches(known)
     denied = _firmly_denied(grants, matched)
@@ -628,8 +630,7 @@ def review_grants(
             notices.extend(_review_identity_policy(policy))
             continue
         for statement in policy.statements:
-            where = f"statement {statement.index} of policy {policy.name!r}"
-            notices.extend(_review_statement(statement, where, matched, other, denied))
+            _review_statement(statement, policy.name, matched, unknown, denied, notices)
     return _grouped(_focused(notices, focus))
 
 
@@ -640,6 +641,7 @@ class _KnownMatches:
     def __init__(self, known: list[str]) -> None:
         self.known = known
         self._codes: dict[tuple[str, Effect], frozenset[str]] = {}
+        self._unlisted: dict[tuple[str, Effect, str | None], bool] = {}
 
     def codes(self, pattern: ActionPattern, effect: Effect) -> frozenset[str]:
         key = (pattern.text, effect)  # the effect decides how the text was compiled
@@ -647,6 +649,26 @@ class _KnownMatches:
         if found is None:
             found = self._codes[key] = frozenset(code for code in self.known if pattern.matches(code))
         return found
+
+    def unlisted(self, pattern: ActionPattern, effect: Effect) -> bool:
+        """Whether an action names a BSS code the table does not list (a typo, a partner code in
+        an IAM policy), remembered by its text: a large account repeats a few dozen texts."""
+        key = (pattern.text, effect, pattern.problem)
+        found = self._unlisted.get(key)
+        if found is None:
+            found = self._unlisted[key] = self._judge(pattern, effect)
+        return found
+
+    def _judge(self, pattern: ActionPattern, effect: Effect) -> bool:
+        if pattern.problem is not None and effect is Effect.ALLOW:
+            return False  # the loader has said why it grants nothing
+        # A partner code in an IAM policy. (Every code of a partner table has this shape, which
+        # the table loader enforces, so the other table need not be read to tell.)
+        if is_partner_code(pattern.text):
+            return True
+        if not pattern.text.lower().startswith("bss:") and not pattern.text.startswith("*"):
+            return False  # another service's action: legitimate, just irrelevant here
+        return not self.codes(pattern, effect)
 
     def allowed(self, statement: Statement) -> list[str]:
         """The table's codes a (non-NotAction) statement names, in the table's order."""
@@ -662,13 +684,20 @@ class _Repeated:
     A plain class: private to the review, and a dataclass definition would cost every run's
     start-up a compiled ``__init__`` (see README, Performance)."""
 
-    __slots__ = ("codes", "key", "notice", "summary")
+    __slots__ = ("_notice", "codes", "key", "summary")
 
-    def __init__(self, key: str, notice: Notice, summary: str, codes: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, key: str, notice: Notice | Callable[[], Notice], summary: str, codes: tuple[str, ...] = ()
+    ) -> None:
         self.key = key
-        self.notice = notice
+        # Or how to make it: most repeats are only counted, so their words are never written.
+        self._notice = notice
         self.summary = summary
         self.codes = codes
+
+    @property
+    def notice(self) -> Notice:
+        return self._notice if isinstance(self._notice, Notice) else self._notice()
 
 
 def _focused(notices: list[Notice | _Repeated], focus: Container[str] | None) -> list[Notice | _Repeated]:
@@ -766,59 +795,79 @@ def _review_identity_policy(policy: Policy) -> list[Notice]:
 
 def _review_statement(
     statement: Statement,
-    where: str,
+    policy_name: str,
     matched: _KnownMatches,
-    other: Container[str],
+    unknown: _UnknownCodes,
     denied: dict[str, Statement],
-) -> list[Notice | _Repeated]:
-    known = matched.known
-    notices: list[Notice | _Repeated] = []
+    notices: list[Notice | _Repeated],
+) -> None:
+    """Add what is wrong with one statement to ``notices``. Runs once per statement of every
+    policy: the words of a warning are made only if it is shown (see ``_Repeated``)."""
+
+    def where() -> str:
+        return f"statement {statement.index} of policy {policy_name!r}"
+
+    effect = statement.effect
     if not statement.actions:
-        notices.append(Notice(f"{where} has no actions: it never applies", statement.location))
+        notices.append(Notice(f"{where()} has no actions: it never applies", statement.location))
     for pattern in statement.actions:
-        if pattern.problem is not None and statement.effect is Effect.ALLOW:
-            continue  # the loader has said why it grants nothing
-        # A partner code in an IAM policy. (Every code of a partner table has this shape, which
-        # the table loader enforces, so the other table need not be read to tell.)
-        if is_partner_code(pattern.text):
-            notices.append(_unknown_code(pattern.text, where, statement.location, known, other))
-            continue
-        if not pattern.text.lower().startswith("bss:") and not pattern.text.startswith("*"):
-            continue  # another service's action: legitimate, just irrelevant here
-        if not matched.codes(pattern, statement.effect):
-            notices.append(_unknown_code(pattern.text, where, statement.location, known, other))
-    if statement.effect is Effect.ALLOW:
-        allowed = matched.allowed(statement)
-        if allowed and all(code in denied for code in allowed):
-            deny = denied[allowed[0]]
-            notice = Notice(
-                f"{where} never takes effect for BSS APIs: every permission it allows "
-                f"({', '.join(allowed)}) is denied by statement {deny.index} of policy {deny.policy!r}",
-                statement.location,
-                "a Deny always wins; remove the Allow or narrow the Deny",
-            )
-            summary = "statement(s) never take effect for BSS APIs: every permission they allow is denied"
-            notices.append(_Repeated("shadowed", notice, summary, tuple(allowed)))
-    return notices
+        if matched.unlisted(pattern, effect):
+            notices.append(unknown.occurrence(pattern.text, where, statement.location))
+    if effect is Effect.ALLOW and denied:
+        # Every code it allows is denied: asked of each action's codes as sets, at C speed.
+        named = [matched.codes(pattern, effect) for pattern in statement.actions]
+        if any(named) and all(denied.keys() >= codes for codes in named):
+            allowed = tuple(matched.allowed(statement))
+
+            def shadowed() -> Notice:
+                deny = denied[allowed[0]]
+                return Notice(
+                    f"{where()} never takes effect for BSS APIs: every permission it allows "
+                    f"({', '.join(allowed)}) is denied by statement {deny.index} of policy {deny.policy!r}",
+                    statement.location,
+                    "a Deny always wins; remove the Allow or narrow the Deny",
+                )
+
+            notices.append(_Repeated("shadowed", shadowed, _SHADOWED, allowed))
 
 
-def _unknown_code(
-    code: str, holder: str, location: Location, known: list[str], other: Container[str]
-) -> _Repeated:
-    """A code the account's table does not list, grouped by the code: the same typo in 2,000
-    statements is 20 warnings and one count."""
-    if code in other:
-        notice = Notice(
-            f"{code!r} in {holder} belongs to the other account type's table and grants nothing here",
-            location,
-        )
+_SHADOWED = "statement(s) never take effect for BSS APIs: every permission they allow is denied"
+
+
+class _UnknownCodes:
+    """What the review says of a code the account's table does not list, grouped by the code:
+    the same typo in 2,000 statements is 20 warnings and one count. The nearest table code and
+    the other table are looked up once per code."""
+
+    def __init__(self, known: list[str], other: Container[str]) -> None:
+        self._known = known
+        self._other = other
+        # code -> (group, summary, codes it bears on, the warning's words after the holder, hint)
+        self._said: dict[str, tuple[str, str, tuple[str, ...], str, str | None]] = {}
+
+    def occurrence(self, code: str, holder: Callable[[], str], location: Location) -> _Repeated:
+        said = self._said.get(code)
+        if said is None:
+            said = self._said[code] = self._say(code)
+        key, summary, codes, words, hint = said
         return _Repeated(
-            f"other:{code}",
-            notice,
-            f"use(s) of {code!r}, which belongs to the other account type",
+            key, lambda: Notice(f"{code!r} in {holder()} {words}", location, hint), summary, codes
         )
-    suggestions = closest(code, known)
-    hint = f"did you mean {suggestions[0]}?" if suggestions else None
-    notice = Notice(f"{code!r} in {holder} is not a permission in the table", location, hint)
-    summary = f"use(s) of {code!r}, which is not a permission in the table"
-    return _Repeated(f"unknown:{code}", notice, summary, tuple(suggestions[:1]))
+
+    def _say(self, code: str) -> tuple[str, str, tuple[str, ...], str, str | None]:
+        if code in self._other:
+            return (
+                f"other:{code}",
+                f"use(s) of {code!r}, which belongs to the other account type",
+                (),
+                "belongs to the other account type's table and grants nothing here",
+                None,
+            )
+        suggestions = closest(code, self._known)
+        return (
+            f"unknown:{code}",
+            f"use(s) of {code!r}, which is not a permission in the table",
+            tuple(suggestions[:1]),
+            "is not a permission in the table",
+            f"did you mean {suggestions[0]}?" if suggestions else None,
+        )
