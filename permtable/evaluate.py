@@ -646,15 +646,26 @@ class StatementIndex:
         """The statements that apply to ``code``, in document order, with the text that makes
         each apply (the first of its actions that matches, as ``Statement.pattern_for``)."""
         positions = set(self._walked)
-        for pattern, filed in self._by_text.values():
+        matched: set[tuple[str, Effect, PolicyModel]] = set()
+        for key, (pattern, filed) in self._by_text.items():
             if pattern.matches(code):
+                matched.add(key)
                 positions.update(filed)
         found = []
         for position in sorted(positions):
             policy, statement = self._statements[position]
-            text = statement.pattern_for(code)
-            if text is not None:
-                found.append((policy, statement, text))
+            if statement.not_action:
+                text = statement.pattern_for(code)
+                if text is not None:
+                    found.append((policy, statement, text))
+                continue
+            # The first of its actions that matches, told by the texts matched above (each
+            # text of an effect and model compiles alike) rather than by matching them again.
+            effect, model = statement.effect, policy.model
+            for pattern in statement.actions:
+                if (pattern.text, effect, model) in matched:
+                    found.append((policy, statement, pattern.text))
+                    break
         return found
 
 
