@@ -600,16 +600,17 @@ def review_grants(
     drowned in 100,000 unrelated warnings hides the one that matters.
     """
     known = list(dict.fromkeys(known_codes))
-    unknown = _UnknownCodes(known, other_codes)
-    notices: list[Notice | _Repeated] = list(grants.notices)
+    warnings = _Warnings(focus)
+    unknown = _UnknownCodes(known, other_codes, warnings)
+    warnings.extend(grants.notices)
     if grants.account_type is AccountType.PARTNER:
         for role in grants.roles:
             if not role.actions:
-                notices.append(Notice(f"role {role.name!r} has no actions: it grants nothing", role.location))
+                warnings.add(Notice(f"role {role.name!r} has no actions: it grants nothing", role.location))
             for action in role.actions:
                 problem = action_problem(action)
                 if problem is not None:
-                    notices.append(
+                    warnings.add(
                         Notice(
                             f"code {action!r} in role {role.name!r} contains {problem}: Partner Center "
                             "codes match exactly, so it grants nothing",
@@ -618,20 +619,19 @@ def review_grants(
                         )
                     )
                 elif action not in known:
-                    holder = partial("role {!r}".format, role.name)
-                    notices.append(unknown.occurrence(action, holder, role.location))
-        return _grouped(_focused(notices, focus))
+                    unknown.occurrence(action, partial("role {!r}".format, role.name), role.location)
+        return warnings.shown()
     matched = _KnownMatches(known)
     denied = _firmly_denied(grants, matched)
     for policy in grants.policies:
         if policy.is_system_role:
             continue
         if policy.model is PolicyModel.IDENTITY:
-            notices.extend(_review_identity_policy(policy))
+            warnings.extend(_review_identity_policy(policy))
             continue
         for statement in policy.statements:
-            _review_statement(statement, policy.name, matched, unknown, denied, notices)
-    return _grouped(_focused(notices, focus))
+            _review_statement(statement, policy.name, matched, unknown, denied, warnings)
+    return warnings.shown()
 
 
 class _KnownMatches:
@@ -678,60 +678,68 @@ class _KnownMatches:
 
 class _Repeated:
     """A review warning that may repeat: what groups it (an unknown code, a kind of problem),
-    the warning itself, the words that stand for the rest when they are counted, and the table
-    codes it bears on (the nearest code of a typo, the codes a shadowed statement allows).
+    the warning itself, and the words that stand for the rest when they are counted.
 
     A plain class: private to the review, and a dataclass definition would cost every run's
-    start-up a compiled ``__init__`` (see README, Performance)."""
+    start-up a compiled ``__init__`` (see docs/performance.md)."""
 
-    __slots__ = ("_notice", "codes", "key", "summary")
+    __slots__ = ("key", "notice", "summary")
 
-    def __init__(
-        self, key: str, notice: Notice | Callable[[], Notice], summary: str, codes: tuple[str, ...] = ()
-    ) -> None:
+    def __init__(self, key: str, notice: Notice, summary: str) -> None:
         self.key = key
-        # Or how to make it: most repeats are only counted, so their words are never written.
-        self._notice = notice
+        self.notice = notice
         self.summary = summary
-        self.codes = codes
-
-    @property
-    def notice(self) -> Notice:
-        return self._notice if isinstance(self._notice, Notice) else self._notice()
 
 
-def _focused(notices: list[Notice | _Repeated], focus: Container[str] | None) -> list[Notice | _Repeated]:
-    """The warnings that bear on ``focus`` (all of them without one); the loader's own notices
-    about the file (a system role, an unusable action) always stay."""
-    if focus is None:
-        return notices
-    return [
-        item
-        for item in notices
-        if not isinstance(item, _Repeated) or any(code in focus for code in item.codes)
-    ]
+class _Warnings:
+    """The review's warnings in order. A warning that repeats (the same unknown code in 2,000
+    statements) is kept for its first ``MAX_SIMILAR_WARNINGS`` occurrences, and the rest are
+    counted in one line at the place of the first left out: the words of a counted occurrence
+    are never made, and memory holds at most that many of each kind.
 
+    ``focus`` (who-can, matrix): only repeated warnings that bear on one of these codes are
+    kept; the loader's own notices about the file (a system role, an unusable action) always
+    stay."""
 
-def _grouped(notices: list[Notice | _Repeated]) -> list[Notice]:
-    """Each repeated warning's first ``MAX_SIMILAR_WARNINGS`` occurrences, then one line with the
-    count of the rest at the place of the first left out; other warnings as they are."""
-    seen: dict[str, int] = {}
-    for item in notices:
-        if isinstance(item, _Repeated):
-            seen[item.key] = seen.get(item.key, 0) + 1
-    shown: dict[str, int] = {}
-    result: list[Notice] = []
-    for item in notices:
-        if not isinstance(item, _Repeated):
-            result.append(item)
-            continue
-        count = shown[item.key] = shown.get(item.key, 0) + 1
-        if count <= MAX_SIMILAR_WARNINGS:
-            result.append(item.notice)
-        elif count == MAX_SIMILAR_WARNINGS + 1:
-            rest = seen[item.key] - MAX_SIMILAR_WARNINGS
-            result.append(Notice(f"{rest:,} more {item.summary}", item.notice.location, item.notice.hint))
-    return result
+    __slots__ = ("_counts", "_focus", "_items")
+
+    def __init__(self, focus: Container[str] | None) -> None:
+        self._focus = focus
+        self._items: list[Notice | _Repeated] = []
+        self._counts: dict[str, int] = {}
+
+    def add(self, notice: Notice) -> None:
+        self._items.append(notice)
+
+    def extend(self, notices: Iterable[Notice]) -> None:
+        self._items.extend(notices)
+
+    def wanted(self, key: str, codes: tuple[str, ...]) -> bool:
+        """Count an occurrence of a repeated warning bearing on ``codes``; whether its words
+        are needed (it is shown, or it is the first one counted, where the count goes)."""
+        if self._focus is not None and not any(code in self._focus for code in codes):
+            return False
+        count = self._counts[key] = self._counts.get(key, 0) + 1
+        return count <= MAX_SIMILAR_WARNINGS + 1
+
+    def repeat(self, key: str, notice: Notice, summary: str) -> None:
+        """Add an occurrence ``wanted`` said is needed."""
+        self._items.append(_Repeated(key, notice, summary))
+
+    def shown(self) -> list[Notice]:
+        shown: dict[str, int] = {}
+        result: list[Notice] = []
+        for item in self._items:
+            if not isinstance(item, _Repeated):
+                result.append(item)
+                continue
+            count = shown[item.key] = shown.get(item.key, 0) + 1
+            if count <= MAX_SIMILAR_WARNINGS:
+                result.append(item.notice)
+            else:
+                rest = self._counts[item.key] - MAX_SIMILAR_WARNINGS
+                result.append(Notice(f"{rest:,} more {item.summary}", item.notice.location, item.notice.hint))
+        return result
 
 
 def _firmly_denied(grants: Grants, matched: _KnownMatches) -> dict[str, Statement]:
@@ -799,39 +807,38 @@ def _review_statement(
     matched: _KnownMatches,
     unknown: _UnknownCodes,
     denied: dict[str, Statement],
-    notices: list[Notice | _Repeated],
+    warnings: _Warnings,
 ) -> None:
-    """Add what is wrong with one statement to ``notices``. Runs once per statement of every
-    policy: the words of a warning are made only if it is shown (see ``_Repeated``)."""
-
-    def where() -> str:
-        return f"statement {statement.index} of policy {policy_name!r}"
-
+    """Add what is wrong with one statement to ``warnings``. Runs once per statement of every
+    policy, so a warning's words are made only when ``warnings`` wants them."""
+    holder = partial(_statement_holder, statement.index, policy_name)
     effect = statement.effect
     if not statement.actions:
-        notices.append(Notice(f"{where()} has no actions: it never applies", statement.location))
+        warnings.add(Notice(f"{holder()} has no actions: it never applies", statement.location))
     for pattern in statement.actions:
         if matched.unlisted(pattern, effect):
-            notices.append(unknown.occurrence(pattern.text, where, statement.location))
+            unknown.occurrence(pattern.text, holder, statement.location)
     if effect is Effect.ALLOW and denied:
         # Every code it allows is denied: asked of each action's codes as sets, at C speed.
         named = [matched.codes(pattern, effect) for pattern in statement.actions]
         if any(named) and all(denied.keys() >= codes for codes in named):
             allowed = tuple(matched.allowed(statement))
-
-            def shadowed() -> Notice:
+            if warnings.wanted("shadowed", allowed):
                 deny = denied[allowed[0]]
-                return Notice(
-                    f"{where()} never takes effect for BSS APIs: every permission it allows "
+                notice = Notice(
+                    f"{holder()} never takes effect for BSS APIs: every permission it allows "
                     f"({', '.join(allowed)}) is denied by statement {deny.index} of policy {deny.policy!r}",
                     statement.location,
                     "a Deny always wins; remove the Allow or narrow the Deny",
                 )
-
-            notices.append(_Repeated("shadowed", shadowed, _SHADOWED, allowed))
+                warnings.repeat("shadowed", notice, _SHADOWED)
 
 
 _SHADOWED = "statement(s) never take effect for BSS APIs: every permission they allow is denied"
+
+
+def _statement_holder(index: int, policy_name: str) -> str:
+    return f"statement {index} of policy {policy_name!r}"
 
 
 class _UnknownCodes:
@@ -839,20 +846,21 @@ class _UnknownCodes:
     the same typo in 2,000 statements is 20 warnings and one count. The nearest table code and
     the other table are looked up once per code."""
 
-    def __init__(self, known: list[str], other: Container[str]) -> None:
+    def __init__(self, known: list[str], other: Container[str], warnings: _Warnings) -> None:
         self._known = known
         self._other = other
+        self._warnings = warnings
         # code -> (group, summary, codes it bears on, the warning's words after the holder, hint)
         self._said: dict[str, tuple[str, str, tuple[str, ...], str, str | None]] = {}
 
-    def occurrence(self, code: str, holder: Callable[[], str], location: Location) -> _Repeated:
+    def occurrence(self, code: str, holder: Callable[[], str], location: Location) -> None:
+        """One use of ``code`` by ``holder`` (its words, made only if they are shown)."""
         said = self._said.get(code)
         if said is None:
             said = self._said[code] = self._say(code)
         key, summary, codes, words, hint = said
-        return _Repeated(
-            key, lambda: Notice(f"{code!r} in {holder()} {words}", location, hint), summary, codes
-        )
+        if self._warnings.wanted(key, codes):
+            self._warnings.repeat(key, Notice(f"{code!r} in {holder()} {words}", location, hint), summary)
 
     def _say(self, code: str) -> tuple[str, str, tuple[str, ...], str, str | None]:
         if code in self._other:
