@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import tracemalloc
 
 import pytest
 from pt_helpers import check_input_error, stacked_aliases, write_grants, write_text
@@ -17,6 +18,7 @@ from permtable.model import AccountType
 from permtable.queries import can_call
 from permtable.reports import AccountInfo
 from permtable.tables import bundled
+from permtable.values import MAX_SIMILAR_WARNINGS
 
 PARTNER_CODES = list(bundled(AccountType.PARTNER).table.permissions)
 CUSTOMER_CODES = list(bundled(AccountType.CUSTOMER).table.permissions)
@@ -519,3 +521,40 @@ def test_a_condition_nested_through_aliases_is_an_input_error(tmp_path):
         "    Action: [bss:order:view]\n    Condition:\n      StringEquals:\n        k: *x29\n"
     )
     load_error(tmp_path, "stacked.yaml", text)
+
+
+def _repeated_typos(tmp_path, statements):
+    """A customer account repeating two codes the table does not list in every statement."""
+    statement = {"Effect": "Allow", "Action": ["bss:ordr:view", "bss:nothing:view"]}
+    document = {"Version": "1.1", "Statement": [statement] * statements}
+    path = write_grants(
+        tmp_path, "c.json", {"type": "customer", "policies": [{"name": "P", "document": document}]}
+    )
+    return load_grants([str(path)])
+
+
+def test_a_repeated_warning_is_kept_a_few_times_and_counted_in_bounded_memory(tmp_path):
+    grants = _repeated_typos(tmp_path, 20_000)
+    own = bundled(AccountType.CUSTOMER).table.permissions
+    other = bundled(AccountType.PARTNER).table.permissions
+    tracemalloc.start()
+    notices = review_grants(grants, own, other)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    messages = [notice.message for notice in notices]
+    assert len(messages) == 2 * (MAX_SIMILAR_WARNINGS + 1)
+    assert messages[0] == "'bss:ordr:view' in statement 1 of policy 'P' is not a permission in the table"
+    counted = f"{20_000 - MAX_SIMILAR_WARNINGS:,} more use(s) of 'bss:ordr:view', which is not a permission"
+    assert f"{counted} in the table" in messages
+    # Kept, 40,000 warnings would take megabytes; the review holds 42 and a count per code.
+    assert peak < 512 * 1024, peak
+
+
+def test_a_focused_review_keeps_the_warnings_that_bear_on_the_question(tmp_path):
+    grants = _repeated_typos(tmp_path, 30)
+    own = bundled(AccountType.CUSTOMER).table.permissions
+    other = bundled(AccountType.PARTNER).table.permissions
+    messages = [notice.message for notice in review_grants(grants, own, other, focus={"bss:order:view"})]
+    assert len(messages) == MAX_SIMILAR_WARNINGS + 1
+    assert all("'bss:ordr:view'" in message for message in messages)
+    assert messages[-1].startswith(f"{30 - MAX_SIMILAR_WARNINGS:,} more use(s) of 'bss:ordr:view'")
