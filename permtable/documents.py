@@ -63,7 +63,7 @@ def parse_document(text: str, name: str, json_syntax: bool = False) -> Node:
 
     loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        if len(text) > _COMPOSABLE_UNCHECKED and nesting_bound(text) > _COMPOSABLE_UNCHECKED:
+        if len(text) > _COMPOSABLE_UNCHECKED and not nests_within(text, _COMPOSABLE_UNCHECKED):
             _check_depth(yaml.parse(text, Loader=loader_class), name)
         root = yaml.compose(text, Loader=loader_class)
     except yaml.YAMLError as error:
@@ -93,24 +93,32 @@ def _yaml_error(error: Exception, text: str, name: str) -> InputError:
 # Nesting takes at least a character a level, so a text this short cannot nest deep enough to
 # overflow libyaml's composer (10,000 levels compose; 30,000 kill the interpreter): it is
 # composed straight away and the converter refuses more than MAX_DEPTH levels. So is a longer
-# text whose characters bound its nesting as low (``nesting_bound``); any other is walked first
+# text whose characters bound its nesting as low (``nests_within``); any other is walked first
 # as events, which costs a grants file about as much as composing it.
 _COMPOSABLE_UNCHECKED = 4096
 
 
-def nesting_bound(text: str) -> int:
-    """How deep a YAML text can nest at most, told from its characters at C speed.
+def nests_within(text: str, levels: int) -> bool:
+    """Whether a YAML text's characters alone show it nests no deeper than ``levels``, at C
+    speed and without a copy of the text.
 
     A flow collection opens with ``[`` or ``{``: no more of them can be open at once than the
     text holds. Block collections nest by indentation, and cannot sit inside a flow one. Each
     nested block collection starts right of its parent's column, except a list that is a
     mapping's value, which may start at its key's column (its items then start right of it):
-    so a block level takes at least one column in two, and none lies right of the longest line.
-    Lines are split at ``\n`` only: YAML breaks at ``\r`` and a few others too, so its lines
-    are never longer than these, and the bound never falls short.
+    so a block level takes at least one column in two, and block nesting is at most twice the
+    longest line plus two. The longest line is bounded without splitting the text (a list of
+    3,000,000 short lines would cost 170 MiB): a line of ``2 * block`` characters or more holds
+    a whole aligned block of ``block`` characters, so if every such block holds a ``\n`` each
+    line is shorter than ``2 * block``. YAML also breaks lines at ``\r`` and a few others, so
+    its lines are never longer than these, and the answer is never wrongly yes.
     """
-    longest = max(map(len, text.split("\n")))
-    return text.count("[") + text.count("{") + 2 * (longest + 1)
+    flow = text.count("[") + text.count("{")
+    block = (levels - flow) // 4  # 2 * (longest + 1) <= 4 * block <= levels - flow
+    if block < 1:
+        return False
+    find = text.find
+    return all(find("\n", start, start + block) >= 0 for start in range(0, len(text) - block + 1, block))
 
 
 def _check_depth(events: Iterable[Any], name: str) -> None:

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import textwrap
+import tracemalloc
 from pathlib import PurePosixPath
 
 import pytest
@@ -183,6 +184,16 @@ def test_very_deep_json_is_refused_before_yaml_sees_it():
     assert "nesting" in error.message
 
 
+_BOUNDED_FLOW = "a:\n" + " [\n" * 4000 + " ]\n" * 4000
+_BOUNDED_COMPACT = "\n" + "- " * 1022 + "x\n" + "- y\n" * 2000
+_BOUNDED_INDENT = "".join(" " * level + "a:\n" for level in range(1020)) + " " * 1020 + "b\n"
+
+
+@pytest.mark.parametrize("text", [_BOUNDED_FLOW, _BOUNDED_COMPACT, _BOUNDED_INDENT])
+def test_the_bounded_deep_texts_are_composed_without_their_events_walked(text):
+    assert len(text) > 4096 and documents.nests_within(text, 4096)
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -194,10 +205,12 @@ def test_very_deep_json_is_refused_before_yaml_sees_it():
         "a: " + "[" * 2046 + "]" * 2046 + "\n",
         "- " * 2047 + "x\n",
         # Longer texts composed without their events walked, because their characters bound
-        # their nesting as low (documents.nesting_bound): as deep as that bound allows.
-        "a:\n" + " [\n" * 4000 + " ]\n" * 4000,
-        "- " * 1020 + "x\n" + "- y\n" * 2000,
-        "".join(" " * level + "a:\n" for level in range(2030)) + " " * 2030 + "b\n",
+        # their nesting as low (documents.nests_within, checked below): about as deep as that
+        # allows. The compact line starts at offset 1, so it holds no aligned 1,024-character
+        # block and may be 2,045 characters long.
+        _BOUNDED_FLOW,
+        _BOUNDED_COMPACT,
+        _BOUNDED_INDENT,
     ],
     ids=["flow-lists", "block-lists", "flow-maps", "short-flow", "short-block", "bounded-flow",
          "bounded-compact", "bounded-indent"],
@@ -243,11 +256,12 @@ _nested = st.recursive(
 )
 
 
-@given(_nested, st.sampled_from([None, False, True]), st.integers(2, 9), st.booleans())
-@settings(max_examples=400)
-def test_the_nesting_bound_is_never_below_the_nesting(value, flow, indent, compact):
+@given(_nested, st.sampled_from([None, False, True]), st.integers(2, 9), st.booleans(), st.integers(1, 400))
+@settings(max_examples=600)
+def test_a_text_said_to_nest_within_a_depth_does(value, flow, indent, compact, levels):
     """Every way PyYAML writes nested values (block, flow, mixed; any indentation; lists that
-    are a mapping's value at its key's column or indented) nests no deeper than the bound."""
+    are a mapping's value at its key's column or indented): when ``nests_within`` says a text
+    nests no deeper than ``levels``, it does not."""
     import yaml
 
     text = yaml.safe_dump(value, default_flow_style=flow, indent=indent, width=40)
@@ -257,7 +271,8 @@ def test_the_nesting_bound_is_never_below_the_nesting(value, flow, indent, compa
         composed = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
         return  # the rewrite made it invalid: nothing composes, nothing to bound
-    assert _depth(composed) <= documents.nesting_bound(text), text
+    if documents.nests_within(text, levels):
+        assert _depth(composed) <= levels, text
 
 
 @pytest.mark.parametrize(
@@ -271,10 +286,22 @@ def test_the_nesting_bound_is_never_below_the_nesting(value, flow, indent, compa
         "a:\n  b: [\n   [\n    [x]]]\n",
     ],
 )
-def test_the_nesting_bound_covers_hand_written_forms(text):
+def test_hand_written_forms_nest_within_what_nests_within_says(text):
     import yaml
 
-    assert _depth(yaml.compose(text, Loader=yaml.SafeLoader)) <= documents.nesting_bound(text)
+    depth = _depth(yaml.compose(text, Loader=yaml.SafeLoader))
+    assert not documents.nests_within(text, depth - 1)
+    assert documents.nests_within(text, 200)  # short lines and few brackets: shallow, and said so
+
+
+def test_nests_within_reads_three_million_lines_without_a_list_of_them():
+    text = "ab\n" * 3_000_000
+    tracemalloc.start()
+    assert documents.nests_within(text, 4096)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 1024 * 1024, peak  # a list of the lines: 170 MiB
+    assert not documents.nests_within("x" * 5000 + "\n" + text, 4096)  # one long line is enough
 
 
 def test_very_deep_json_file_is_refused(tmp_path):
