@@ -7,13 +7,15 @@ import os
 import tracemalloc
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pt_helpers import check_input_error, stacked_aliases, write_grants, write_text
 
 from cli.plain import plain
 from permtable.apis import parse_api
-from permtable.errors import InputError
+from permtable.errors import InputError, Location, Notice
 from permtable.evaluate import Decision, EvaluationPolicy
-from permtable.grants import ACCOUNT_ACTIONS, Effect, load_grants, review_grants
+from permtable.grants import ACCOUNT_ACTIONS, Effect, _Warnings, load_grants, review_grants
 from permtable.model import AccountType
 from permtable.queries import can_call
 from permtable.reports import AccountInfo
@@ -558,3 +560,63 @@ def test_a_focused_review_keeps_the_warnings_that_bear_on_the_question(tmp_path)
     assert len(messages) == MAX_SIMILAR_WARNINGS + 1
     assert all("'bss:ordr:view'" in message for message in messages)
     assert messages[-1].startswith(f"{30 - MAX_SIMILAR_WARNINGS:,} more use(s) of 'bss:ordr:view'")
+
+
+def _grouped_as_first_written(items, focus):
+    """The review's grouping before it counted as it went: every occurrence kept, then filtered
+    by focus, then each kind's first MAX_SIMILAR_WARNINGS shown and one line counting the rest."""
+    kept = [
+        item
+        for item in items
+        if isinstance(item, Notice) or focus is None or any(code in focus for code in item[3])
+    ]
+    seen: dict[str, int] = {}
+    for item in kept:
+        if not isinstance(item, Notice):
+            seen[item[0]] = seen.get(item[0], 0) + 1
+    shown: dict[str, int] = {}
+    result = []
+    for item in kept:
+        if isinstance(item, Notice):
+            result.append(item)
+            continue
+        key, notice, summary, _ = item
+        count = shown[key] = shown.get(key, 0) + 1
+        if count <= MAX_SIMILAR_WARNINGS:
+            result.append(notice)
+        elif count == MAX_SIMILAR_WARNINGS + 1:
+            result.append(
+                Notice(f"{seen[key] - MAX_SIMILAR_WARNINGS:,} more {summary}", notice.location, notice.hint)
+            )
+    return result
+
+
+_EVENTS = st.one_of(
+    st.integers(0, 2),  # a warning said once
+    st.tuples(st.sampled_from("ab"), st.sampled_from([(), ("x",), ("y",), ("x", "y")])),  # a repeat
+)
+
+
+@given(
+    # Runs of one event, so kinds pass MAX_SIMILAR_WARNINGS (20) and get counted.
+    st.lists(st.tuples(_EVENTS, st.integers(1, 30)), max_size=8),
+    st.sampled_from([None, {"x"}, {"y"}, set()]),
+)
+@settings(max_examples=300)
+def test_warnings_count_as_they_go_and_show_what_grouping_every_occurrence_showed(runs, focus):
+    warnings = _Warnings(focus)
+    items: list[object] = []
+    expanded = [event for event, times in runs for _ in range(times)]
+    for number, event in enumerate(expanded, 1):
+        where = Location("g.yaml", number)
+        if isinstance(event, int):
+            notice = Notice(f"plain {event}", where)
+            warnings.add(notice)
+            items.append(notice)
+            continue
+        key, codes = event
+        notice = Notice(f"{key} at {number}", where, f"hint {key}")
+        if warnings.wanted(key, codes):
+            warnings.repeat(key, notice, f"use(s) of {key}")
+        items.append((key, notice, f"use(s) of {key}", codes))
+    assert warnings.shown() == _grouped_as_first_written(items, focus)
