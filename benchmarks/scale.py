@@ -6,6 +6,8 @@ Imported by ``run.py`` (which owns running commands and printing the table):
   policies of 20 statements each, with Denies, Conditions and codes the table does not list), in
   YAML and in JSON, against a floor that reads and parses the same files with the same loaders
   (PyYAML's C loader, ``json``); goal 3x;
+  beside the JSON row, for scale, the least a Python reading of those files can do
+  (``BARE_JSON_PIPELINE``), printed as its own ratio to the same floor;
 - who-can over N such large files, and over a fleet of 100,000 small files; goal 3x the parse
   floor, and the small fleet under 100 MiB;
 - ``--unique`` over a log in which every line is distinct (a fresh id, host and query on each
@@ -48,6 +50,50 @@ PARSE_FLOOR = "\n".join(
         "    with open(path, encoding='utf-8') as handle:",
         "        text = handle.read()",
         "    json.loads(text) if path.endswith('.json') else yaml.load(text, Loader=loader)",
+    ]
+)
+
+# The least a Python reading of merged JSON grants can do, for scale: json.loads with duplicate
+# keys refused, each statement's shape checked, statements filed by action text, each code
+# decided from the texts that match it (Deny wins), unknown texts counted. No positions, no
+# provenance, no warnings' words, no report: far less than bsscheck answers, so its ratio to the
+# parse floor shows how much of the merged-JSON goal any Python implementation could keep.
+BARE_JSON_PIPELINE = "\n".join(
+    [
+        "import gc, json, re, sys, yaml  # the floor's imports: the two differ by the work alone",
+        "gc.disable()",
+        "codes = sys.argv[1].split(',')",
+        "def pairs(items):",
+        "    d = dict(items)",
+        "    if len(d) != len(items): raise SystemExit('duplicate key')",
+        "    return d",
+        "by_text, statements = {}, []",
+        "for path in sys.argv[2:]:",
+        "    with open(path, encoding='utf-8') as handle:",
+        "        doc = json.loads(handle.read(), object_pairs_hook=pairs)",
+        "    for policy in doc['policies']:",
+        "        for statement in policy['document']['Statement']:",
+        "            if not statement.keys() <= {'Effect', 'Action', 'Condition', 'Resource'}:",
+        "                raise SystemExit(1)",
+        "            if statement['Effect'] not in ('Allow', 'Deny'): raise SystemExit(1)",
+        "            ref = len(statements)",
+        "            statements.append((statement['Effect'], 'Condition' in statement))",
+        "            for text in statement['Action']:",
+        "                if type(text) is not str: raise SystemExit(1)",
+        "                by_text.setdefault(text, []).append(ref)",
+        "def matcher(text):",
+        "    if '*' not in text: return text.lower().__eq__",
+        "    rx = re.compile(':'.join(re.escape(p).replace(r'\\*', '[^:]*') for p in text.split(':')), re.I)",
+        "    return lambda code: rx.fullmatch(code) is not None",
+        "matchers = {text: matcher(text) for text in by_text}",
+        "decided = {}",
+        "for code in codes:",
+        "    seen = [statements[r] for t, refs in by_text.items() if matchers[t](code) for r in refs]",
+        "    deny = any(e == 'Deny' for e, _ in seen)",
+        "    allow = any(e == 'Allow' and not c for e, c in seen)",
+        "    decided[code] = 'explicit_deny' if deny else 'allowed' if allow else 'implicit_deny'",
+        "unknown = {t: len(r) for t, r in by_text.items() if not any(matchers[t](c) for c in codes)}",
+        "json.dump({'decided': decided, 'unknown': unknown}, sys.stdout)",
     ]
 )
 
@@ -179,6 +225,7 @@ class ScaleInputs:
     log: Path
     endpoints: int
     sizes: ScaleSizes
+    codes: tuple[str, ...] = ()  # the customer table's codes (the bare JSON pipeline decides them)
 
     @property
     def statements(self) -> int:
@@ -211,6 +258,7 @@ def prepare(
         work / "distinct.log",
         0,
         sizes,
+        tuple(_codes(rows, "customer")),
     )
     bench.generate_grants(inputs.small, sizes.small_files, rows)
     inputs = replace(inputs, endpoints=write_distinct_log(inputs.log, sizes.distinct_lines, rows))
@@ -251,12 +299,17 @@ def measure(
     sizes = inputs.sizes
     small = inputs.small
     floor = [sys.executable, "-c", PARSE_FLOOR]
+    bare: tuple[float, float] | None = None
     for label, files in (("YAML", inputs.yaml_files), ("JSON", inputs.json_files)):
         command = merged_command(bsscheck, files)
-        timed = bench.interleaved(
-            {"floor": [*floor, *map(str, files)], "bsscheck": command}, sizes.runs, work
-        )
+        commands = {"floor": [*floor, *map(str, files)], "bsscheck": command}
+        if label == "JSON":
+            codes = ",".join(inputs.codes)
+            commands["bare"] = [sys.executable, "-c", BARE_JSON_PIPELINE, codes, *map(str, files)]
+        timed = bench.interleaved(commands, sizes.runs, work)
         measured, baseline = bench.median_seconds(timed["bsscheck"]), bench.median_seconds(timed["floor"])
+        if "bare" in timed:
+            bare = (bench.median_seconds(timed["bare"]), baseline)
         table.append(
             bench.Row(
                 f"missing-perms, {len(files)} merged {label} files ({inputs.statements:,} statements)",
@@ -298,6 +351,12 @@ def measure(
             bench.mib(bench.peak_rss_kib(command, work)),
         )
     )
+    if bare is not None:
+        seconds, baseline = bare
+        print(
+            f"merged JSON, for scale: a bare plain-value pipeline (no positions, provenance, warnings' "
+            f"words or report) takes {seconds:.3f} s, {seconds / baseline:.2f}x the parse floor"
+        )
     _growth(bench, bsscheck, work, inputs.yaml_files, small, sizes)
 
 

@@ -7,6 +7,7 @@ keeps the script from rotting as bsscheck changes.
 from __future__ import annotations
 
 import importlib.util
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -72,3 +73,25 @@ def test_a_quick_run_checks_its_answers(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert "WRONG ANSWER" not in done.stdout
     assert "endpoint(s) for" in done.stdout and "checked" in done.stdout
+
+
+def test_the_bare_json_pipeline_reads_the_large_files_it_is_timed_on(bench, rows, tmp_path):
+    """The reference beside the merged-JSON row reads the same files and does its little work:
+    every code decided, and each statement's one code the table does not list counted."""
+    scale = sys.modules["scale"]  # imported by run.py from beside it
+    files = scale.write_large_grants(tmp_path, 2, rows, ".json")
+    codes = [
+        code for code in sorted({c for row in rows if row["table"] == "customer" for c in row["permissions"]})
+    ]
+    done = subprocess.run(
+        [sys.executable, "-c", scale.BARE_JSON_PIPELINE, ",".join(codes), *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert set(answer["decided"]) == set(codes)
+    custom = sum(count for text, count in answer["unknown"].items() if text.startswith("bss:custom"))
+    assert custom == 2 * scale.LARGE_POLICIES * scale.LARGE_STATEMENTS
