@@ -52,6 +52,11 @@ MAX_SPAN = 1000  # a rowspan or colspan larger than any table: the page is not w
 MAX_COLUMNS = 64
 
 
+def _flat(parts: list[str]) -> str:
+    """Text pieces of one line as a reader sees them: runs of white space as one space."""
+    return _WHITESPACE.sub(" ", "".join(parts)).strip()
+
+
 def looks_like_html(text: str) -> bool:
     return bool(_HTML_START.match(text.removeprefix("\ufeff"))) or "<table" in text[:200_000].lower()
 
@@ -65,8 +70,7 @@ class _RawCell:
     current: list[str] = field(default_factory=list)
 
     def break_line(self) -> None:
-        text = _WHITESPACE.sub(" ", "".join(self.current)).strip()
-        text = _BULLET.sub("", text)
+        text = _BULLET.sub("", _flat(self.current))
         if text:
             self.lines.append(text)
         self.current = []
@@ -116,7 +120,7 @@ class _PageParser(HTMLParser):
     # ------------------------------------------------------------------ text outside tables
 
     def end_block(self) -> None:
-        text = _WHITESPACE.sub(" ", "".join(self.block)).strip()
+        text = _flat(self.block)
         if text:
             self.blocks.append(Cell(text, self.block_line))
         self.block = []
@@ -178,7 +182,7 @@ class _PageParser(HTMLParser):
         if table is None:
             if tag in _BLOCKS:
                 if tag == "h1" and self.in_heading:
-                    text = _WHITESPACE.sub(" ", "".join(self.block)).strip()
+                    text = _flat(self.block)
                     if text:
                         self.heading = Cell(text, self.block_line)
                     self.in_heading = False
