@@ -19,11 +19,19 @@ from permtable.apis import METHODS, ApiRef, parse_api, split_path
 from permtable.documents import parse_document
 from permtable.errors import InputError
 from permtable.fields import check_keys, expect_str, expect_str_list
-from permtable.model import AccountType, Entry, LocalText, Mode, Source, Table, build_permissions
+from permtable.model import (
+    IDENTITY_TYPE,
+    AccountType,
+    Entry,
+    LocalText,
+    Mode,
+    Source,
+    Table,
+    build_permissions,
+)
 from permtable.nodes import Node
 from permtable.router import Router
 
-IDENTITY_TYPE = "identity"
 # service:resourceType:action, the service in camel case (costCenter, businessUnitCenter).
 IDENTITY_ACTION_SHAPE = r"[a-z][A-Za-z0-9-]*:[A-Za-z][A-Za-z0-9]*:[A-Za-z][A-Za-z0-9]*"
 # Identity actions Huawei lists for BSS (the customer-operations SCP action page, org_20_0078,

@@ -25,6 +25,13 @@ class AccountType(str, Enum):
         return AccountType.CUSTOMER if self is AccountType.PARTNER else AccountType.PARTNER
 
 
+# The third kind of table file: the identity-action table (``type: identity``), API -> the
+# identity-policy actions it needs. The kinds a table file, ``bundled:KIND`` and ``table import
+# --type`` name.
+IDENTITY_TYPE = "identity"
+TABLE_KINDS = (*(kind.value for kind in AccountType), IDENTITY_TYPE)
+
+
 class Mode(str, Enum):
     """How a row's permissions combine.
 
@@ -154,7 +161,7 @@ class Table:
     @property
     def kind(self) -> str:
         """partner, customer or identity: what a table file's ``type`` says."""
-        return "identity" if self.identity else self.account_type.value
+        return IDENTITY_TYPE if self.identity else self.account_type.value
 
 
 def build_permissions(account_type: AccountType, entries: tuple[Entry, ...]) -> dict[str, Permission]:

@@ -29,6 +29,7 @@ from permtable.errors import InputError, Location
 from permtable.fields import check_keys, expect_str, expect_str_list
 from permtable.files import DEFAULT_MAX_BYTES
 from permtable.model import (
+    IDENTITY_TYPE,
     LANGUAGES,
     AccountType,
     Entry,
@@ -212,7 +213,7 @@ class TableSet:
         from permtable.identity_table import bundled_identity  # noqa: PLC0415  (only when identity matters)
 
         table = self._identity if self._identity is not None else bundled_identity()
-        self.used["identity"] = table.source
+        self.used[IDENTITY_TYPE] = table.source
         return table
 
 

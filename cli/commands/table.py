@@ -21,8 +21,7 @@ from permtable.editions.identity_pages import import_identity_pages
 from permtable.editions.page_import import import_page, merge_into, table_file_text
 from permtable.errors import InputError, Location
 from permtable.files import decode, read_bytes, read_text, standard_input
-from permtable.identity_table import IDENTITY_TYPE
-from permtable.model import AccountType
+from permtable.model import IDENTITY_TYPE, TABLE_KINDS, AccountType
 
 TABLE_REF = "FILE|bundled:partner|bundled:customer"
 
@@ -56,7 +55,7 @@ def command() -> None:
 @click.option(
     "--type",
     "account_type",
-    type=click.Choice([*(kind.value for kind in AccountType), IDENTITY_TYPE]),
+    type=click.Choice(TABLE_KINDS),
     required=True,
     help="Which table the page documents (identity: the identity-policy actions of API pages).",
 )

@@ -19,13 +19,12 @@ from permtable.documents import load_document, parse_document
 from permtable.errors import InputError, Location
 from permtable.files import DEFAULT_MAX_BYTES
 from permtable.identity_table import (
-    IDENTITY_TYPE,
     bundled_identity,
     identity_table_from_node,
     identity_table_text,
     is_identity_table,
 )
-from permtable.model import LANGUAGES, AccountType, Entry, LocalText, Table
+from permtable.model import IDENTITY_TYPE, LANGUAGES, TABLE_KINDS, AccountType, Entry, LocalText, Table
 from permtable.nodes import Node
 from permtable.tables import bundled, bundled_table_text, table_from_node
 from permtable.values import HIDDEN, OMITTED_IF_EMPTY, shown_only_when
@@ -69,9 +68,8 @@ def bundled_kind(ref: str) -> str | None:
     if not ref.startswith(BUNDLED_PREFIX):
         return None
     name = ref[len(BUNDLED_PREFIX) :]
-    kinds = (*(member.value for member in AccountType), IDENTITY_TYPE)
-    if name not in kinds:
-        choices = ", ".join(f"{BUNDLED_PREFIX}{kind}" for kind in kinds)
+    if name not in TABLE_KINDS:
+        choices = ", ".join(f"{BUNDLED_PREFIX}{kind}" for kind in TABLE_KINDS)
         raise InputError(f"no bundled table {name!r}", Location(ref), f"use {choices}")
     return name
 

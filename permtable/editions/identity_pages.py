@@ -22,12 +22,8 @@ from permtable.editions.html_page import HtmlDocument, HtmlTable, looks_like_htm
 from permtable.editions.page import URL_START, Cell, fold, language_of, page_date
 from permtable.editions.writer import comment_text, quote
 from permtable.errors import InputError, Location, Notice
-from permtable.identity_table import (
-    IDENTITY_ACTION_SHAPE,
-    IDENTITY_TYPE,
-    IdentityTable,
-    identity_table_from_node,
-)
+from permtable.identity_table import IDENTITY_ACTION_SHAPE, IdentityTable, identity_table_from_node
+from permtable.model import IDENTITY_TYPE
 
 _ACTION_HEADERS = frozenset({"action", "actions", "授权项", "授权项(action)", "操作(action)", "操作"})
 _DESCRIPTION_HEADERS = frozenset({"description", "描述"})

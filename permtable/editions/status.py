@@ -18,13 +18,11 @@ from permtable.edition_age import edition_age, is_stale
 from permtable.editions.diff import BUNDLED_PREFIX
 from permtable.errors import InputError
 from permtable.fields import check_keys, expect_str
-from permtable.identity_table import IDENTITY_TYPE
-from permtable.model import AccountType, LocalText
+from permtable.model import IDENTITY_TYPE, TABLE_KINDS, AccountType, LocalText
 from permtable.tables import TableSet
 from permtable.values import OMITTED_IF_EMPTY
 
 STATUS_SCHEMA_VERSION = 1
-KINDS = (*(kind.value for kind in AccountType), IDENTITY_TYPE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +102,7 @@ def known_later_changes() -> dict[str, tuple[LaterChange, ...]]:
             node, f"change {number}", ("kind", "page", "change"), required=("kind", "page", "change")
         )
         kind = expect_str(item["kind"], f"change {number} kind")
-        if kind not in KINDS:
+        if kind not in TABLE_KINDS:
             raise InputError(f"change {number}: unknown kind {kind!r}", item["kind"].location)
         found.setdefault(kind, []).append(
             LaterChange(

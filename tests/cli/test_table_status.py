@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from permtable.editions.status import KINDS, known_later_changes
+from permtable.editions.status import known_later_changes
+from permtable.model import TABLE_KINDS
 
 
 def test_status_lists_every_edition_with_its_age_and_later_changes(run_cli):
@@ -50,7 +51,7 @@ def test_the_table_view_flags_old_and_undated_editions_and_says_how_to_refresh(r
 
 def test_every_known_later_change_names_a_huawei_page():
     changes = known_later_changes()
-    assert set(changes) <= set(KINDS) and changes
+    assert set(changes) <= set(TABLE_KINDS) and changes
     for items in changes.values():
         for item in items:
             assert item.page.startswith("https://support.huaweicloud.com/"), item
