@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from permtable.editions.html_page import HtmlDocument, HtmlTable, looks_like_html, parse_html
 from permtable.editions.page import URL_START, Cell, fold, language_of, page_date
+from permtable.editions.rows import check_path
 from permtable.editions.writer import comment_text, quote
 from permtable.errors import InputError, Location, Notice
 from permtable.identity_table import IDENTITY_ACTION_SHAPE, IdentityTable, identity_table_from_node
@@ -66,7 +67,7 @@ def read_identity_page(text: str, file: str) -> IdentityPage:
             "save the API's page with the browser's 'Save page as' (HTML), or curl -o page.html URL",
         )
     document = parse_html(text)
-    found = _action_table(document, file)
+    found = _action_table(document)
     if found is None:
         raise InputError(
             "no identity-policy action table in this page (a table headed Action | Description | "
@@ -104,7 +105,7 @@ def read_identity_page(text: str, file: str) -> IdentityPage:
     )
 
 
-def _action_table(document: HtmlDocument, file: str) -> tuple[HtmlTable, int] | None:
+def _action_table(document: HtmlDocument) -> tuple[HtmlTable, int] | None:
     for table in document.tables:
         for index, row in enumerate(table.rows):
             heads = [fold(cell.text) for cell in row]
@@ -152,6 +153,8 @@ def _uri(document: HtmlDocument, file: str) -> tuple[Cell, str, str, str | None]
                 Location(file, following.line),
                 "the URI section reads like 'GET /v2/accounts/customer-accounts/balances'",
             )
+        # The rules a permission table's path obeys: no empty segment, no stray wildcard or brace.
+        check_path(match["path"], Location(file, following.line))
         return following, match["method"].upper(), match["path"], match["query"]
     return None
 

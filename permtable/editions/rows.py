@@ -173,7 +173,7 @@ class RowBuilder:
             self._note(raw, cell, "url", METHOD_CASE, method)
         elif text != cell.text:
             self._note(raw, cell, "url", WHITESPACE, text)
-        _check_path(path, where)
+        check_path(path, where)
         return method, path
 
     def _codes(self, cell: Cell) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -234,8 +234,9 @@ class RowBuilder:
         return self._local(text)
 
 
-def _check_path(path: str, where: Location) -> None:
-    """The same rules the table loader applies, reported at the page line."""
+def check_path(path: str, where: Location) -> None:
+    """The same rules the table loader applies, reported at the page line (a permission table's
+    URL cell, an API page's URI)."""
     segments = split_path(path)
     if any(character in path for character in "?#"):
         raise InputError(f"the path {path!r} has a query or fragment", where, "a table path has neither")

@@ -131,3 +131,25 @@ def test_a_query_in_the_uri_is_not_part_of_the_path(run_cli, tmp_path):
     assert out.code == 0, out
     assert 'path: "/v2/accounts/customer-accounts/balances"' in out.stdout
     assert "the URI's query '?limit={limit}' is not part of the path" in out.stderr
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/v2/accounts//balances", "has an empty segment or a trailing '/'"),
+        ("/v2/accounts/{account_id/balances", "malformed placeholder '{account_id'"),
+        ("/v2/accounts/*/balances", "has a wildcard other than a final '**'"),
+    ],
+)
+def test_a_uri_path_obeys_the_rules_of_a_table_path(run_cli, tmp_path, path, message):
+    """The path of an API page's URI is checked as a permission table's URL cell is, at its line:
+    the table loader would accept some of these, and a row that no request reaches matches none."""
+    page = tmp_path / "page.html"
+    text = Path(API_PAGES[0]).read_text(encoding="utf-8")
+    uri = "<p>GET /v2/accounts/customer-accounts/balances</p>"
+    assert uri in text
+    page.write_text(text.replace(uri, f"<p>GET {path}</p>"), encoding="utf-8")
+    out = run_cli("table", "import", str(page), "--type", "identity")
+    assert out.code == 2, out
+    (line,) = out.stderr_lines
+    assert line.startswith(f"bsscheck: error: {page}:") and message in line
