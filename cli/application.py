@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import click
 
 from cli.output import emit
-from permtable.edition_age import DEFAULT_MAX_AGE_DAYS
+from permtable.edition_age import DEFAULT_MAX_AGE_DAYS, stale_editions, utc_today
 from permtable.errors import InputError, Location, Notice
 from permtable.evaluate import EvaluationPolicy
 from permtable.grants import Grants, load_boundaries, load_grants
@@ -96,11 +96,7 @@ class Application:
         editions = {kind: source for tables in self._table_sets for kind, source in tables.used.items()}
         if not editions or self.max_table_age == 0:
             return []
-        from datetime import datetime, timezone  # noqa: PLC0415  (only when an edition is checked)
-
-        from permtable.edition_age import stale_editions  # noqa: PLC0415
-
-        today = today or datetime.now(timezone.utc).date()
+        today = today or utc_today()
         return [
             Notice(stale.message, Location(stale.source.file), stale.hint)
             for stale in stale_editions(editions, today, self.max_table_age)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from permtable.model import IDENTITY_TYPE
+
 if TYPE_CHECKING:
     from datetime import date
 
@@ -50,11 +52,23 @@ class StaleEdition:
 
     @property
     def hint(self) -> str:
-        page = self.source.url or "the page it was imported from"
-        command = "table import PAGE" + ("" if self.kind == "identity" else f" --type {self.kind}")
+        if self.kind == IDENTITY_TYPE:
+            # Built from the pages of its APIs: the reference page names no API, and importing
+            # it is refused.
+            save, pages = "save the page of each API (the table names each row's page)", "API_PAGE..."
+        else:
+            save, pages = f"save {self.source.url or 'the page it was imported from'}", "PAGE"
         return (
-            f"save {page}, run bsscheck {command} -o FILE, pass --table FILE; --max-table-age 0 silences this"
+            f"{save}, run bsscheck table import {pages} --type {self.kind} -o FILE, pass --table FILE; "
+            "--max-table-age 0 silences this"
         )
+
+
+def utc_today() -> date:
+    """Today's date in UTC: edition ages count whole days, the same wherever the run is."""
+    from datetime import datetime, timezone  # noqa: PLC0415  (only when an edition's age is asked)
+
+    return datetime.now(timezone.utc).date()
 
 
 def edition_age(source: Source, today: date) -> int | None:

@@ -15,6 +15,7 @@ from cli.groups import SingleValueGroup
 from cli.messages import warn
 from cli.options import examples, format_option, max_size_option, resolve_format, shared_output
 from cli.output import STDOUT, emit, emit_text, write_atomically
+from permtable.edition_age import utc_today
 from permtable.editions.check import check_table_ref
 from permtable.editions.diff import diff_tables, load_table_ref
 from permtable.editions.identity_pages import import_identity_pages
@@ -221,11 +222,8 @@ def status_command(app: Application) -> int:
     \b
     Exit: 0, 2 input error.
     """
-    from datetime import datetime, timezone  # noqa: PLC0415
-
     from permtable.editions.status import table_status  # noqa: PLC0415
 
-    today = datetime.now(timezone.utc).date()
-    record = table_status(app.tables(), today, app.max_table_age)
+    record = table_status(app.tables(), utc_today(), app.max_table_age)
     emit(app.view, app.output_format, record, (), app.output, app.lang)
     return exitcodes.OK

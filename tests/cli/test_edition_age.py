@@ -96,3 +96,17 @@ def test_the_threshold_is_exclusive():
     editions = {"customer": _source("2025-12-01"), "partner": _source("2025-11-30")}
     assert [stale.kind for stale in stale_editions(editions, today, 365)] == ["partner"]
     assert stale_editions({"customer": _source("not a date")}, today, 365)[0].age_days is None
+
+
+def test_each_hint_names_a_command_that_runs():
+    """``table import`` requires --type; the identity-action table is imported from the pages
+    of its APIs, never from the reference page its source names (that import is refused)."""
+    from permtable.identity_table import bundled_identity
+
+    today = date(2030, 1, 1)
+    editions = {"customer": _source("2020-01-01"), "identity": bundled_identity().source}
+    hints = {stale.kind: stale.hint for stale in stale_editions(editions, today, 365)}
+    assert "run bsscheck table import PAGE --type customer -o FILE" in hints["customer"]
+    assert "save the page of each API" in hints["identity"]
+    assert "run bsscheck table import API_PAGE... --type identity -o FILE" in hints["identity"]
+    assert "jac_000054" not in hints["identity"]
