@@ -205,16 +205,18 @@ def edition(table: TableInfo, lang: str) -> str:
     return f"{table.title.get(lang)}, {table.site} ({table.updated or 'no date on the page'})"
 
 
-def requirement(mode: Mode, permissions: tuple[str, ...], retiring: tuple[str, ...] = ()) -> str:
-    """What a row requires, in one phrase: ``all of: A + B``, ``any of: A | B``, or, for a code
-    the page marks as to be taken offline beside the one that replaces it, ``B (or A, to be
-    taken offline)``."""
+def requirement(
+    mode: Mode, permissions: tuple[str, ...], retiring: tuple[str, ...] = (), any_of: str = "any of"
+) -> str:
+    """What a row requires, in one phrase: ``all of: A + B``, ``any of: A | B`` (``any_of``
+    names that choice), or, for a code the page marks as to be taken offline beside the one that
+    replaces it, ``B (or A, to be taken offline)``."""
     if replaced_by_one(mode, permissions, retiring):
         (current,) = current_codes(permissions, retiring)
         return f"{current} (or {', '.join(retiring)}, to be taken offline)"
     marked = [code + (" (to be taken offline)" if code in retiring else "") for code in permissions]
     if mode is Mode.ANY:
-        return "any of: " + " | ".join(marked)
+        return f"{any_of}: " + " | ".join(marked)
     return "all of: " + " + ".join(marked)
 
 

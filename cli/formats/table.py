@@ -325,7 +325,7 @@ def _entry_table(entry: RowRecord, lang: str) -> Table:
         ("Description", entry.description.get(lang)),
         (
             "Requires",
-            requirement(entry.mode, entry.permissions, entry.retiring).replace("any of", "any one of"),
+            requirement(entry.mode, entry.permissions, entry.retiring, any_of="any one of"),
         ),
     ]
     if entry.table is AccountType.PARTNER:
