@@ -181,10 +181,11 @@ def _write_identity(
 def diff_command(old: str, new: str, all_fields: bool, output_format: str | None, max_bytes: int) -> int:
     """List the rows added, removed and changed (field by field) from table A to table B.
 
-    A and B are table files or bundled:partner / bundled:customer. Rows are matched by method
-    and path (placeholders compared by position, not name). By default the fields a page
-    documents are compared: texts in the page's language (source.language), path, permissions,
-    menu path or permission name, and the table's type, mode, title and update date.
+    A and B are table files or bundled:partner / bundled:customer / bundled:identity, two of one
+    kind. Rows are matched by method and path (placeholders compared by position, not name). By
+    default the fields a page documents are compared: texts in the page's language
+    (source.language), path, permissions, menu path or permission name, and the table's type,
+    mode, title and update date.
 
     \b
     Exit: 0 identical, 1 different, 2 input error.
