@@ -32,6 +32,8 @@ _VALUES = st.recursive(
     max_leaves=25,
 )
 _LAYOUTS = st.sampled_from([None, 0, 1, 2, "\t", " \n "])
+# Whitespace on either side of commas and colons, as hand-written and minified files have it.
+_SEPARATORS = st.sampled_from([None, (",", ":"), (" , ", " : "), (" ,", "  :  "), ("\t,\t", "\t:")])
 
 
 def _as_yaml_read_it(node: Node) -> tuple[object, ...]:
@@ -55,13 +57,13 @@ def _shape(node: Node, kind: str, again) -> tuple[object, ...]:
 
 
 @settings(max_examples=300, deadline=None)
-@given(value=_VALUES, layout=_LAYOUTS, carriage_returns=st.booleans())
-def test_json_reader_matches_the_yaml_reading_of_the_same_text(value, layout, carriage_returns):
+@given(value=_VALUES, layout=_LAYOUTS, separators=_SEPARATORS, carriage_returns=st.booleans())
+def test_json_reader_matches_the_yaml_reading_of_the_same_text(value, layout, separators, carriage_returns):
     if isinstance(value, dict) or isinstance(value, list):
         pass
     else:
         value = [value]  # a document is a container in practice; scalars are covered below
-    text = json.dumps(value, indent=layout)
+    text = json.dumps(value, indent=layout, separators=separators)
     if carriage_returns:
         text = text.replace("\n", "\r\n")
     yaml_text = text.replace("\t", " ")  # YAML refuses tab indentation; columns are unchanged
