@@ -10,6 +10,7 @@ permission) instead of silently accepting them.
 from __future__ import annotations
 
 import json
+import sys
 from typing import TYPE_CHECKING, Any
 
 from permtable.errors import EmptyInputError, InputError, Location
@@ -167,9 +168,19 @@ def parse_embedded(text: str, at: Location, what: str) -> Node:
             f"(line {error.lineno}, column {error.colno} of the string)",
             at,
         ) from None
-    except (ValueError, RecursionError) as error:
-        raise InputError(f"{what} is not valid JSON: {error}", at) from None
+    except ValueError:
+        raise InputError(f"{what} is not valid JSON: {number_too_long()}", at) from None
+    except RecursionError:
+        raise InputError(f"{what} is not valid JSON: nesting too deep to read", at) from None
     return node_from_plain(value, at.file or "<input>", at)
+
+
+def number_too_long() -> str:
+    """Why ``json.loads`` raised a plain ValueError: an integer longer than Python converts
+    (``sys.set_int_max_str_digits``, 4,300 digits unless the environment says otherwise), in
+    words for the file's author rather than Python's advice to a programmer."""
+    limit = getattr(sys, "get_int_max_str_digits", lambda: 4300)()
+    return f"it holds an integer of more than {limit:,} digits"
 
 
 def _unique_pairs(where: Location) -> Any:
@@ -220,15 +231,14 @@ def _tab_at(text: str, line_index: int) -> bool:
 
 def _check_json(text: str, name: str) -> None:
     try:
-        json.loads(text)
+        # Integers stay text here: the positioned reader decides what a long one is, where it
+        # knows the line (Python refuses to convert one of more than 4,300 digits).
+        json.loads(text, parse_int=str)
     except json.JSONDecodeError as error:
         hint = "remove the trailing comma" if _trailing_comma(text, error.pos) else None
         raise InputError(
             f"invalid JSON: {error.msg}", Location(name, error.lineno, error.colno), hint
         ) from None
-    except ValueError as error:
-        # Python refuses integers of more than 4300 digits; no grants file needs one.
-        raise InputError(f"invalid JSON: {error}", Location(name)) from None
     except RecursionError:
         raise InputError(f"nesting deeper than {MAX_DEPTH} levels", Location(name)) from None
 

@@ -116,7 +116,13 @@ class _Reader:
         raw = match.group()
         _, fraction, exponent = match.groups()
         if fraction is None and exponent is None:
-            return Node(int(raw), "int", where, True), match.end()
+            try:
+                number: int | str = int(raw)
+            except ValueError:
+                # Longer than Python converts (4,300 digits): YAML kept such an integer as
+                # written, and so do we. No permission is a number, so nothing is granted by it.
+                number = raw
+            return Node(number, "int", where, True), match.end()
         # What YAML 1.1 (the reader this one replaces) resolves to a float: a dot is required,
         # and an exponent needs its sign. Anything else JSON calls a number is kept as written.
         yaml_float = fraction is not None and (exponent is None or exponent[1] in "+-")

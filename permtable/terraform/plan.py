@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from permtable.documents import number_too_long
 from permtable.errors import InputError, Location
 from permtable.files import DEFAULT_MAX_BYTES, read_text
 
@@ -99,8 +100,10 @@ def load_plan(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Plan:
             Location(path, error.lineno, error.colno),
             "write it with: terraform show -json PLANFILE > plan.json",
         ) from None
-    except (ValueError, RecursionError) as error:
-        raise InputError(f"not a Terraform plan: {error}", where) from None
+    except ValueError:
+        raise InputError(f"not a Terraform plan: {number_too_long()}", where) from None
+    except RecursionError:
+        raise InputError("not a Terraform plan: nesting too deep to read", where) from None
     if not isinstance(document, dict) or "format_version" not in document:
         raise InputError(
             "not a Terraform plan: no format_version",

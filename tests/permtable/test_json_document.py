@@ -92,6 +92,19 @@ def test_json_scalars_keep_the_kinds_yaml_gave(raw, kind, value):
     assert (node.kind, node.value, node.unquoted) == (kind, value, True)
 
 
+def test_an_integer_longer_than_python_converts_is_kept_as_written_as_yaml_kept_it():
+    """Python refuses to convert an integer of more than 4,300 digits; the YAML path kept one
+    as its text, and JSON reads it so too, located, where it used to refuse the whole file."""
+    long, negative = "9" * 5000, "-" + "1" * 4400
+    text = '{"a": [' + long + ", " + negative + "],\n \"b\": 12}"
+    read = parse_document(text, "d.json", json_syntax=True)
+    assert _as_read(read) == _as_yaml_read_it(parse_document(text, "d.json", json_syntax=False))
+    first, second = read.get("a").value
+    assert (first.kind, first.value, first.location) == ("int", long, Location("d.json", 1, 8))
+    assert (second.kind, second.value) == ("int", negative)
+    assert read.get("b").value == 12
+
+
 def test_json_positions_survive_text_yaml_could_not_read():
     """A surrogate-pair escape and a 2,000-character key: YAML refused both, and the fallback
     located every value at the file alone. Now each keeps its line and column."""
