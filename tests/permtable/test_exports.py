@@ -174,7 +174,8 @@ def test_a_broken_document_string_names_the_line_of_the_string(tmp_path):
 
 def test_an_integer_python_cannot_convert_in_a_document_string_is_named_in_plain_words(tmp_path):
     document = '{"Version": "5.0", "Statement": [], "x": ' + "9" * 5000 + "}"
-    error = _error(_write(tmp_path, "long.json", {"policy_version": {"version_id": "v1", "document": document}}))
+    value = {"policy_version": {"version_id": "v1", "document": document}}
+    error = _error(_write(tmp_path, "long.json", value))
     assert error.message == (
         "policy_version.document is not valid JSON: it holds an integer of more than 4,300 digits"
     )

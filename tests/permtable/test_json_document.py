@@ -96,7 +96,7 @@ def test_an_integer_longer_than_python_converts_is_kept_as_written_as_yaml_kept_
     """Python refuses to convert an integer of more than 4,300 digits; the YAML path kept one
     as its text, and JSON reads it so too, located, where it used to refuse the whole file."""
     long, negative = "9" * 5000, "-" + "1" * 4400
-    text = '{"a": [' + long + ", " + negative + "],\n \"b\": 12}"
+    text = '{"a": [' + long + ", " + negative + '],\n "b": 12}'
     read = parse_document(text, "d.json", json_syntax=True)
     assert _as_read(read) == _as_yaml_read_it(parse_document(text, "d.json", json_syntax=False))
     first, second = read.get("a").value
