@@ -70,10 +70,14 @@ def shown_fields(record: object) -> list[tuple[str, Any, frozenset[str]]]:
 
 def plain(value: Any, lang: str, without: frozenset[str] = _NOTHING) -> Any:
     """``value`` as JSON's plain values (dict, list, str, int, float, bool, None)."""
-    convert = _converters.get(type(value))
+    return _converter(type(value))(value, lang, without)
+
+
+def _converter(kind: type) -> Converter:
+    convert = _converters.get(kind)
     if convert is None:
-        convert = _converters[type(value)] = _converter_for(type(value))
-    return convert(value, lang, without)
+        convert = _converters[kind] = _converter_for(kind)
+    return convert
 
 
 # One converter per type, chosen once: a report of 200,000 results converts millions of values,
@@ -136,7 +140,17 @@ def _mapping(value: Mapping[Any, Any], lang: str, without: frozenset[str]) -> di
 
 
 def _sequence(value: Iterable[Any], lang: str, without: frozenset[str]) -> list[Any]:
-    return [plain(item, lang, without) for item in value]
+    # The items of a list are nearly always of one type (a matrix row's 43 decisions, a
+    # report's results): its converter is looked up again only when the type changes.
+    shown = []
+    kind: type | None = None
+    convert: Converter = _as_is
+    for item in value:
+        if type(item) is not kind:
+            kind = type(item)
+            convert = _converter(kind)
+        shown.append(convert(item, lang, without))
+    return shown
 
 
 def _converter_for(kind: type) -> Converter:

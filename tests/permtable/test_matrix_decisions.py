@@ -1,0 +1,212 @@
+"""A matrix cell decided without its explanation is the cell ``evaluate_route`` gives.
+
+``Evaluator.decide_route`` answers the common shapes of a matrix cell (a row reached by one
+route, an API the account's table does not list) without building the result and its notes,
+and says None for every other shape. A wrong answer there is a wrong "callable" in every
+matrix, so it is held here to ``evaluate_route`` on generated accounts of both types, both
+options, every row of both tables, and APIs that are unlisted, near misses, reachable through
+several rows or documented only as identity actions.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pt_helpers import make_table, write_grants
+
+from permtable.apis import parse_api
+from permtable.evaluate import Decision, EvaluationPolicy, Evaluator, Route, route
+from permtable.fleet.accounts import route_in
+from permtable.fleet.matrix import _table_refs
+from permtable.grants import Grants, load_grants_file
+from permtable.model import AccountType, Mode, Table, build_permissions
+from permtable.router import Router
+from permtable.tables import IndexedTable, TableSet
+
+_TABLES = TableSet()
+_PARTNER_CODES = sorted(_TABLES.get(AccountType.PARTNER).table.permissions)
+_CUSTOMER_CODES = sorted(_TABLES.get(AccountType.CUSTOMER).table.permissions)
+
+
+def _extra_apis() -> list[str]:
+    """APIs no row names as written: each reaches a branch of the unlisted path or several rows."""
+    customer_paths = {(entry.method, entry.path) for entry in _TABLES.get(AccountType.CUSTOMER).table.entries}
+    identity_only = [
+        f"{row.method} {row.path}"
+        for row in _TABLES.identity().rows
+        if (row.method, row.path) not in customer_paths and "**" not in row.path
+    ]
+    return [
+        "GET /v2/unlisted/things",  # listed nowhere: no fine-grained check
+        "GET /v2/orders/customer-order",  # a near miss of GET /v2/orders/customer-orders
+        "GET /v2/orders/customer-orders/{order_id}",  # a hole: literal rows and placeholders
+        "POST /v2/orders/subscriptions/resources/{x}/delete",
+        "GET /v2/bills/{kind}/monthly-sum",
+        *identity_only[:4],
+    ]
+
+
+_REFS = list(
+    {(ref.method, ref.path): ref for ref in [*_table_refs(_TABLES), *map(parse_api, _extra_apis())]}.values()
+)
+_ROUTES: dict[AccountType, list[Route]] = {
+    kind: [route_in(ref, _TABLES, kind) for ref in _REFS] for kind in AccountType
+}
+
+_IAM_ACTIONS = [
+    *_CUSTOMER_CODES[:12],
+    "bss:*:*",
+    "bss:order:*",
+    "bss:*:view",
+    "bss:bill*:view",
+    "BSS:Order:View",
+    "bss:custom1:view",
+    "ecs:*:*",
+]
+_IDENTITY_ACTIONS = ["billing:*:*", "billing:order:view", "billing:bill:view", "bss:order:view"]
+
+
+@st.composite
+def _partner(draw: st.DrawFn) -> dict[str, object]:
+    roles = [
+        {
+            "name": f"role-{number}",
+            "actions": draw(st.lists(st.sampled_from([*_PARTNER_CODES, "BPC_ITEM_UNKNOWN"]), max_size=12)),
+        }
+        for number in range(draw(st.integers(0, 3)))
+    ]
+    return {"type": "partner", "account": "generated", "roles": roles}
+
+
+@st.composite
+def _statement(draw: st.DrawFn, actions: list[str]) -> dict[str, object]:
+    statement: dict[str, object] = {
+        "Effect": draw(st.sampled_from(["Allow", "Allow", "Deny"])),
+        "Action": draw(st.lists(st.sampled_from(actions), min_size=1, max_size=5, unique=True)),
+    }
+    if draw(st.integers(0, 3)) == 0:
+        statement["Condition"] = {"StringEquals": {"g:DomainName": ["example"]}}
+    return statement
+
+
+@st.composite
+def _customer(draw: st.DrawFn) -> dict[str, object]:
+    policies: list[dict[str, object]] = []
+    for number in range(draw(st.integers(0, 4))):
+        shape = draw(st.integers(0, 7))
+        if shape == 0:  # an identity policy: two models, decided by evaluate_route only
+            statements = draw(st.lists(_statement(_IDENTITY_ACTIONS), min_size=1, max_size=3))
+            policies.append({"name": f"p{number}", "document": {"Version": "5.0", "Statement": statements}})
+        elif shape == 1:  # named without its document: its grants are unknown
+            policies.append({"system": draw(st.sampled_from(["BSS ReadonlyAccess", "BSS FinanceAccess"]))})
+        else:
+            statements = draw(st.lists(_statement(_IAM_ACTIONS), min_size=1, max_size=6))
+            policies.append({"name": f"p{number}", "document": {"Version": "1.1", "Statement": statements}})
+    return {"type": "customer", "account": "generated", "policies": policies}
+
+
+def _load(account: dict[str, object]) -> Grants:
+    with tempfile.TemporaryDirectory() as folder:
+        return load_grants_file(str(write_grants(Path(folder), "grants.yaml", account)))
+
+
+@settings(max_examples=150, deadline=None)
+@given(account=st.one_of(_partner(), _customer()), strict=st.booleans(), assume=st.booleans())
+def test_a_cell_decided_alone_is_the_cell_the_full_evaluation_gives(account, strict, assume):
+    grants = _load(account)
+    kind = grants.account_type
+    options = EvaluationPolicy(strict=strict, assume_conditions=assume)
+    quick = Evaluator(_TABLES.get(kind), grants, options, identity=_TABLES.identity)
+    full = Evaluator(_TABLES.get(kind), grants, options, identity=_TABLES.identity)
+    for ref, where in zip(_REFS, _ROUTES[kind], strict=True):
+        decided = quick.decide_route(where, ref)
+        result = full.evaluate_route(where, ref)
+        if decided is not None:
+            assert decided == (result.decision, result.callable), ref.api
+
+
+def test_the_quick_path_answers_the_shapes_a_matrix_is_made_of():
+    """Not vacuous: for accounts of one model every cell but those reaching several rows is
+    decided alone, and the routes exercised include each branch it answers or declines."""
+    routes = [where for kinds in _ROUTES.values() for where in kinds]
+    assert any(len(where.candidates) > 1 for where in routes)
+    assert any(not where.listed and where.other_entry is not None for where in routes)
+    assert any(not where.listed and where.suggestions for where in routes)
+    assert any(not where.listed and not where.suggestions and where.other_entry is None for where in routes)
+    for account in (
+        {"type": "partner", "account": "a", "roles": [{"name": "r", "actions": _PARTNER_CODES[:5]}]},
+        {
+            "type": "customer",
+            "account": "a",
+            "policies": [
+                {
+                    "name": "p",
+                    "document": {
+                        "Version": "1.1",
+                        "Statement": [{"Effect": "Allow", "Action": ["bss:*:view"]}],
+                    },
+                }
+            ],
+        },
+    ):
+        grants = _load(account)
+        kind = grants.account_type
+        evaluator = Evaluator(_TABLES.get(kind), grants, EvaluationPolicy(), identity=_TABLES.identity)
+        answers = [
+            evaluator.decide_route(where, ref) for ref, where in zip(_REFS, _ROUTES[kind], strict=True)
+        ]
+        declined = [
+            ref.api
+            for ref, where, answer in zip(_REFS, _ROUTES[kind], answers, strict=True)
+            if answer is None
+            and len(where.candidates) == 1
+            and not (kind is AccountType.CUSTOMER and not where.listed and _TABLES.identity().routed(ref))
+        ]
+        assert declined == []
+        assert {decision for decision, _ in filter(None, answers)} >= {Decision.ALLOWED, Decision.NOT_CHECKED}
+
+
+def _retiring_table() -> IndexedTable:
+    """Rows with a code marked as to be taken offline (later editions of the customer page):
+    one current code and the old one it replaces (either suffices), an all-of row, and the first
+    row's codes unmarked."""
+    rows = [
+        ("POST", "/v9/unsubscribe", ("bss:unsubscribe:update", "bss:order:update"), ("bss:order:update",)),
+        ("POST", "/v9/two", ("bss:alpha:view", "bss:beta:view", "bss:old:view"), ("bss:old:view",)),
+        # The first row's codes with none marked: all-of. Decided alike only if marked alike.
+        ("POST", "/v9/three", ("bss:unsubscribe:update", "bss:order:update"), ()),
+    ]
+    plain = make_table(AccountType.CUSTOMER, [(method, path, codes) for method, path, codes, _ in rows])
+    entries = tuple(
+        replace(entry, retiring=retiring)
+        for entry, (*_, retiring) in zip(plain.table.entries, rows, strict=True)
+    )
+    customer = AccountType.CUSTOMER
+    table = Table(customer, Mode.ALL, plain.table.source, entries, build_permissions(customer, entries))
+    return IndexedTable(table, Router(table))
+
+
+_RETIRING = _retiring_table()
+_RETIRING_ACTIONS = [*sorted(_RETIRING.table.permissions), "bss:*:view", "bss:order:*"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(statements=st.lists(_statement(_RETIRING_ACTIONS), max_size=5), assume=st.booleans())
+def test_rows_with_retiring_codes_are_decided_alone_as_in_full(statements, assume):
+    account = {
+        "type": "customer",
+        "policies": [{"name": "p", "document": {"Version": "1.1", "Statement": statements}}],
+    }
+    grants = _load(account)
+    options = EvaluationPolicy(assume_conditions=assume)
+    quick = Evaluator(_RETIRING, grants, options, identity=_TABLES.identity)
+    full = Evaluator(_RETIRING, grants, options, identity=_TABLES.identity)
+    for entry in _RETIRING.table.entries:
+        ref = parse_api(f"{entry.method} {entry.path}")
+        where = route(ref, _RETIRING)
+        result = full.evaluate_route(where, ref)
+        assert quick.decide_route(where, ref) == (result.decision, result.callable), ref.api
