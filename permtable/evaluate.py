@@ -410,7 +410,7 @@ class Evaluator:
         policies of one model. None for any other shape, which only ``evaluate_route`` decides.
 
         A matrix asks every account about every row of the tables: building a result with its
-        notes for each cell, to keep two fields, was two thirds of its time. The branches here
+        notes for each cell, to keep two fields, was 60% of the work per account. The branches here
         are ``evaluate_route``'s, in its order; a property test holds the two to the same
         answers on generated accounts, options and APIs.
         """

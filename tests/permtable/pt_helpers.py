@@ -39,6 +39,19 @@ def write_text(directory: Path, name: str, text: str) -> Path:
     return path
 
 
+# What generated IAM statements write beside a table's codes: a wildcard over every segment, a
+# segment or part of one, another case, a code no table lists, another service's action.
+IAM_ACTION_FORMS = (
+    "bss:*:*",
+    "bss:order:*",
+    "bss:*:view",
+    "bss:bill*:view",
+    "BSS:Order:View",
+    "bss:custom1:view",
+    "ecs:*:*",
+)
+
+
 def write_grants(directory: Path, name: str, grants: object) -> Path:
     """Write a grants mapping as YAML (``*.yaml``) or JSON (``*.json``), by the name's suffix."""
     if name.endswith(".json"):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pt_helpers import make_table, write_grants
+from pt_helpers import IAM_ACTION_FORMS, make_table, write_grants
 
 from permtable.apis import parse_api
 from permtable.evaluate import Decision, EvaluationPolicy, Evaluator, Route, route
@@ -57,16 +57,7 @@ _ROUTES: dict[AccountType, list[Route]] = {
     kind: [route_in(ref, _TABLES, kind) for ref in _REFS] for kind in AccountType
 }
 
-_IAM_ACTIONS = [
-    *_CUSTOMER_CODES[:12],
-    "bss:*:*",
-    "bss:order:*",
-    "bss:*:view",
-    "bss:bill*:view",
-    "BSS:Order:View",
-    "bss:custom1:view",
-    "ecs:*:*",
-]
+_IAM_ACTIONS = [*_CUSTOMER_CODES[:12], *IAM_ACTION_FORMS]
 _IDENTITY_ACTIONS = ["billing:*:*", "billing:order:view", "billing:bill:view", "bss:order:view"]
 
 
