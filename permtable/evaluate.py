@@ -351,8 +351,14 @@ class Evaluator:
         self.options = options if options is not None else EvaluationPolicy()
         # Filled as codes are asked about: a one-API check needs one or two of the table's codes.
         self._checks: dict[str, PermissionCheck] = {}
-        # decide_route's row decisions, by what a row requires (its mode, codes and retiring codes).
-        self._row_decisions: dict[tuple[Mode, tuple[str, ...], tuple[str, ...]], Decision] = {}
+        # decide_route's row decisions under policies, and the checks they weighed, by what a row
+        # requires (its mode, codes and retiring codes).
+        self._row_decisions: dict[
+            tuple[Mode, tuple[str, ...], tuple[str, ...]], tuple[Decision, tuple[PermissionCheck, ...]]
+        ] = {}
+        # The verdicts for an API without a documented code or identity action: one per account.
+        self._undocumented_identity_verdict: PermissionCheck | None = None
+        self._undocumented_code_verdict: PermissionCheck | None = None
         self._index: StatementIndex | None = None  # customer accounts, built on the first check
 
     @property
@@ -405,36 +411,52 @@ class Evaluator:
 
     def decide_route(self, where: Route, ref: ApiRef) -> tuple[Decision, bool] | None:
         """``evaluate_route``'s decision and whether the API is callable, without the result
-        that explains them, for the shapes most cells of a matrix take: a row of the account's
-        own table reached by one route, or an API it does not list, for an account that holds
-        policies of one model. None for any other shape, which only ``evaluate_route`` decides.
+        that explains them, for the shapes nearly every cell of a matrix takes: a row of the
+        account's own table reached by one route, or an API it does not list. None for an API
+        that reaches several rows, which only ``evaluate_route`` decides (by the worst).
 
         A matrix asks every account about every row of the tables: building a result with its
-        notes for each cell, to keep two fields, was 60% of the work per account. The branches here
-        are ``evaluate_route``'s, in its order; a property test holds the two to the same
-        answers on generated accounts, options and APIs.
+        notes for each cell, to keep two fields, was 60% of the work per account (85% for an
+        account holding identity policies). The branches here are ``evaluate_route``'s, in its
+        order, and both models are weighed by the same ``_both_verdict``; a property test holds
+        the two to the same answers on generated accounts, SCPs, options and APIs.
         """
-        if self._two_models:
-            return None
         listed = where.listed
         if not listed:
             if where.other_entry is not None:
                 return Decision.NOT_CHECKED, False  # the other type's API only
-            if self._customer and self._identity().routed(ref) is not None:
-                return None  # identity policies decide it
+            if self._customer:
+                row = self._identity().routed(ref)
+                if row is not None:  # no code documented; identity policies may decide it
+                    legacy_check = self._undocumented_code()
+                    return self._both_decision(None, (legacy_check,), legacy_check.decision, row)
             if where.suggestions:
                 return Decision.NOT_CHECKED, False  # a near miss of a listed API
+            if self._two_models:
+                return self._both_decision(None, (), Decision.NOT_CHECKED, None)
             return Decision.NOT_CHECKED, not self.options.strict
         if len(where.candidates) != 1:
             return None  # several rows reachable: decided by the worst, with notes
         entry = listed[0]
-        # Rows that ask the same of an account are decided alike: 47 rows ask 22 things.
+        # Rows that ask the same of an account are decided alike under policies: 47 rows ask
+        # 22 things.
         requirement = (entry.mode, entry.permissions, entry.retiring)
-        decision = self._row_decisions.get(requirement)
-        if decision is None:
+        decided = self._row_decisions.get(requirement)
+        if decided is None:
             checks = tuple(self.check_permission(code) for code in entry.permissions)
-            decision = self._row_decisions[requirement] = row_decision(entry, checks)
-        return decision, decision is Decision.ALLOWED
+            decided = self._row_decisions[requirement] = (row_decision(entry, checks), checks)
+        legacy, checks = decided
+        if self._two_models:
+            return self._both_decision(
+                entry, checks, legacy, self._identity().row_for(entry.method, entry.path)
+            )
+        return legacy, legacy is Decision.ALLOWED
+
+    def _both_decision(
+        self, entry: Entry | None, checks: tuple[PermissionCheck, ...], legacy: Decision, row: Entry | None
+    ) -> tuple[Decision, bool]:
+        decision = self._both_verdict(entry, checks, legacy, row)[0]
+        return decision, self._callable(decision, entry)
 
     # ----------------------------------------------------------------- customers: both models
 
@@ -454,41 +476,60 @@ class Evaluator:
         notes: tuple[str, ...],
     ) -> ApiResult:
         """A customer API decided by policies and identity policies together, then bounded."""
-        if self.grants.identity_policies:
-            if row is not None:
-                identity_checks = tuple(self.check_identity(action) for action in row.permissions)
-            else:
-                identity_checks = (_undocumented_identity_check(self.grants),)
-            identity = combine(Mode.ALL, [check.decision for check in identity_checks])
-        else:
-            identity_checks, identity = (), Decision.IMPLICIT_DENY
-        decision = either_model(((legacy, checks), (identity, identity_checks)))
+        decision, unbounded, identity_checks, boundary = self._both_verdict(entry, checks, legacy, row)
         notes = (
             *notes,
             *_model_notes(entry, checks, legacy, row, identity_checks, self._identity(), self.grants),
         )
-        boundary: tuple[PermissionCheck, ...] = ()
-        if self.grants.boundaries:
-            codes = entry.permissions if entry is not None else ()
-            boundary = self._bounds(row, codes)
-            bounded = bound(decision, boundary)
-            if bounded is not decision:
-                notes = (*notes, *_boundary_notes(boundary))
-            decision = bounded
-        callable_ = decision is Decision.ALLOWED or (
-            decision is Decision.NOT_CHECKED and entry is None and not self.options.strict
-        )
+        if decision is not unbounded:
+            notes = (*notes, *_boundary_notes(boundary))
         return ApiResult(
             ref,
             entry,
             decision,
-            callable_,
+            self._callable(decision, entry),
             checks,
             notes=notes,
             identity_checks=identity_checks,
             identity_row=row,
             boundary_checks=boundary,
         )
+
+    def _both_verdict(
+        self, entry: Entry | None, checks: tuple[PermissionCheck, ...], legacy: Decision, row: Entry | None
+    ) -> tuple[Decision, Decision, tuple[PermissionCheck, ...], tuple[PermissionCheck, ...]]:
+        """The decision under both models, bounded by the SCPs; the decision before the bound;
+        the identity checks and the SCPs' checks it weighed. ``_both_models`` explains it,
+        ``decide_route`` keeps the decision alone."""
+        if self.grants.identity_policies:
+            if row is not None:
+                identity_checks = tuple(self.check_identity(action) for action in row.permissions)
+            else:
+                identity_checks = (self._undocumented_identity(),)
+            identity = combine(Mode.ALL, [check.decision for check in identity_checks])
+        else:
+            identity_checks, identity = (), Decision.IMPLICIT_DENY
+        unbounded = either_model(((legacy, checks), (identity, identity_checks)))
+        if not self.grants.boundaries:
+            return unbounded, unbounded, identity_checks, ()
+        boundary = self._bounds(row, entry.permissions if entry is not None else ())
+        return bound(unbounded, boundary), unbounded, identity_checks, boundary
+
+    def _callable(self, decision: Decision, entry: Entry | None) -> bool:
+        """Allowed, or not checked because no table lists the API (unless --strict)."""
+        return decision is Decision.ALLOWED or (
+            decision is Decision.NOT_CHECKED and entry is None and not self.options.strict
+        )
+
+    def _undocumented_identity(self) -> PermissionCheck:
+        if self._undocumented_identity_verdict is None:
+            self._undocumented_identity_verdict = _undocumented_identity_check(self.grants)
+        return self._undocumented_identity_verdict
+
+    def _undocumented_code(self) -> PermissionCheck:
+        if self._undocumented_code_verdict is None:
+            self._undocumented_code_verdict = _undocumented_code_check(self.grants)
+        return self._undocumented_code_verdict
 
     def _bounds(self, row: Entry | None, codes: tuple[str, ...]) -> tuple[PermissionCheck, ...]:
         key = (row.api if row is not None else "") + "\n" + ",".join(codes)
@@ -519,7 +560,7 @@ class Evaluator:
             # checked (by identity policies), not free, whatever the account holds.
             row = self._identity().routed(ref)
             if row is not None:
-                legacy_check = _undocumented_code_check(self.grants)
+                legacy_check = self._undocumented_code()
                 return self._both_models(ref, None, (legacy_check,), legacy_check.decision, row, notes)
         if where.suggestions:
             # A typo of a listed API would read as "not listed, so callable": the strict reading
