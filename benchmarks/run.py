@@ -280,12 +280,8 @@ def generate_grants(folder: Path, files: int, rows: list[dict[str, object]], see
     """``files`` grants files in folders of 100: partner accounts with roles, customer accounts
     with inline IAM policies (Allow and Deny, some with a Condition) and bare policy JSON files."""
     rng = random.Random(seed)
-    partner_codes = sorted(
-        {str(code) for row in rows if row["table"] == "partner" for code in row["permissions"]}
-    )
-    customer_codes = sorted(
-        {str(code) for row in rows if row["table"] == "customer" for code in row["permissions"]}
-    )
+    partner_codes = scale.table_codes(rows, "partner")
+    customer_codes = scale.table_codes(rows, "customer")
     patterns = ["bss:*:*", "bss:order:*", "bss:*:view", "bss:bill*:view", *customer_codes]
     for number in range(files):
         team = folder / f"team-{number // 100:03d}"

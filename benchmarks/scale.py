@@ -8,8 +8,9 @@ Imported by ``run.py`` (which owns running commands and printing the table):
   (PyYAML's C loader, ``json``); goal 3x;
   beside the JSON row, for scale, the least a Python reading of those files can do
   (``BARE_JSON_PIPELINE``), printed as its own ratio to the same floor;
-- who-can over N such large files, and over a fleet of 100,000 small files; goal 3x the parse
-  floor, and the small fleet under 100 MiB;
+- who-can over N such large files, and over a fleet of 100,000 small files, and matrix over the
+  same files with every row of both tables as a column; goal 3x the parse floor, and the small
+  fleet under 100 MiB;
 - ``--unique`` over a log in which every line is distinct (a fresh id, host and query on each
   line of a listed row), against a dict-counting loop; goal 4x;
 - growth: the same job at 1x, 10x and 100x its size, printed as exponents of time and memory
@@ -125,7 +126,8 @@ QUICK = ScaleSizes(large_files=4, small_files=300, distinct_lines=20_000, runs=1
 # --------------------------------------------------------------------------- inputs
 
 
-def _codes(rows: list[dict[str, object]], table: str) -> list[str]:
+def table_codes(rows: list[dict[str, object]], table: str) -> list[str]:
+    """The permission codes of one table's rows, sorted."""
     return sorted({str(code) for row in rows if row["table"] == table for code in row["permissions"]})  # type: ignore[attr-defined]
 
 
@@ -137,7 +139,7 @@ def write_large_grants(
     twenty, a wildcard now and then. Written by hand (f-strings) in YAML or JSON: PyYAML's
     dumper would take longer than the benchmark."""
     rng = random.Random(seed)
-    codes = _codes(rows, "customer")
+    codes = table_codes(rows, "customer")
     unknown = [f"bss:custom{number}:view" for number in range(UNKNOWN_CODES)]
     wildcards = ["bss:*:*", "bss:order:*", "bss:*:view", "bss:bill*:view"]
     folder.mkdir(parents=True, exist_ok=True)
@@ -258,7 +260,7 @@ def prepare(
         work / "distinct.log",
         0,
         sizes,
-        tuple(_codes(rows, "customer")),
+        tuple(table_codes(rows, "customer")),
     )
     bench.generate_grants(inputs.small, sizes.small_files, rows)
     inputs = replace(inputs, endpoints=write_distinct_log(inputs.log, sizes.distinct_lines, rows))

@@ -80,9 +80,7 @@ def test_the_bare_json_pipeline_reads_the_large_files_it_is_timed_on(bench, rows
     every code decided, and each statement's one code the table does not list counted."""
     scale = sys.modules["scale"]  # imported by run.py from beside it
     files = scale.write_large_grants(tmp_path, 2, rows, ".json")
-    codes = [
-        code for code in sorted({c for row in rows if row["table"] == "customer" for c in row["permissions"]})
-    ]
+    codes = scale.table_codes(rows, "customer")
     done = subprocess.run(
         [sys.executable, "-c", scale.BARE_JSON_PIPELINE, ",".join(codes), *map(str, files)],
         capture_output=True,
